@@ -1,0 +1,49 @@
+package dev.siprec.codecs;
+
+/**
+ * Decodes the payloads of one RTP stream to 16-bit linear PCM.
+ *
+ * <p>One instance per stream: decoders keep state between frames (ADPCM predictors, LPC
+ * filters, concealment history) and are not thread-safe. Decoders never allocate on the
+ * decode path and never throw on malformed payloads: they return {@link #MALFORMED} and the
+ * caller counts the drop.
+ */
+public interface AudioDecoder {
+
+    /** Returned by {@link #decode} when a payload cannot be decoded; nothing was written. */
+    int MALFORMED = -1;
+
+    /** The sample rate of the PCM this decoder produces, in Hz. */
+    int sampleRate();
+
+    /** The number of interleaved channels this decoder produces. */
+    int channels();
+
+    /**
+     * The largest number of samples per channel that {@link #decode} can write for a payload
+     * of {@code payloadLength} bytes; callers size their output arrays with it.
+     */
+    int maxSamplesPerChannel(int payloadLength);
+
+    /**
+     * Decodes one payload.
+     *
+     * @return the number of samples per channel written to {@code out} starting at
+     *     {@code outOffset}, or {@link #MALFORMED}
+     */
+    int decode(byte[] payload, int offset, int length, short[] out, int outOffset);
+
+    /**
+     * Writes {@code samplesPerChannel} samples that stand in for lost audio. The default is
+     * silence; codecs with their own concealment override it.
+     *
+     * @return the number of samples per channel written
+     */
+    default int conceal(int samplesPerChannel, short[] out, int outOffset) {
+        java.util.Arrays.fill(out, outOffset, outOffset + samplesPerChannel * channels(), (short) 0);
+        return samplesPerChannel;
+    }
+
+    /** Forgets all state, as after a change of source. */
+    void reset();
+}

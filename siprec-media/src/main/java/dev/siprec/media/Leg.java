@@ -1,0 +1,226 @@
+package dev.siprec.media;
+
+import dev.siprec.codecs.AudioDecoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One received stream of a {@link MediaSession}: RTP in, PCM on the session timeline out.
+ *
+ * <p>Timing: the first packet of a source anchors its RTP clock to the session timeline at
+ * its arrival time; later packets are placed by timestamp from that anchor (32-bit wrap is
+ * followed through an extended timestamp). A new SSRC, or a timestamp that lands more than
+ * {@link #RESYNC_MILLIS} away from the arrival time, re-anchors. Decoded audio is written into a
+ * ring at its timeline position; {@link #fill} reads one frame and clears it, so anything not
+ * written is silence and the legs can never slide against each other.
+ *
+ * <p>Buffer ownership: each datagram is released by {@link SimpleChannelInboundHandler};
+ * the jitter buffer holds a retained slice of the payload until it is decoded or cleared.
+ * Everything runs on the session's event loop.
+ */
+final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
+
+    private static final Logger log = LoggerFactory.getLogger(Leg.class);
+    static final int RESYNC_MILLIS = 1000;
+
+    final MediaSession.LegSpec spec;
+    private final MediaSession session;
+    private final AudioDecoder decoder;
+    private final RateConverter converter;
+    private final int outputRate;
+    private final JitterBuffer jitter = new JitterBuffer(512);
+    private final RtpPacket rtp = new RtpPacket();
+    private final short[] ring;
+    private final int ringMask;
+    private final byte[] scratch = new byte[2048];
+    private final short[] pcm;
+    private final short[] converted;
+    Channel channel;
+    int port = -1;
+
+    private boolean synced;
+    private int ssrc;
+    private long highestExtSeq;
+    private int highestTs;
+    private long highestExtTs;
+    private long anchorExtTs;
+    private long anchorPos;
+
+    private long received;
+    private long lost;
+    private long late;
+    private long duplicate;
+    private long invalid;
+
+    Leg(MediaSession session, MediaSession.LegSpec spec, AudioDecoder decoder, int outputRate) {
+        this.session = session;
+        this.spec = spec;
+        this.decoder = decoder;
+        this.outputRate = outputRate;
+        this.converter = new RateConverter(decoder.sampleRate(), outputRate);
+        int ringSize = Integer.highestOneBit(outputRate * 2) << 1; // > 2 s of output
+        this.ring = new short[ringSize];
+        this.ringMask = ringSize - 1;
+        int maxSamples = decoder.maxSamplesPerChannel(scratch.length) * decoder.channels();
+        this.pcm = new short[maxSamples];
+        this.converted = new short[converter.outputLength(maxSamples) + 8];
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+        onPacket(packet.content(), session.clockNanos());
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.warn("RTP socket error on port {}: {}", port, cause.toString());
+    }
+
+    /** Handles one datagram's content; does not take ownership of {@code content}. */
+    void onPacket(ByteBuf content, long arrivalNanos) {
+        if (!session.isRunning()) {
+            return; // before the answer or after the end: not part of the recording
+        }
+        String problem = rtp.wrap(content);
+        if (problem != null) {
+            invalid++;
+            log.debug("port {}: dropped datagram: {}", port, problem);
+            return;
+        }
+        int pt = rtp.payloadType();
+        if (pt != spec.payloadType() && pt != spec.telephoneEventPayloadType()) {
+            invalid++;
+            log.debug("port {}: dropped packet with payload type {} not negotiated", port, pt);
+            return;
+        }
+        received++;
+        if (pt == spec.telephoneEventPayloadType()) {
+            return; // RFC 4733 events are not audio; event delivery comes with the media pipeline work
+        }
+        long arrivalPos = session.positionAt(arrivalNanos);
+        int seq = rtp.sequenceNumber();
+        int ts = rtp.timestamp();
+        if (!synced || rtp.ssrc() != ssrc) {
+            if (synced) {
+                drainAll(); // the old source's audio still plays; then the new one takes over
+            }
+            synced = true;
+            ssrc = rtp.ssrc();
+            highestExtSeq = seq + (1L << 16);
+            highestTs = ts;
+            highestExtTs = Integer.toUnsignedLong(ts) + (1L << 32);
+            anchorExtTs = highestExtTs;
+            anchorPos = arrivalPos;
+            decoder.reset();
+            converter.reset();
+        }
+        long extSeq = highestExtSeq + (short) (seq - (int) highestExtSeq);
+        long extTs = highestExtTs + (ts - highestTs);
+        if (extSeq > highestExtSeq) {
+            highestExtSeq = extSeq;
+            highestTs = ts;
+            highestExtTs = extTs;
+        }
+        long position = anchorPos + (extTs - anchorExtTs) * outputRate / spec.clockRate();
+        long resync = (long) RESYNC_MILLIS * outputRate / 1000;
+        if (Math.abs(position - arrivalPos) > resync) {
+            // a timestamp jump with no matching gap in time (source restart): follow arrival time
+            anchorExtTs = extTs;
+            anchorPos = arrivalPos;
+            position = arrivalPos;
+        }
+        ByteBuf payload = content.retainedSlice(rtp.payloadIndex(), rtp.payloadLength());
+        switch (jitter.insert(extSeq, position, payload)) {
+            case DUPLICATE:
+                duplicate++;
+                break;
+            case LATE:
+                late++;
+                break;
+            default:
+                break;
+        }
+    }
+
+    /**
+     * Decodes every packet due before {@code end} and writes samples {@code [start, end)} of
+     * this leg into channel {@link MediaSession.LegSpec#channel()} of {@code out}.
+     */
+    void fill(long start, long end, short[] out, int channels) {
+        while (jitter.peekPosition() < end) {
+            long position = jitter.peekPosition();
+            ByteBuf payload = jitter.pop();
+            lost += jitter.lostOnLastPop();
+            try {
+                decodeAt(payload, position, start);
+            } finally {
+                payload.release();
+            }
+        }
+        int ch = spec.channel();
+        for (long p = start; p < end; p++) {
+            int idx = (int) (p & ringMask);
+            out[(int) (p - start) * channels + ch] = ring[idx];
+            ring[idx] = 0;
+        }
+    }
+
+    private void decodeAt(ByteBuf payload, long position, long windowStart) {
+        int length = payload.readableBytes();
+        if (length > scratch.length) {
+            invalid++;
+            return;
+        }
+        payload.getBytes(payload.readerIndex(), scratch, 0, length);
+        int n = decoder.decode(scratch, 0, length, pcm, 0);
+        if (n < 0) {
+            invalid++;
+            return;
+        }
+        if (decoder.channels() == 2) { // a recorded leg is one channel: fold stereo codecs to mono
+            for (int i = 0; i < n; i++) {
+                pcm[i] = (short) ((pcm[2 * i] + pcm[2 * i + 1]) >> 1);
+            }
+        }
+        int m = converter.convert(pcm, n, converted);
+        if (position + m <= windowStart) {
+            late++; // its frame was already delivered
+            return;
+        }
+        long from = Math.max(position, windowStart);
+        long to = Math.min(position + m, windowStart + ring.length);
+        for (long p = from; p < to; p++) {
+            ring[(int) (p & ringMask)] = converted[(int) (p - position)];
+        }
+    }
+
+    /** Decodes everything held into the ring (on a source change), so no received audio is dropped. */
+    private void drainAll() {
+        long windowStart = session.nextFramePosition();
+        while (jitter.size() > 0) {
+            long position = jitter.peekPosition();
+            ByteBuf payload = jitter.pop();
+            lost += jitter.lostOnLastPop();
+            try {
+                decodeAt(payload, position, windowStart);
+            } finally {
+                payload.release();
+            }
+        }
+        jitter.clear();
+    }
+
+    /** Releases everything held. */
+    void close() {
+        jitter.clear();
+    }
+
+    StreamStats stats() {
+        return new StreamStats(received, lost, late, duplicate, invalid, 0);
+    }
+}

@@ -1,0 +1,259 @@
+package dev.siprec.media;
+
+import dev.siprec.codecs.AudioDecoder;
+import dev.siprec.codecs.Codecs;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * The media of one recording session: one UDP socket per received stream, and a clock that
+ * turns all streams into frames of time-aligned, interleaved PCM (one channel per stream).
+ *
+ * <p>Lifecycle: {@link #bind} (allocate ports, open sockets) -> {@link #start} (the session
+ * timeline begins: position 0 is now) -> frames every {@code frameMillis}, each delivered
+ * {@code jitterMillis} after its end so that late and reordered packets still make it ->
+ * {@link #stop} (deliver what is due up to now, close sockets, release buffers and ports).
+ * Everything after {@link #bind} runs on the session's event loop: no locks on the media path.
+ */
+public final class MediaSession {
+
+    /**
+     * One stream to receive.
+     *
+     * @param channel output channel this stream is written to
+     * @param payloadType negotiated RTP payload type of the codec
+     * @param encoding rtpmap encoding name (PCMU, PCMA, ...)
+     * @param clockRate RTP clock rate
+     * @param codecChannels channels of the codec (1 for G.711)
+     * @param telephoneEventPayloadType negotiated RFC 4733 payload type, or -1
+     */
+    public record LegSpec(int channel, int payloadType, String encoding, int clockRate, int codecChannels,
+                          int telephoneEventPayloadType) {
+    }
+
+    /**
+     * Output settings.
+     *
+     * @param outputRate output sample rate in Hz
+     * @param channels output channels
+     * @param frameMillis frame duration
+     * @param jitterMillis playout delay: how long after its end a frame is delivered
+     */
+    public record Settings(int outputRate, int channels, int frameMillis, int jitterMillis) {
+    }
+
+    private final EventLoop loop;
+    private final Settings settings;
+    private final FrameSink sink;
+    private final LongSupplier clock;
+    private final List<Leg> legs = new ArrayList<>();
+    private final short[] frame;
+    private final int frameSamples;
+    private RtpPortPool pool;
+    private long startNanos;
+    private long nextFrame; // index of the next frame to deliver
+    private boolean running;
+    private boolean stopped;
+    private ScheduledFuture<?> ticker;
+
+    /**
+     * A session for these streams.
+     *
+     * @param loop the event loop that runs this session's sockets and clock
+     * @param clock nanosecond clock ({@code System::nanoTime} outside tests)
+     * @throws IllegalArgumentException when a codec is not supported or a channel is out of range
+     */
+    public MediaSession(EventLoop loop, List<LegSpec> specs, Settings settings, FrameSink sink, LongSupplier clock) {
+        this.loop = loop;
+        this.settings = settings;
+        this.sink = sink;
+        this.clock = clock;
+        this.frameSamples = settings.outputRate() * settings.frameMillis() / 1000;
+        this.frame = new short[frameSamples * settings.channels()];
+        for (LegSpec spec : specs) {
+            AudioDecoder decoder = Codecs.newDecoder(spec.encoding(), spec.clockRate(), spec.codecChannels());
+            if (decoder == null) {
+                throw new IllegalArgumentException("no decoder for " + spec.encoding() + "/" + spec.clockRate());
+            }
+            if (spec.channel() < 0 || spec.channel() >= settings.channels()) {
+                throw new IllegalArgumentException("channel " + spec.channel() + " out of range");
+            }
+            legs.add(new Leg(this, spec, decoder, settings.outputRate()));
+        }
+    }
+
+    /**
+     * Allocates a port per stream from {@code ports} and binds a socket on it. Ports that turn
+     * out to be taken by another process are skipped.
+     *
+     * @return the bound ports, one per stream in order
+     */
+    public CompletableFuture<int[]> bind(InetAddress address, RtpPortPool ports) {
+        this.pool = ports;
+        CompletableFuture<int[]> result = new CompletableFuture<>();
+        bindLeg(0, address, 0, result);
+        return result;
+    }
+
+    private void bindLeg(int index, InetAddress address, int attempts, CompletableFuture<int[]> result) {
+        if (index == legs.size()) {
+            int[] bound = new int[legs.size()];
+            for (int i = 0; i < bound.length; i++) {
+                bound[i] = legs.get(i).port;
+            }
+            result.complete(bound);
+            return;
+        }
+        Leg leg = legs.get(index);
+        int port = pool.acquire();
+        if (port < 0 || attempts > 16) {
+            if (port >= 0) {
+                pool.release(port);
+            }
+            releasePorts();
+            result.completeExceptionally(new IllegalStateException("no free RTP port"));
+            return;
+        }
+        ChannelFuture f = new Bootstrap().group(loop).channel(NioDatagramChannel.class)
+                .option(ChannelOption.SO_RCVBUF, 256 * 1024)
+                .handler(leg)
+                .bind(new InetSocketAddress(address, port));
+        f.addListener(done -> {
+            if (done.isSuccess()) {
+                leg.channel = f.channel();
+                leg.port = port;
+                bindLeg(index + 1, address, 0, result);
+            } else {
+                pool.release(port);
+                bindLeg(index, address, attempts + 1, result);
+            }
+        });
+    }
+
+    /** The session timeline starts now; frames begin. */
+    public void start() {
+        loop.execute(() -> {
+            if (stopped || running) {
+                return;
+            }
+            startNanos = clock.getAsLong();
+            running = true;
+            ticker = loop.scheduleAtFixedRate(this::tick, settings.frameMillis(), settings.frameMillis(),
+                    TimeUnit.MILLISECONDS);
+        });
+    }
+
+    /**
+     * Delivers what is due up to now (without waiting for the playout delay), closes the
+     * sockets, releases buffers and ports. Idempotent.
+     *
+     * @return completes on the session's event loop once everything is released
+     */
+    public CompletableFuture<Void> stop() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loop.execute(() -> {
+            if (!stopped) {
+                stopped = true;
+                if (ticker != null) {
+                    ticker.cancel(false);
+                }
+                if (running) {
+                    long end = positionAt(clock.getAsLong());
+                    while (nextFrame * frameSamples < end) {
+                        deliverFrame();
+                    }
+                }
+                running = false;
+                for (Leg leg : legs) {
+                    if (leg.channel != null) {
+                        leg.channel.close();
+                    }
+                    leg.close();
+                }
+                releasePorts();
+            }
+            done.complete(null);
+        });
+        return done;
+    }
+
+    private void releasePorts() {
+        for (Leg leg : legs) {
+            if (leg.port >= 0 && pool != null) {
+                pool.release(leg.port);
+                leg.port = -1;
+            }
+        }
+    }
+
+    void tick() {
+        if (!running) {
+            return;
+        }
+        long now = clock.getAsLong();
+        long due = positionAt(now - TimeUnit.MILLISECONDS.toNanos(settings.jitterMillis()));
+        while ((nextFrame + 1) * frameSamples <= due) {
+            deliverFrame();
+        }
+    }
+
+    private void deliverFrame() {
+        long start = nextFrame * frameSamples;
+        long end = start + frameSamples;
+        java.util.Arrays.fill(frame, (short) 0);
+        for (Leg leg : legs) {
+            leg.fill(start, end, frame, settings.channels());
+        }
+        nextFrame++;
+        sink.onFrame(start, frame, frameSamples, settings.channels());
+    }
+
+    /** Position on the session timeline (samples at the output rate) of a clock reading. */
+    long positionAt(long nanos) {
+        long micros = (nanos - startNanos) / 1000;
+        return micros * settings.outputRate() / 1_000_000;
+    }
+
+    long nextFramePosition() {
+        return nextFrame * frameSamples;
+    }
+
+    long clockNanos() {
+        return clock.getAsLong();
+    }
+
+    boolean isRunning() {
+        return running;
+    }
+
+    /** Leg {@code i} (tests, and the in-package delivery path). */
+    Leg leg(int i) {
+        return legs.get(i);
+    }
+
+    /** Counters of stream {@code i}; read on the session's event loop or after {@link #stop}. */
+    public StreamStats stats(int i) {
+        return legs.get(i).stats();
+    }
+
+    /** Number of streams. */
+    public int streamCount() {
+        return legs.size();
+    }
+
+    /** The event loop this session runs on. */
+    public EventLoop eventLoop() {
+        return loop;
+    }
+}

@@ -1,0 +1,19 @@
+package dev.siprec.media;
+
+/**
+ * Counters of one received RTP stream.
+ *
+ * @param packetsReceived valid RTP packets received for this stream (any payload type)
+ * @param packetsLost sequence numbers never received by their playout time
+ * @param packetsLate packets that arrived after their playout time (dropped)
+ * @param packetsDuplicate packets received twice (dropped)
+ * @param packetsInvalid datagrams that were not valid RTP, or had a payload type not negotiated, or
+ *     a payload the decoder rejected (dropped)
+ * @param framesConcealed frames produced by the codec's concealment for lost packets
+ */
+public record StreamStats(long packetsReceived, long packetsLost, long packetsLate, long packetsDuplicate,
+                          long packetsInvalid, long framesConcealed) {
+
+    /** All zero. */
+    public static final StreamStats EMPTY = new StreamStats(0, 0, 0, 0, 0, 0);
+}

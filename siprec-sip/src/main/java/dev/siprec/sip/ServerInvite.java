@@ -1,0 +1,154 @@
+package dev.siprec.sip;
+
+import java.net.InetSocketAddress;
+
+/**
+ * An INVITE server transaction as the transaction user sees it (RFC 3261 §17.2.1): the
+ * request, and the ways to answer it exactly once. Thread-safe: answers may come from any
+ * thread.
+ *
+ * <p>A 2xx creates (or, for a re-INVITE, refreshes) the {@link Dialog} and is retransmitted
+ * by the stack until the ACK arrives (§13.3.1.4); a non-2xx final response is retransmitted
+ * by the transaction until its ACK (Timer G/H).
+ */
+public final class ServerInvite extends ServerTransaction {
+
+    private final Dialog existingDialog;
+    private boolean cancelled;
+    private volatile Object attachment;
+
+    ServerInvite(SipStack stack, String key, SipRequest request, ReplyPath path, String localTag,
+                 Dialog existingDialog) {
+        super(stack, key, request, path, localTag);
+        this.existingDialog = existingDialog;
+    }
+
+    /** The INVITE. */
+    public SipRequest request() {
+        return request;
+    }
+
+    /** The transport it came over. */
+    public Transport transport() {
+        return path.transport();
+    }
+
+    /** The address it came from. */
+    public InetSocketAddress remoteAddress() {
+        return path.remote();
+    }
+
+    /** The local address it arrived on (may be a wildcard for UDP). */
+    public InetSocketAddress localAddress() {
+        return path.local();
+    }
+
+    /** Whether a CANCEL ended this transaction before it was answered. */
+    public boolean isCancelled() {
+        synchronized (stack) {
+            return cancelled;
+        }
+    }
+
+    /** Whether a final response has been sent. */
+    public boolean isAnswered() {
+        synchronized (stack) {
+            return hasFinalResponse();
+        }
+    }
+
+    /** Application state carried with this transaction. */
+    public Object attachment() {
+        return attachment;
+    }
+
+    /** Attaches application state. */
+    public void attachment(Object value) {
+        this.attachment = value;
+    }
+
+    /** Sends a provisional response (101..199); ignored once answered. */
+    public void provisional(int statusCode) {
+        synchronized (stack) {
+            if (!hasFinalResponse() && !terminated) {
+                send(stack.decorate(SipResponse.to(request, statusCode, SipResponse.defaultReason(statusCode),
+                        localTag), path, false));
+            }
+        }
+    }
+
+    /**
+     * Answers 200 OK with a body (the SDP answer) and our Contact.
+     *
+     * @return the dialog, or {@code null} when the transaction was already answered or cancelled
+     */
+    public Dialog accept(String contentType, byte[] body) {
+        synchronized (stack) {
+            if (hasFinalResponse() || terminated) {
+                return null;
+            }
+            SipResponse ok = stack.decorate(SipResponse.to(request, 200, "OK", localTag), path, true);
+            ok.setBody(contentType, body);
+            Dialog dialog = existingDialog != null ? existingDialog : stack.createDialog(this);
+            send(ok);
+            // RFC 6026 "Accepted": keep the transaction to answer INVITE retransmissions with the 2xx
+            terminateAfter(64 * stack.t1Millis());
+            dialog.startAwaitingAck(ok, path, request.cseq().number());
+            return dialog;
+        }
+    }
+
+    /**
+     * Answers with a final error response.
+     *
+     * @param extraHeaders name/value pairs added to the response (e.g. Accept, Warning, Unsupported)
+     * @return false when the transaction was already answered
+     */
+    public boolean reject(int statusCode, String reason, String... extraHeaders) {
+        synchronized (stack) {
+            if (hasFinalResponse() || terminated) {
+                return false;
+            }
+            SipResponse r = stack.decorate(SipResponse.to(request, statusCode, reason, localTag), path, false);
+            for (int i = 0; i + 1 < extraHeaders.length; i += 2) {
+                r.addHeader(extraHeaders[i], extraHeaders[i + 1]);
+            }
+            sendFinalError(r);
+            return true;
+        }
+    }
+
+    /** Sends a non-2xx final response and runs Timers G and H (§17.2.1). Caller holds the lock. */
+    void sendFinalError(SipResponse r) {
+        send(r);
+        if (!path.transport().reliable()) {
+            startRetransmitting();
+        }
+        terminateAfter(64 * stack.t1Millis()); // Timer H
+    }
+
+    @Override
+    boolean retransmitWanted() {
+        return hasFinalResponse() && lastResponse.statusCode() >= 300;
+    }
+
+    /** The ACK for our non-2xx final response: stop Timer G, absorb ACKs for Timer I (§17.2.1). */
+    void onAckForError() {
+        stopRetransmitting();
+        terminateAfter(path.transport().reliable() ? 0 : stack.t4Millis());
+    }
+
+    /** CANCEL matched this transaction: 487 when not yet answered (§9.2). Caller holds the lock. */
+    boolean cancel() {
+        if (hasFinalResponse()) {
+            return false;
+        }
+        cancelled = true;
+        sendFinalError(stack.decorate(SipResponse.to(request, 487, "Request Terminated", localTag), path, false));
+        return true;
+    }
+
+    Dialog existingDialog() {
+        return existingDialog;
+    }
+}

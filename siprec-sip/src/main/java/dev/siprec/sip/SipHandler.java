@@ -1,0 +1,27 @@
+package dev.siprec.sip;
+
+/**
+ * The transaction user on top of {@link SipStack}: receives what a UAS must decide on.
+ * Retransmissions, ACK matching, CANCEL, OPTIONS, out-of-dialog and out-of-order requests
+ * are answered by the stack itself. Callbacks run on a Netty event loop and must not block.
+ */
+public interface SipHandler {
+
+    /** A new INVITE outside any dialog; 100 Trying has been sent. Answer it through {@code invite}. */
+    void onInvite(ServerInvite invite);
+
+    /** An INVITE inside {@code dialog} (a re-INVITE); answer it through {@code invite}. */
+    void onReInvite(Dialog dialog, ServerInvite invite);
+
+    /** The ACK for our 2xx arrived: the dialog is confirmed. Called once per dialog. */
+    void onAck(Dialog dialog);
+
+    /** A BYE ended {@code dialog}; 200 OK has been sent. */
+    void onBye(Dialog dialog, SipRequest bye);
+
+    /** The SRC cancelled {@code invite} before we answered; 200 (CANCEL) and 487 (INVITE) have been sent. */
+    void onCancel(ServerInvite invite);
+
+    /** No ACK came for our 2xx within 64*T1 (RFC 3261 §13.3.1.4): the session should end. */
+    void onAckTimeout(Dialog dialog);
+}

@@ -1,0 +1,468 @@
+package dev.siprec.sip;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A minimal SIP user agent server (RFC 3261) on Netty: UDP and TCP transports, server
+ * transactions, dialogs, CANCEL, OPTIONS, and the error responses a UAS owes for bad
+ * input. What to do with an INVITE is left to a {@link SipHandler}.
+ *
+ * <p>Threading: transports run on the given event loops; all transaction and dialog state
+ * is guarded by this object's monitor, which is never held while blocking. Handler
+ * callbacks run with the monitor held and must return quickly.
+ */
+public final class SipStack implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SipStack.class);
+    private static final String ALLOWED = "INVITE, ACK, BYE, CANCEL, OPTIONS";
+
+    private final Config config;
+    private final SipHandler handler;
+    private final EventLoopGroup group;
+    private final Map<String, ServerTransaction> transactions = new HashMap<>();
+    private final Map<String, Dialog> dialogs = new HashMap<>();
+    private final List<Channel> channels = new ArrayList<>();
+    private final Map<Transport, List<InetSocketAddress>> bound = new HashMap<>();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong errorsAnswered = new AtomicLong();
+
+    /**
+     * Stack settings.
+     *
+     * @param listen addresses to listen on, per transport
+     * @param serverHeader value of the Server header in every response
+     * @param supported option tags we support (Supported header; others in Require get 420)
+     * @param accept body types we take (Accept header of OPTIONS and 415 responses)
+     * @param contactParams parameters appended to our Contact in 2xx to INVITE (e.g. {@code ;+sip.srs})
+     * @param contactHost host to put in our Contact when the listening address is a wildcard, or null
+     * @param t1Millis RFC 3261 T1 (500 ms); T2 = 8*T1 capped at 4 s, T4 = 10*T1 capped at 5 s
+     */
+    public record Config(Map<Transport, List<InetSocketAddress>> listen, String serverHeader, List<String> supported,
+                         String accept, String contactParams, String contactHost, long t1Millis) {
+    }
+
+    /** A stack with these settings, on {@code group}, calling {@code handler}. Call {@link #start()}. */
+    public SipStack(Config config, EventLoopGroup group, SipHandler handler) {
+        this.config = config;
+        this.group = group;
+        this.handler = handler;
+    }
+
+    /** Binds every listening address; throws when one cannot be bound. */
+    public void start() throws InterruptedException {
+        for (Map.Entry<Transport, List<InetSocketAddress>> e : config.listen().entrySet()) {
+            for (InetSocketAddress address : e.getValue()) {
+                Channel ch = e.getKey() == Transport.UDP ? bindUdp(address) : bindTcp(address);
+                channels.add(ch);
+                bound.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add((InetSocketAddress) ch.localAddress());
+            }
+        }
+    }
+
+    /** The addresses actually bound for a transport (ports resolved when 0 was asked for). */
+    public List<InetSocketAddress> boundAddresses(Transport transport) {
+        return List.copyOf(bound.getOrDefault(transport, List.of()));
+    }
+
+    /** Messages dropped without an answer (unparseable, unanswerable), since start. */
+    public long droppedMessages() {
+        return dropped.get();
+    }
+
+    /** Requests answered with an error because they were malformed, since start. */
+    public long malformedRequestsAnswered() {
+        return errorsAnswered.get();
+    }
+
+    /** Closes the listening sockets and forgets all transactions and dialogs (no BYEs are sent). */
+    @Override
+    public void close() {
+        for (Channel ch : channels) {
+            ch.close().syncUninterruptibly();
+        }
+        channels.clear();
+        synchronized (this) {
+            for (ServerTransaction tx : new ArrayList<>(transactions.values())) {
+                tx.terminate();
+            }
+            for (Dialog d : new ArrayList<>(dialogs.values())) {
+                d.terminateLocked();
+            }
+        }
+    }
+
+    private Channel bindUdp(InetSocketAddress address) throws InterruptedException {
+        return new Bootstrap().group(group).channel(NioDatagramChannel.class)
+                .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65536))
+                .handler(new UdpHandler())
+                .bind(address).sync().channel();
+    }
+
+    private Channel bindTcp(InetSocketAddress address) throws InterruptedException {
+        return new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new SipStreamFramer(SipStack.this), new TcpHandler());
+                    }
+                })
+                .bind(address).sync().channel();
+    }
+
+    /** Receives datagrams; the packet is released by SimpleChannelInboundHandler after this. */
+    private final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            ByteBuf content = packet.content();
+            byte[] data = new byte[content.readableBytes()];
+            content.getBytes(content.readerIndex(), data);
+            ReplyPath path = new ReplyPath(Transport.UDP, ctx.channel(), packet.sender());
+            if (isKeepAlive(data)) {
+                return;
+            }
+            SipMessage message;
+            try {
+                message = SipMessageParser.parseDatagram(data, 0, data.length);
+            } catch (SipParseException e) {
+                onParseError(e, path);
+                return;
+            }
+            onMessage(message, path);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.warn("SIP UDP socket error: {}", cause.toString());
+        }
+    }
+
+    /** Receives framed messages of one TCP connection. */
+    private final class TcpHandler extends SimpleChannelInboundHandler<byte[]> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, byte[] data) {
+            ReplyPath path = new ReplyPath(Transport.TCP, ctx.channel(), (InetSocketAddress) ctx.channel().remoteAddress());
+            SipMessage message;
+            try {
+                message = SipMessageParser.parseFramed(data, 0, data.length);
+            } catch (SipParseException e) {
+                onParseError(e, path);
+                return;
+            }
+            onMessage(message, path);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.debug("SIP TCP connection {} closed: {}", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+        }
+    }
+
+    private static boolean isKeepAlive(byte[] data) {
+        for (byte b : data) {
+            if (b != '\r' && b != '\n' && b != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    void onParseError(SipParseException e, ReplyPath path) {
+        SipRequest partial = e.partialRequest();
+        if (partial == null || partial.method().equals("ACK")) {
+            countDropped("unanswerable message from " + path.remote() + ": " + e.reason());
+            return;
+        }
+        errorsAnswered.incrementAndGet();
+        log.info("{} {} to {} from {}", e.statusCode(), e.reason(), partial.method(), path.remote());
+        SipResponse r = decorate(SipResponse.to(partial, e.statusCode(), e.reason(), newTag()), path, false);
+        path.send(r);
+    }
+
+    void countDropped(String why) {
+        dropped.incrementAndGet();
+        log.info("dropped: {}", why);
+    }
+
+    synchronized void onMessage(SipMessage message, ReplyPath path) {
+        if (!(message instanceof SipRequest request)) {
+            return; // we send no requests yet, so responses are strays
+        }
+        try {
+            onRequest(request, path);
+        } catch (RuntimeException e) {
+            log.error("failure handling {} from {}", request.method(), path.remote(), e);
+            path.send(decorate(SipResponse.to(request, 500, "Server Internal Error", newTag()), path, false));
+        }
+    }
+
+    private void onRequest(SipRequest request, ReplyPath path) {
+        String method = request.method();
+        Via via = request.topVia();
+        String branch = via.branch();
+        NameAddress to = request.to();
+        NameAddress from = request.from();
+        if (method.equals("ACK")) {
+            onAckRequest(request, via, to, from);
+            return;
+        }
+        String key = transactionKey(request, via, method);
+        ServerTransaction existing = transactions.get(key);
+        if (existing != null) {
+            existing.onRetransmission(); // absorbed: never processed twice (§17.2.3)
+            return;
+        }
+        if (method.equals("CANCEL")) {
+            onCancelRequest(request, path, via, key);
+            return;
+        }
+        String localTag = to.tag() != null ? to.tag() : newTag();
+        Dialog dialog = null;
+        if (to.tag() != null) {
+            dialog = dialogs.get(dialogKey(request.callId(), to.tag(), from.tag()));
+        }
+        if (method.equals("INVITE")) {
+            ServerInvite invite = new ServerInvite(this, key, request, path, localTag, dialog);
+            transactions.put(key, invite);
+            invite.send(decorate(SipResponse.to(request, 100, "Trying", null), path, false)); // §17.2.1
+            if (!checkInDialog(request, to, dialog, invite, null) || !checkRequire(request, invite, null)) {
+                return;
+            }
+            if (dialog != null) {
+                handler.onReInvite(dialog, invite);
+            } else {
+                handler.onInvite(invite);
+            }
+            return;
+        }
+        NonInviteServerTransaction tx = new NonInviteServerTransaction(this, key, request, path, localTag);
+        transactions.put(key, tx);
+        if (!checkInDialog(request, to, dialog, null, tx)) {
+            return;
+        }
+        switch (method) {
+            case "BYE":
+                if (dialog == null) {
+                    respond(tx, 481, "Call/Transaction Does Not Exist");
+                    return;
+                }
+                respond(tx, 200, "OK");
+                dialog.terminateLocked();
+                handler.onBye(dialog, request);
+                return;
+            case "OPTIONS":
+                SipResponse ok = decorate(SipResponse.to(request, 200, "OK", localTag), path, false);
+                ok.addHeader(SipHeaders.ACCEPT, config.accept());
+                tx.respond(ok);
+                return;
+            default:
+                SipResponse notAllowed = decorate(SipResponse.to(request, 405, "Method Not Allowed", localTag), path,
+                        false);
+                tx.respond(notAllowed);
+        }
+    }
+
+    /** §12.2.2: requests with a To tag need a dialog (481) and a CSeq above the last (500). */
+    private boolean checkInDialog(SipRequest request, NameAddress to, Dialog dialog, ServerInvite invite,
+                                  NonInviteServerTransaction tx) {
+        if (to.tag() == null) {
+            return true;
+        }
+        int code = 0;
+        String reason = null;
+        if (dialog == null) {
+            code = 481;
+            reason = "Call/Transaction Does Not Exist";
+        } else if (!dialog.acceptCSeq(request.cseq().number())) {
+            code = 500;
+            reason = "CSeq out of order";
+        }
+        if (code == 0) {
+            return true;
+        }
+        if (invite != null) {
+            invite.reject(code, reason);
+        } else {
+            respond(tx, code, reason);
+        }
+        return false;
+    }
+
+    /** §8.2.2.3: option tags in Require that we do not support get 420 with Unsupported. */
+    private boolean checkRequire(SipRequest request, ServerInvite invite, NonInviteServerTransaction tx) {
+        List<String> unsupported = new ArrayList<>();
+        for (String tag : request.headerElements(SipHeaders.REQUIRE)) {
+            if (config.supported().stream().noneMatch(s -> s.equalsIgnoreCase(tag))) {
+                unsupported.add(tag);
+            }
+        }
+        if (unsupported.isEmpty()) {
+            return true;
+        }
+        invite.reject(420, "Bad Extension", SipHeaders.UNSUPPORTED, String.join(", ", unsupported));
+        return false;
+    }
+
+    private void onAckRequest(SipRequest ack, Via via, NameAddress to, NameAddress from) {
+        ServerTransaction tx = transactions.get(transactionKey(ack, via, "INVITE"));
+        if (tx instanceof ServerInvite invite && invite.hasFinalResponse()
+                && invite.lastResponse.statusCode() >= 300) {
+            invite.onAckForError();
+            return;
+        }
+        if (to.tag() == null) {
+            return;
+        }
+        Dialog dialog = dialogs.get(dialogKey(ack.callId(), to.tag(), from.tag()));
+        if (dialog != null && dialog.onAck(ack.cseq().number())) {
+            handler.onAck(dialog);
+        }
+    }
+
+    private void onCancelRequest(SipRequest cancel, ReplyPath path, Via via, String key) {
+        NonInviteServerTransaction tx = new NonInviteServerTransaction(this, key, cancel, path,
+                cancel.to().tag() != null ? cancel.to().tag() : newTag());
+        transactions.put(key, tx);
+        ServerTransaction target = transactions.get(transactionKey(cancel, via, "INVITE"));
+        if (!(target instanceof ServerInvite invite)) {
+            respond(tx, 481, "Call/Transaction Does Not Exist");
+            return;
+        }
+        // §9.2: the CANCEL gets 200 either way; it only has an effect before the final response
+        SipResponse ok = decorate(SipResponse.to(cancel, 200, "OK", invite.localTag), path, false);
+        tx.respond(ok);
+        if (invite.cancel()) {
+            handler.onCancel(invite);
+        }
+    }
+
+    private void respond(NonInviteServerTransaction tx, int code, String reason) {
+        tx.respond(decorate(SipResponse.to(tx.request, code, reason, tx.localTag), tx.path, false));
+    }
+
+    /** Adds Server, Supported, Allow and, for a 2xx to INVITE, our Contact. */
+    SipResponse decorate(SipResponse r, ReplyPath path, boolean withContact) {
+        r.addHeader(SipHeaders.SERVER, config.serverHeader());
+        if (!config.supported().isEmpty()) {
+            r.addHeader(SipHeaders.SUPPORTED, String.join(", ", config.supported()));
+        }
+        int code = r.statusCode();
+        if (code == 405 || (code >= 200 && code < 300)) {
+            r.addHeader(SipHeaders.ALLOW, ALLOWED);
+        }
+        if (code == 415) {
+            r.addHeader(SipHeaders.ACCEPT, config.accept());
+        }
+        if (withContact) {
+            r.addHeader(SipHeaders.CONTACT, contact(path));
+        }
+        return r;
+    }
+
+    private String contact(ReplyPath path) {
+        InetSocketAddress local = path.local();
+        String host = local.getAddress().isAnyLocalAddress() && config.contactHost() != null
+                ? config.contactHost() : local.getAddress().getHostAddress();
+        if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        String transport = path.transport() == Transport.TCP ? ";transport=tcp" : "";
+        return "<sip:srs@" + host + ":" + local.getPort() + transport + ">" + config.contactParams();
+    }
+
+    Dialog createDialog(ServerInvite invite) {
+        SipRequest req = invite.request;
+        List<String> contacts = req.headerElements(SipHeaders.CONTACT);
+        String target = contacts.isEmpty() ? null : NameAddress.parse(contacts.get(0)).uri();
+        Dialog d = new Dialog(this, req.callId(), invite.localTag, req.from().tag(), target, invite.transport(),
+                req.cseq().number());
+        dialogs.put(d.key(), d);
+        return d;
+    }
+
+    void removeDialog(Dialog d) {
+        dialogs.remove(d.key());
+    }
+
+    void removeTransaction(ServerTransaction tx) {
+        transactions.remove(tx.key, tx);
+    }
+
+    /** Number of live server transactions and dialogs (for tests and monitoring). */
+    public synchronized int[] sizes() {
+        return new int[] {transactions.size(), dialogs.size()};
+    }
+
+    SipHandler handler() {
+        return handler;
+    }
+
+    long t1Millis() {
+        return config.t1Millis();
+    }
+
+    long t2Millis() {
+        return Math.min(8 * config.t1Millis(), 4000);
+    }
+
+    long t4Millis() {
+        return Math.min(10 * config.t1Millis(), 5000);
+    }
+
+    /** Runs {@code task} after a delay, with this stack's monitor held. */
+    ScheduledFuture<?> schedule(Runnable task, long delayMillis) {
+        return group.next().schedule(() -> {
+            synchronized (SipStack.this) {
+                task.run();
+            }
+        }, delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Server transaction key (§17.2.3): branch, sent-by and method, with ACK and CANCEL
+     * looked up under INVITE. Requests without an RFC 3261 branch fall back to the RFC 2543
+     * identifiers (Call-ID, From tag, CSeq number).
+     */
+    static String transactionKey(SipRequest r, Via via, String method) {
+        String branch = via.branch();
+        if (branch != null && branch.startsWith(Via.MAGIC_COOKIE)) {
+            return branch + "|" + via.sentBy() + "|" + method;
+        }
+        return "2543|" + r.callId() + "|" + r.from().tag() + "|" + r.cseq().number() + "|" + via.sentBy() + "|"
+                + method;
+    }
+
+    static String dialogKey(String callId, String localTag, String remoteTag) {
+        return callId + "|" + localTag + "|" + remoteTag;
+    }
+
+    static String newTag() {
+        return Long.toHexString(ThreadLocalRandom.current().nextLong() | 0x100000000L);
+    }
+}

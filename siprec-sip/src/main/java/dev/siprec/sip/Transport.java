@@ -1,0 +1,14 @@
+package dev.siprec.sip;
+
+/** SIP transports (RFC 3261 §18). */
+public enum Transport {
+    /** SIP over UDP: unreliable, so transactions retransmit responses (§17.2). */
+    UDP,
+    /** SIP over TCP: reliable, Content-Length framed (§18.3). */
+    TCP;
+
+    /** Whether the transport delivers reliably (no retransmissions needed). */
+    public boolean reliable() {
+        return this != UDP;
+    }
+}

@@ -1,0 +1,139 @@
+package dev.siprec.sip.sdp;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * RFC 3264 answers for a receive-only recorder (RFC 7866 §8.1.1): one answer m-line per
+ * offered m-line in the same order; audio over RTP/AVP (and AVPF) is accepted when it offers a
+ * codec we decode; everything else is declined with port 0.
+ */
+public final class OfferAnswer {
+
+    /** Which offered payload formats this recorder can decode. */
+    @FunctionalInterface
+    public interface CodecSupport {
+        /** Whether a payload format (encoding, clock, channels) can be decoded. */
+        boolean supports(RtpMap format);
+    }
+
+    private OfferAnswer() {
+    }
+
+    /**
+     * Negotiates every m-line of an offer: for each audio m-line, the first offered format we
+     * can decode, plus telephone-event when offered.
+     */
+    public static List<NegotiatedStream> negotiate(SessionDescription offer, CodecSupport support) {
+        List<NegotiatedStream> out = new ArrayList<>(offer.media().size());
+        for (int i = 0; i < offer.media().size(); i++) {
+            MediaDescription m = offer.media().get(i);
+            Direction offered = offer.effectiveDirection(m);
+            RtpMap codec = null;
+            RtpMap dtmf = null;
+            boolean plainRtp = m.isRtpAudio() && isPlainRtpProfile(m.proto()) && m.port() != 0;
+            if (plainRtp) {
+                for (String f : m.formats()) {
+                    int pt = parsePt(f);
+                    if (pt < 0) {
+                        continue;
+                    }
+                    RtpMap map = m.rtpMap(pt);
+                    if (map == null) {
+                        continue;
+                    }
+                    if (map.isTelephoneEvent()) {
+                        if (dtmf == null) {
+                            dtmf = map;
+                        }
+                    } else if (codec == null && support.supports(map)) {
+                        codec = map;
+                    }
+                }
+            }
+            boolean accepted = codec != null;
+            Direction answer = !accepted ? Direction.INACTIVE : answerDirection(offered);
+            out.add(new NegotiatedStream(i, m.label(), accepted, codec, accepted ? dtmf : null, offered, answer,
+                    offer.effectiveConnection(m), m.port()));
+        }
+        return out;
+    }
+
+    /**
+     * The answer to {@code offer}.
+     *
+     * @param negotiated the result of {@link #negotiate} for this offer
+     * @param localPorts our RTP port per m-line index (ignored for declined streams)
+     * @param address the address we receive on
+     * @param sessionId o= session id; {@code version} o= version (RFC 3264 §8: +1 per change)
+     */
+    public static SessionDescription answer(SessionDescription offer, List<NegotiatedStream> negotiated,
+                                            int[] localPorts, String address, long sessionId, long version) {
+        String addrType = address.indexOf(':') >= 0 ? "IP6" : "IP4";
+        SessionDescription a = new SessionDescription()
+                .origin("siprec " + sessionId + " " + version + " IN " + addrType + " " + address)
+                .sessionName("siprec")
+                .connection(new Connection(addrType, address));
+        for (NegotiatedStream n : negotiated) {
+            MediaDescription offered = offer.media().get(n.index());
+            if (!n.accepted()) {
+                // RFC 3264 §6: a rejected stream keeps its media and formats, with port 0
+                MediaDescription declined = new MediaDescription(offered.media(), 0, offered.proto(),
+                        offered.formats().isEmpty() ? List.of("0") : List.of(offered.formats().get(0)));
+                if (n.label() != null) {
+                    declined.attribute("label", n.label());
+                }
+                a.media().add(declined);
+                continue;
+            }
+            List<String> formats = new ArrayList<>(2);
+            formats.add(Integer.toString(n.codec().payloadType()));
+            if (n.telephoneEvent() != null) {
+                formats.add(Integer.toString(n.telephoneEvent().payloadType()));
+            }
+            MediaDescription m = new MediaDescription("audio", localPorts[n.index()], offered.proto(), formats);
+            m.attribute("rtpmap", n.codec().format());
+            if (n.telephoneEvent() != null) {
+                m.attribute("rtpmap", n.telephoneEvent().format());
+                String fmtp = offered.fmtp(n.telephoneEvent().payloadType());
+                m.attribute("fmtp", n.telephoneEvent().payloadType() + " " + (fmtp != null ? fmtp : "0-15"));
+            }
+            String ptime = offered.attributeValue("ptime");
+            if (ptime != null && !ptime.isEmpty()) {
+                m.attribute("ptime", ptime.trim());
+            }
+            if (n.label() != null) {
+                m.attribute("label", n.label()); // echoed: SRCs match streams by label (RFC 7866 §8.1.1)
+            }
+            m.attribute(n.answerDirection().attribute(), null);
+            a.media().add(m);
+        }
+        return a;
+    }
+
+    /** RFC 3264 §6.1 for a receive-only party: never answer inactive to a stream that sends. */
+    static Direction answerDirection(Direction offered) {
+        switch (offered) {
+            case SENDONLY:
+            case SENDRECV:
+                return Direction.RECVONLY;
+            default:
+                return Direction.INACTIVE;
+        }
+    }
+
+    private static boolean isPlainRtpProfile(String proto) {
+        String p = proto.toUpperCase(Locale.ROOT);
+        return p.equals("RTP/AVP") || p.equals("RTP/AVPF");
+    }
+
+    private static int parsePt(String f) {
+        try {
+            int pt = Integer.parseInt(f);
+            return pt >= 0 && pt <= 127 ? pt : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}
