@@ -72,7 +72,7 @@ public final class ServerInvite extends ServerTransaction {
         synchronized (stack) {
             if (!hasFinalResponse() && !terminated) {
                 send(stack.decorate(SipResponse.to(request, statusCode, SipResponse.defaultReason(statusCode),
-                        localTag), path, false));
+                        localTag), path, null));
             }
         }
     }
@@ -87,7 +87,7 @@ public final class ServerInvite extends ServerTransaction {
             if (hasFinalResponse() || terminated) {
                 return null;
             }
-            SipResponse ok = stack.decorate(SipResponse.to(request, 200, "OK", localTag), path, true);
+            SipResponse ok = stack.decorate(SipResponse.to(request, 200, "OK", localTag), path, request);
             ok.setBody(contentType, body);
             Dialog dialog = existingDialog != null ? existingDialog : stack.createDialog(this);
             send(ok);
@@ -109,7 +109,7 @@ public final class ServerInvite extends ServerTransaction {
             if (hasFinalResponse() || terminated) {
                 return false;
             }
-            SipResponse r = stack.decorate(SipResponse.to(request, statusCode, reason, localTag), path, false);
+            SipResponse r = stack.decorate(SipResponse.to(request, statusCode, reason, localTag), path, null);
             for (int i = 0; i + 1 < extraHeaders.length; i += 2) {
                 r.addHeader(extraHeaders[i], extraHeaders[i + 1]);
             }
@@ -144,7 +144,7 @@ public final class ServerInvite extends ServerTransaction {
             return false;
         }
         cancelled = true;
-        sendFinalError(stack.decorate(SipResponse.to(request, 487, "Request Terminated", localTag), path, false));
+        sendFinalError(stack.decorate(SipResponse.to(request, 487, "Request Terminated", localTag), path, null));
         return true;
     }
 

@@ -201,7 +201,7 @@ public final class SipStack implements AutoCloseable {
         }
         errorsAnswered.incrementAndGet();
         log.info("{} {} to {} from {}", e.statusCode(), e.reason(), partial.method(), path.remote());
-        SipResponse r = decorate(SipResponse.to(partial, e.statusCode(), e.reason(), newTag()), path, false);
+        SipResponse r = decorate(SipResponse.to(partial, e.statusCode(), e.reason(), newTag()), path, null);
         path.send(r);
     }
 
@@ -218,7 +218,7 @@ public final class SipStack implements AutoCloseable {
             onRequest(request, path);
         } catch (RuntimeException e) {
             log.error("failure handling {} from {}", request.method(), path.remote(), e);
-            path.send(decorate(SipResponse.to(request, 500, "Server Internal Error", newTag()), path, false));
+            path.send(decorate(SipResponse.to(request, 500, "Server Internal Error", newTag()), path, null));
         }
     }
 
@@ -250,7 +250,7 @@ public final class SipStack implements AutoCloseable {
         if (method.equals("INVITE")) {
             ServerInvite invite = new ServerInvite(this, key, request, path, localTag, dialog);
             transactions.put(key, invite);
-            invite.send(decorate(SipResponse.to(request, 100, "Trying", null), path, false)); // §17.2.1
+            invite.send(decorate(SipResponse.to(request, 100, "Trying", null), path, null)); // §17.2.1
             if (!checkInDialog(request, to, dialog, invite, null) || !checkRequire(request, invite, null)) {
                 return;
             }
@@ -277,13 +277,13 @@ public final class SipStack implements AutoCloseable {
                 handler.onBye(dialog, request);
                 return;
             case "OPTIONS":
-                SipResponse ok = decorate(SipResponse.to(request, 200, "OK", localTag), path, false);
+                SipResponse ok = decorate(SipResponse.to(request, 200, "OK", localTag), path, null);
                 ok.addHeader(SipHeaders.ACCEPT, config.accept());
                 tx.respond(ok);
                 return;
             default:
                 SipResponse notAllowed = decorate(SipResponse.to(request, 405, "Method Not Allowed", localTag), path,
-                        false);
+                        null);
                 tx.respond(notAllowed);
         }
     }
@@ -355,7 +355,7 @@ public final class SipStack implements AutoCloseable {
             return;
         }
         // §9.2: the CANCEL gets 200 either way; it only has an effect before the final response
-        SipResponse ok = decorate(SipResponse.to(cancel, 200, "OK", invite.localTag), path, false);
+        SipResponse ok = decorate(SipResponse.to(cancel, 200, "OK", invite.localTag), path, null);
         tx.respond(ok);
         if (invite.cancel()) {
             handler.onCancel(invite);
@@ -363,11 +363,14 @@ public final class SipStack implements AutoCloseable {
     }
 
     private void respond(NonInviteServerTransaction tx, int code, String reason) {
-        tx.respond(decorate(SipResponse.to(tx.request, code, reason, tx.localTag), tx.path, false));
+        tx.respond(decorate(SipResponse.to(tx.request, code, reason, tx.localTag), tx.path, null));
     }
 
-    /** Adds Server, Supported, Allow and, for a 2xx to INVITE, our Contact. */
-    SipResponse decorate(SipResponse r, ReplyPath path, boolean withContact) {
+    /**
+     * Adds Server, Supported, Allow and, when {@code contactFor} is given (a 2xx to that
+     * INVITE), our Contact; its Request-URI host stands in for a wildcard listening address.
+     */
+    SipResponse decorate(SipResponse r, ReplyPath path, SipRequest contactFor) {
         r.addHeader(SipHeaders.SERVER, config.serverHeader());
         if (!config.supported().isEmpty()) {
             r.addHeader(SipHeaders.SUPPORTED, String.join(", ", config.supported()));
@@ -379,16 +382,18 @@ public final class SipStack implements AutoCloseable {
         if (code == 415) {
             r.addHeader(SipHeaders.ACCEPT, config.accept());
         }
-        if (withContact) {
-            r.addHeader(SipHeaders.CONTACT, contact(path));
+        if (contactFor != null) {
+            r.addHeader(SipHeaders.CONTACT, contact(path, contactFor));
         }
         return r;
     }
 
-    private String contact(ReplyPath path) {
+    private String contact(ReplyPath path, SipRequest request) {
         InetSocketAddress local = path.local();
-        String host = local.getAddress().isAnyLocalAddress() && config.contactHost() != null
-                ? config.contactHost() : local.getAddress().getHostAddress();
+        String host = local.getAddress().getHostAddress();
+        if (local.getAddress().isAnyLocalAddress()) {
+            host = config.contactHost() != null ? config.contactHost() : request.requestUriHost();
+        }
         if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
             host = "[" + host + "]";
         }

@@ -1,0 +1,29 @@
+package dev.siprec.core;
+
+import dev.siprec.core.metadata.RecordingMetadata;
+
+/**
+ * What the application implements to receive recordings.
+ *
+ * <p>Per session the calls come in order, one at a time, on the session's event loop:
+ * {@code onSessionStarted}, then {@code onAudio} for every frame (and
+ * {@code onMetadataUpdated} when the SRC sends new metadata), then exactly one
+ * {@code onSessionEnded}. Callbacks must not block: hand heavy work to your own threads.
+ * An exception thrown by a callback is logged and does not affect the recording.
+ */
+public interface RecordingListener {
+
+    /** A recording session was offered and is being answered; metadata and channels are known. */
+    default void onSessionStarted(RecordingSession session) {
+    }
+
+    /** One frame of time-aligned audio; valid only during the call (see {@link AudioFrame#copy()}). */
+    void onAudio(RecordingSession session, AudioFrame frame);
+
+    /** The SRC sent new metadata (re-INVITE); {@code metadata} is now {@link RecordingSession#metadata()}. */
+    default void onMetadataUpdated(RecordingSession session, RecordingMetadata metadata) {
+    }
+
+    /** The session ended; no more calls for it follow. Counters on the session are final. */
+    void onSessionEnded(RecordingSession session, EndReason reason);
+}

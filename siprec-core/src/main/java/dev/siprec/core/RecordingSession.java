@@ -1,0 +1,227 @@
+package dev.siprec.core;
+
+import dev.siprec.core.metadata.RecordingMetadata;
+import dev.siprec.media.MediaSession;
+import dev.siprec.media.StreamStats;
+import dev.siprec.sip.Dialog;
+import dev.siprec.sip.SipRequest;
+import dev.siprec.sip.Transport;
+import io.netty.channel.EventLoop;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One recording session (RFC 7866 §5): a SIP dialog from an SRC, its recorded streams and
+ * their metadata. Created by the server; the application receives it in every
+ * {@link RecordingListener} callback.
+ */
+public final class RecordingSession {
+
+    private static final Logger log = LoggerFactory.getLogger(RecordingSession.class);
+
+    private final String id;
+    private final SipRequest invite;
+    private final Transport transport;
+    private final InetSocketAddress remote;
+    private final Instant startTime = Instant.now();
+    private final EventLoop loop;
+    private final RecordingListener listener;
+    private final List<RecordedChannel> channels;
+    private final int sampleRate;
+    private final AudioFrame frame;
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private final CompletableFuture<EndReason> endFuture = new CompletableFuture<>();
+    private volatile RecordingMetadata metadata;
+    private volatile String metadataProblem;
+    private volatile Instant endTime;
+    private volatile EndReason endReason;
+    private volatile StreamStats[] finalStats;
+    MediaSession media;
+    volatile Dialog dialog;
+    String answerSdp;
+    long answerVersion;
+    int[] ports;
+
+    RecordingSession(String id, SipRequest invite, Transport transport, InetSocketAddress remote, EventLoop loop,
+                     RecordingListener listener, RecordingMetadata metadata, String metadataProblem,
+                     List<RecordedChannel> channels, int sampleRate) {
+        this.id = id;
+        this.invite = invite;
+        this.transport = transport;
+        this.remote = remote;
+        this.loop = loop;
+        this.listener = listener;
+        this.metadata = metadata;
+        this.metadataProblem = metadataProblem;
+        this.channels = List.copyOf(channels);
+        this.sampleRate = sampleRate;
+        this.frame = new AudioFrame(sampleRate, channels.size(), new short[0], 0, 0);
+    }
+
+    /** Our unique id of this session (safe in file names). */
+    public String id() {
+        return id;
+    }
+
+    /** The Call-ID of the recording session's SIP dialog. */
+    public String sipCallId() {
+        return invite.callId();
+    }
+
+    /** A header of the INVITE that opened the session (first value), or null. */
+    public String inviteHeader(String name) {
+        return invite.header(name);
+    }
+
+    /** The transport the SRC used. */
+    public Transport transport() {
+        return transport;
+    }
+
+    /** The SRC's address. */
+    public InetSocketAddress remoteAddress() {
+        return remote;
+    }
+
+    /** When the INVITE arrived. */
+    public Instant startTime() {
+        return startTime;
+    }
+
+    /** When the session ended, or null while active. */
+    public Instant endTime() {
+        return endTime;
+    }
+
+    /** Why it ended, or null while active. */
+    public EndReason endReason() {
+        return endReason;
+    }
+
+    /** The current metadata ({@link RecordingMetadata#EMPTY} when the SRC sent none or it was unreadable). */
+    public RecordingMetadata metadata() {
+        return metadata;
+    }
+
+    /** Why the SRC's metadata could not be read, or null when it was read (or absent). */
+    public String metadataProblem() {
+        return metadataProblem;
+    }
+
+    /** The output channels in order: which stream and participant is on each. */
+    public List<RecordedChannel> channels() {
+        return channels;
+    }
+
+    /** Whether the SRC sent a single mixed stream (the audio is mono). */
+    public boolean mixed() {
+        return channels.size() == 1;
+    }
+
+    /** Output sample rate. */
+    public int sampleRate() {
+        return sampleRate;
+    }
+
+    /**
+     * Counters of the stream on a channel. Exact when read in a listener callback or after the
+     * session ended.
+     */
+    public StreamStats stats(int channel) {
+        StreamStats[] done = finalStats;
+        if (done != null) {
+            return done[channel];
+        }
+        MediaSession m = media;
+        return m == null ? StreamStats.EMPTY : m.stats(streamOfChannel(channel));
+    }
+
+    /** Completes with the end reason once {@link RecordingListener#onSessionEnded} has returned. */
+    public CompletableFuture<EndReason> ended() {
+        return endFuture;
+    }
+
+    int streamOfChannel(int channel) {
+        return channel; // media legs are created in channel order
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    void fireStarted() {
+        loop.execute(() -> safely("onSessionStarted", () -> listener.onSessionStarted(this)));
+    }
+
+    /** A frame from the media session, on the session's loop. */
+    void onFrame(long position, short[] samples, int samplesPerChannel, int channelCount) {
+        frame.set(samples, samplesPerChannel, position);
+        safely("onAudio", () -> listener.onAudio(this, frame));
+    }
+
+    void updateMetadata(RecordingMetadata updated, String problem) {
+        loop.execute(() -> {
+            if (ended.get()) {
+                return;
+            }
+            if (problem == null) {
+                metadata = updated;
+                metadataProblem = null;
+                safely("onMetadataUpdated", () -> listener.onMetadataUpdated(this, updated));
+            } else {
+                metadataProblem = problem;
+            }
+        });
+    }
+
+    /**
+     * Ends the session once: forgets the dialog, stops the media (delivering what is due),
+     * releases ports and buffers, then calls {@link RecordingListener#onSessionEnded}.
+     *
+     * @return false when it had already ended
+     */
+    boolean end(EndReason reason) {
+        if (!ended.compareAndSet(false, true)) {
+            return false;
+        }
+        Dialog d = dialog;
+        if (d != null) {
+            d.terminate();
+        }
+        CompletableFuture<Void> stopped = media != null ? media.stop() : CompletableFuture.completedFuture(null);
+        stopped.whenComplete((v, err) -> loop.execute(() -> {
+            StreamStats[] stats = new StreamStats[channels.size()];
+            for (int c = 0; c < stats.length; c++) {
+                stats[c] = media != null ? media.stats(streamOfChannel(c)) : StreamStats.EMPTY;
+            }
+            finalStats = stats;
+            endTime = Instant.now();
+            endReason = reason;
+            safely("onSessionEnded", () -> listener.onSessionEnded(this, reason));
+            endFuture.complete(reason);
+        }));
+        return true;
+    }
+
+    boolean isEnded() {
+        return ended.get();
+    }
+
+    private void safely(String callback, Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            log.error("RecordingListener.{} threw for session {}", callback, id, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RecordingSession[" + id + ", call-id " + sipCallId() + "]";
+    }
+}

@@ -1,0 +1,342 @@
+package dev.siprec.core;
+
+import dev.siprec.codecs.Codecs;
+import dev.siprec.core.metadata.MetadataException;
+import dev.siprec.core.metadata.MetadataParser;
+import dev.siprec.core.metadata.RecordingMetadata;
+import dev.siprec.media.MediaSession;
+import dev.siprec.media.RtpPortPool;
+import dev.siprec.sip.Dialog;
+import dev.siprec.sip.ServerInvite;
+import dev.siprec.sip.SipHandler;
+import dev.siprec.sip.SipParseException;
+import dev.siprec.sip.SipRequest;
+import dev.siprec.sip.sdp.NegotiatedStream;
+import dev.siprec.sip.sdp.OfferAnswer;
+import dev.siprec.sip.sdp.SdpParseException;
+import dev.siprec.sip.sdp.SessionDescription;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SIPREC on top of the SIP stack (RFC 7866): turns INVITEs into recording sessions
+ * (body split, SDP answer, RTP ports, metadata, channel mapping) and ends each session
+ * exactly once, whatever ends it.
+ */
+final class RecordingSessionManager implements SipHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(RecordingSessionManager.class);
+    private static final OfferAnswer.CodecSupport DECODABLE =
+            f -> Codecs.isSupported(f.encoding(), f.clockRate()) && f.channels() == 1;
+
+    private final SiprecServer.Builder config;
+    private final EventLoopGroup group;
+    private final RtpPortPool ports;
+    private final MetadataParser metadataParser = new MetadataParser();
+    private final Map<String, RecordingSession> active = new ConcurrentHashMap<>();
+    private final AtomicLong metadataErrors = new AtomicLong();
+
+    RecordingSessionManager(SiprecServer.Builder config, EventLoopGroup group, RtpPortPool ports) {
+        this.config = config;
+        this.group = group;
+        this.ports = ports;
+    }
+
+    List<RecordingSession> activeSessions() {
+        return new ArrayList<>(active.values());
+    }
+
+    long metadataErrors() {
+        return metadataErrors.get();
+    }
+
+    @Override
+    public void onInvite(ServerInvite invite) {
+        SipRequest request = invite.request();
+        InviteBody body;
+        try {
+            body = InviteBody.of(request);
+        } catch (SipParseException e) {
+            invite.reject(e.statusCode(), e.reason());
+            return;
+        }
+        if (body.sdp() == null) {
+            // RFC 7866 §6.1 requires an offer; offer-less INVITEs (offer in the ACK) are not taken
+            invite.reject(488, "No SDP offer in the INVITE", "Warning", "399 siprec \"SDP offer required\"");
+            return;
+        }
+        SessionDescription offer;
+        try {
+            offer = SessionDescription.parse(new String(body.sdp(), StandardCharsets.UTF_8));
+        } catch (SdpParseException e) {
+            invite.reject(400, "Malformed SDP: " + e.getMessage());
+            return;
+        }
+        List<NegotiatedStream> negotiated = OfferAnswer.negotiate(offer, DECODABLE);
+        List<NegotiatedStream> received = new ArrayList<>();
+        for (NegotiatedStream n : negotiated) {
+            if (n.accepted()) {
+                received.add(n);
+            }
+        }
+        if (received.isEmpty()) {
+            invite.reject(488, "No audio stream offers a codec we decode (PCMU, PCMA)",
+                    "Warning", "305 siprec \"Incompatible media format\"");
+            return;
+        }
+        RecordingMetadata metadata = RecordingMetadata.EMPTY;
+        String metadataProblem = null;
+        if (body.metadata() != null) {
+            try {
+                metadata = metadataParser.parse(body.metadata());
+            } catch (MetadataException e) {
+                metadataErrors.incrementAndGet();
+                metadataProblem = e.getMessage();
+                log.warn("call {}: {}; recording without metadata", request.callId(), metadataProblem);
+                if (config.rejectMalformedMetadata) {
+                    invite.reject(400, "Malformed recording metadata");
+                    return;
+                }
+            }
+        }
+        if (active.size() >= config.maxSessions) {
+            invite.reject(503, "Too many recording sessions", "Retry-After", "5");
+            return;
+        }
+        List<RecordedChannel> channels = mapChannels(metadata, received);
+        EventLoop loop = group.next();
+        RecordingSession session = new RecordingSession(UUID.randomUUID().toString(), request, invite.transport(),
+                invite.remoteAddress(), loop, config.listener, metadata, metadataProblem, channels,
+                config.sampleRate);
+        List<MediaSession.LegSpec> legs = new ArrayList<>();
+        for (RecordedChannel c : channels) {
+            NegotiatedStream n = negotiated.get(c.mLineIndex());
+            legs.add(new MediaSession.LegSpec(c.index(), n.codec().payloadType(), n.codec().encoding(),
+                    n.codec().clockRate(), n.codec().channels(),
+                    n.telephoneEvent() == null ? -1 : n.telephoneEvent().payloadType()));
+        }
+        session.media = new MediaSession(loop, legs,
+                new MediaSession.Settings(config.sampleRate, channels.size(), 20, config.jitterMillis),
+                session::onFrame, System::nanoTime);
+        invite.attachment(session);
+        active.put(session.id(), session);
+        session.fireStarted();
+        String address = advertisedAddress(request);
+        InetAddress bindAddress;
+        try {
+            bindAddress = config.mediaAddress != null ? config.mediaAddress : InetAddress.getByName("0.0.0.0");
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+        session.media.bind(bindAddress, ports).whenComplete((bound, error) -> {
+            if (error != null) {
+                log.warn("call {}: {}", request.callId(), error.getMessage());
+                invite.reject(503, "No RTP port available", "Retry-After", "5");
+                end(session, EndReason.SETUP_FAILED);
+                return;
+            }
+            int[] byMLine = new int[negotiated.size()];
+            for (RecordedChannel c : channels) {
+                byMLine[c.mLineIndex()] = bound[c.index()];
+            }
+            session.ports = byMLine;
+            session.answerVersion = 1;
+            long sessionId = ThreadLocalRandom.current().nextLong(1L << 40);
+            session.answerSdp = OfferAnswer.answer(offer, negotiated, byMLine, address, sessionId, 1).format();
+            if (config.answerDelayMillis > 0) {
+                loop.schedule(() -> answer(invite, session), config.answerDelayMillis, TimeUnit.MILLISECONDS);
+            } else {
+                answer(invite, session);
+            }
+        });
+    }
+
+    private void answer(ServerInvite invite, RecordingSession session) {
+        if (session.isEnded()) {
+            return;
+        }
+        Dialog dialog = invite.accept("application/sdp", session.answerSdp.getBytes(StandardCharsets.UTF_8));
+        if (dialog == null) {
+            end(session, invite.isCancelled() ? EndReason.CANCELLED : EndReason.SETUP_FAILED);
+            return;
+        }
+        dialog.attachment(session);
+        session.dialog = dialog;
+        session.media.start();
+    }
+
+    private List<RecordedChannel> mapChannels(RecordingMetadata metadata, List<NegotiatedStream> received) {
+        List<ChannelMapper.Stream> streams = new ArrayList<>();
+        for (NegotiatedStream n : received) {
+            streams.add(new ChannelMapper.Stream(n.index(), n.label()));
+        }
+        ChannelMapper.Mapping mapping = config.channelMapper.map(metadata, streams);
+        validate(mapping, streams.size());
+        List<RecordedChannel> channels = new ArrayList<>();
+        for (int c = 0; c < mapping.order().size(); c++) {
+            NegotiatedStream n = received.get(mapping.order().get(c));
+            RecordingMetadata.Stream ms = n.label() == null ? null : metadata.streamByLabel(n.label());
+            RecordingMetadata.Participant sender = ms == null || ms.id() == null ? null : metadata.senderOf(ms.id());
+            channels.add(new RecordedChannel(c, n.index(), n.label(), ms == null ? null : ms.id(), sender,
+                    n.codec().encoding() + "/" + n.codec().clockRate(), mapping.rules().get(c)));
+        }
+        return channels;
+    }
+
+    private static void validate(ChannelMapper.Mapping mapping, int streams) {
+        boolean[] seen = new boolean[streams];
+        if (mapping.order().size() != streams || mapping.rules().size() != streams) {
+            throw new IllegalStateException("ChannelMapper must place each of the " + streams + " streams once");
+        }
+        for (int i : mapping.order()) {
+            if (i < 0 || i >= streams || seen[i]) {
+                throw new IllegalStateException("ChannelMapper returned an invalid order " + mapping.order());
+            }
+            seen[i] = true;
+        }
+    }
+
+    /** The address the SRC should send RTP to. */
+    private String advertisedAddress(SipRequest request) {
+        if (config.mediaAddress != null && !config.mediaAddress.isAnyLocalAddress()) {
+            return config.mediaAddress.getHostAddress();
+        }
+        String host = request.requestUriHost();
+        try {
+            InetAddress a = InetAddress.getByName(host);
+            if (!a.isAnyLocalAddress()) {
+                return a.getHostAddress();
+            }
+        } catch (UnknownHostException e) {
+            log.debug("Request-URI host {} does not resolve", host);
+        }
+        return InetAddress.getLoopbackAddress().getHostAddress();
+    }
+
+    @Override
+    public void onReInvite(Dialog dialog, ServerInvite invite) {
+        RecordingSession session = (RecordingSession) dialog.attachment();
+        if (session == null || session.isEnded()) {
+            invite.reject(481, "Call/Transaction Does Not Exist");
+            return;
+        }
+        InviteBody body;
+        try {
+            body = InviteBody.of(invite.request());
+        } catch (SipParseException e) {
+            invite.reject(e.statusCode(), e.reason());
+            return;
+        }
+        String answer = session.answerSdp;
+        if (body.sdp() != null) {
+            try {
+                answer = reanswer(session, SessionDescription.parse(new String(body.sdp(), StandardCharsets.UTF_8)));
+            } catch (SdpParseException e) {
+                invite.reject(400, "Malformed SDP: " + e.getMessage());
+                return;
+            }
+        }
+        if (body.metadata() != null) {
+            try {
+                session.updateMetadata(metadataParser.parse(body.metadata()), null);
+            } catch (MetadataException e) {
+                metadataErrors.incrementAndGet();
+                log.warn("call {}: metadata update unreadable: {}", invite.request().callId(), e.getMessage());
+                session.updateMetadata(null, e.getMessage());
+            }
+        }
+        invite.accept("application/sdp", answer.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A complete answer to a re-INVITE's offer on the ports we already have, with directions
+     * mirrored (RFC 3264 §8); streams added by the offer are declined for now.
+     */
+    private String reanswer(RecordingSession session, SessionDescription offer) {
+        List<NegotiatedStream> negotiated = new ArrayList<>(OfferAnswer.negotiate(offer, DECODABLE));
+        int[] byMLine = new int[negotiated.size()];
+        for (int i = 0; i < negotiated.size(); i++) {
+            NegotiatedStream n = negotiated.get(i);
+            boolean known = i < session.ports.length && session.ports[i] != 0;
+            if (n.accepted() && known) {
+                byMLine[i] = session.ports[i];
+            } else if (n.accepted()) {
+                negotiated.set(i, new NegotiatedStream(n.index(), n.label(), false, null, null,
+                        n.offerDirection(), n.answerDirection(), n.remote(), n.remotePort()));
+            }
+        }
+        String current = session.answerSdp;
+        String candidate = OfferAnswer.answer(offer, negotiated, byMLine, currentAddress(current),
+                currentSessionId(current), session.answerVersion).format();
+        if (!sameExceptOrigin(candidate, current)) {
+            session.answerVersion++;
+            candidate = OfferAnswer.answer(offer, negotiated, byMLine, currentAddress(current),
+                    currentSessionId(current), session.answerVersion).format();
+            session.answerSdp = candidate;
+        }
+        return session.answerSdp;
+    }
+
+    private static boolean sameExceptOrigin(String a, String b) {
+        return a.substring(a.indexOf("\r\ns=")).equals(b.substring(b.indexOf("\r\ns=")));
+    }
+
+    private static String[] originFields(String sdp) {
+        int o = sdp.indexOf("o=");
+        return sdp.substring(o + 2, sdp.indexOf("\r\n", o)).split(" ");
+    }
+
+    private static long currentSessionId(String sdp) {
+        return Long.parseLong(originFields(sdp)[1]);
+    }
+
+    private static String currentAddress(String sdp) {
+        return originFields(sdp)[5];
+    }
+
+    @Override
+    public void onAck(Dialog dialog) {
+        // the session is confirmed; nothing changes for the recording
+    }
+
+    @Override
+    public void onBye(Dialog dialog, SipRequest bye) {
+        if (dialog.attachment() instanceof RecordingSession session) {
+            end(session, EndReason.BYE);
+        }
+    }
+
+    @Override
+    public void onCancel(ServerInvite invite) {
+        if (invite.attachment() instanceof RecordingSession session) {
+            end(session, EndReason.CANCELLED);
+        }
+    }
+
+    @Override
+    public void onAckTimeout(Dialog dialog) {
+        if (dialog.attachment() instanceof RecordingSession session) {
+            log.warn("call {}: no ACK for our 200 OK; ending the session", dialog.callId());
+            end(session, EndReason.ACK_TIMEOUT);
+        }
+    }
+
+    void end(RecordingSession session, EndReason reason) {
+        if (session.end(reason)) {
+            session.ended().whenComplete((r, e) -> active.remove(session.id()));
+        }
+    }
+}

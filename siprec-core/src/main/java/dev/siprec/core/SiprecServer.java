@@ -1,0 +1,230 @@
+package dev.siprec.core;
+
+import dev.siprec.media.RtpPortPool;
+import dev.siprec.sip.SipStack;
+import dev.siprec.sip.Transport;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A SIPREC Session Recording Server (RFC 7866): listens for recording sessions from SRCs,
+ * receives and decodes their media, and delivers time-aligned PCM and metadata to a
+ * {@link RecordingListener}.
+ *
+ * <pre>{@code
+ * SiprecServer server = SiprecServer.builder()
+ *         .sip(Transport.UDP, new InetSocketAddress(5060))
+ *         .sip(Transport.TCP, new InetSocketAddress(5060))
+ *         .rtpPortRange(20000, 29999)
+ *         .sampleRate(16000)
+ *         .listener(myListener)
+ *         .start();
+ * }</pre>
+ */
+public final class SiprecServer implements AutoCloseable {
+
+    private final EventLoopGroup group;
+    private final SipStack stack;
+    private final RecordingSessionManager manager;
+
+    private SiprecServer(Builder b) throws InterruptedException {
+        this.group = new MultiThreadIoEventLoopGroup(b.threads, NioIoHandler.newFactory());
+        this.manager = new RecordingSessionManager(b, group, new RtpPortPool(b.rtpMin, b.rtpMax));
+        Map<Transport, List<InetSocketAddress>> listen = new EnumMap<>(Transport.class);
+        for (Map.Entry<Transport, List<InetSocketAddress>> e : b.sip.entrySet()) {
+            listen.put(e.getKey(), List.copyOf(e.getValue()));
+        }
+        String contactHost = b.mediaAddress != null ? b.mediaAddress.getHostAddress() : null;
+        this.stack = new SipStack(new SipStack.Config(listen, b.serverHeader, List.of("siprec"),
+                "application/sdp, multipart/mixed, application/rs-metadata+xml, application/rs-metadata",
+                ";+sip.srs", contactHost, b.t1Millis), group, manager);
+        try {
+            stack.start();
+        } catch (InterruptedException | RuntimeException e) {
+            stack.close();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
+    }
+
+    /** A builder with the defaults: no listener address yet, RTP 20000-29999, 16 kHz output. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The bound SIP addresses of a transport (with the real port when 0 was configured). */
+    public List<InetSocketAddress> sipAddresses(Transport transport) {
+        return stack.boundAddresses(transport);
+    }
+
+    /** Sessions started and not yet ended. */
+    public List<RecordingSession> activeSessions() {
+        return manager.activeSessions();
+    }
+
+    /** Metadata documents that could not be read (the sessions were still recorded), since start. */
+    public long metadataErrors() {
+        return manager.metadataErrors();
+    }
+
+    /** SIP messages dropped without an answer (unparseable), since start. */
+    public long droppedSipMessages() {
+        return stack.droppedMessages();
+    }
+
+    /**
+     * Ends every active session with {@link EndReason#SERVER_SHUTDOWN} (each gets its
+     * {@code onSessionEnded} after its remaining audio), then closes the sockets and threads.
+     */
+    @Override
+    public void close() {
+        List<CompletableFuture<EndReason>> ending = new ArrayList<>();
+        for (RecordingSession s : manager.activeSessions()) {
+            manager.end(s, EndReason.SERVER_SHUTDOWN);
+            ending.add(s.ended());
+        }
+        try {
+            CompletableFuture.allOf(ending.toArray(new CompletableFuture<?>[0])).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            Thread.currentThread().interrupt();
+        }
+        stack.close();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** Settings of a {@link SiprecServer}. Not thread-safe; build once. */
+    public static final class Builder {
+        final Map<Transport, List<InetSocketAddress>> sip = new EnumMap<>(Transport.class);
+        int rtpMin = 20000;
+        int rtpMax = 29999;
+        InetAddress mediaAddress;
+        int sampleRate = 16000;
+        RecordingListener listener;
+        ChannelMapper channelMapper = ChannelMapper.participantOrder();
+        int jitterMillis = 60;
+        long answerDelayMillis;
+        boolean rejectMalformedMetadata;
+        String serverHeader = "siprec/0.1";
+        long t1Millis = 500;
+        int threads = Runtime.getRuntime().availableProcessors();
+        int maxSessions = 10_000;
+
+        private Builder() {
+        }
+
+        /** Listens for SIP on an address with a transport; may be called for several. */
+        public Builder sip(Transport transport, InetSocketAddress address) {
+            sip.computeIfAbsent(transport, t -> new ArrayList<>()).add(Objects.requireNonNull(address));
+            return this;
+        }
+
+        /** RTP ports to allocate from, inclusive; even ports are used (RFC 3550 §11). */
+        public Builder rtpPortRange(int min, int max) {
+            new RtpPortPool(min, max); // validates
+            this.rtpMin = min;
+            this.rtpMax = max;
+            return this;
+        }
+
+        /**
+         * The address RTP is received on and advertised in SDP answers and our Contact. By
+         * default RTP binds to all interfaces and the address the SRC sent the INVITE to (its
+         * Request-URI host) is advertised.
+         */
+        public Builder mediaAddress(InetAddress address) {
+            this.mediaAddress = address;
+            return this;
+        }
+
+        /** Output sample rate: 8000, 16000 or 48000 Hz. */
+        public Builder sampleRate(int hz) {
+            if (hz != 8000 && hz != 16000 && hz != 48000) {
+                throw new IllegalArgumentException("sample rate must be 8000, 16000 or 48000, not " + hz);
+            }
+            this.sampleRate = hz;
+            return this;
+        }
+
+        /** Who receives the recordings (required). */
+        public Builder listener(RecordingListener l) {
+            this.listener = Objects.requireNonNull(l);
+            return this;
+        }
+
+        /** How streams are placed on channels (default {@link ChannelMapper#participantOrder()}). */
+        public Builder channelMapper(ChannelMapper mapper) {
+            this.channelMapper = Objects.requireNonNull(mapper);
+            return this;
+        }
+
+        /** Playout delay that absorbs network jitter and reordering (default 60 ms). */
+        public Builder jitterDelay(Duration d) {
+            this.jitterMillis = (int) Math.max(0, Math.min(2000, d.toMillis()));
+            return this;
+        }
+
+        /**
+         * Wait this long before answering an INVITE (default 0). An SRC that tests its CANCEL
+         * path needs an SRS that does not answer at once; production leaves it at 0.
+         */
+        public Builder answerDelay(Duration d) {
+            this.answerDelayMillis = Math.max(0, d.toMillis());
+            return this;
+        }
+
+        /**
+         * Reject INVITEs whose metadata cannot be read with 400 (default false: metadata is
+         * advisory, so the call is recorded and the problem logged and counted).
+         */
+        public Builder rejectMalformedMetadata(boolean reject) {
+            this.rejectMalformedMetadata = reject;
+            return this;
+        }
+
+        /** The Server header value. */
+        public Builder serverHeader(String value) {
+            this.serverHeader = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** RFC 3261 timer T1 (default 500 ms); the other timers derive from it. */
+        public Builder sipTimerT1(Duration t1) {
+            this.t1Millis = Math.max(1, t1.toMillis());
+            return this;
+        }
+
+        /** Event loop threads for SIP and media (default: one per core). */
+        public Builder threads(int n) {
+            this.threads = Math.max(1, n);
+            return this;
+        }
+
+        /** Most concurrent sessions; more get 503 with Retry-After (default 10000). */
+        public Builder maxSessions(int n) {
+            this.maxSessions = Math.max(1, n);
+            return this;
+        }
+
+        /** Binds and starts the server. */
+        public SiprecServer start() throws InterruptedException {
+            if (listener == null) {
+                throw new IllegalStateException("a RecordingListener is required");
+            }
+            if (sip.isEmpty()) {
+                throw new IllegalStateException("no SIP listening address configured");
+            }
+            return new SiprecServer(this);
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package dev.siprec.core.metadata;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Recording metadata as an SRC sent it (RFC 7865 §6): the communication session group,
+ * sessions, participants, media streams and their associations, plus extension data kept
+ * as raw XML. Immutable.
+ *
+ * @param dataMode {@code complete} or {@code partial} (RFC 7865 §6.1); null when not given
+ * @param groups communication session groups
+ * @param sessions communication sessions
+ * @param participants participants, in document order
+ * @param streams media streams, in document order
+ * @param sessionRecordingAssocs when sessions joined/left the recording
+ * @param participantSessionAssocs when participants joined/left sessions
+ * @param participantStreamAssocs which participant sends/receives which streams
+ * @param extensions {@code extensiondata} and unknown elements, raw, with their parent
+ */
+public record RecordingMetadata(String dataMode, List<Group> groups, List<Session> sessions,
+                                List<Participant> participants, List<Stream> streams,
+                                List<SessionRecordingAssoc> sessionRecordingAssocs,
+                                List<ParticipantSessionAssoc> participantSessionAssocs,
+                                List<ParticipantStreamAssoc> participantStreamAssocs,
+                                List<Extension> extensions) {
+
+    /** Metadata with nothing in it (an INVITE without metadata, or metadata that could not be read). */
+    public static final RecordingMetadata EMPTY = new RecordingMetadata(null, List.of(), List.of(), List.of(),
+            List.of(), List.of(), List.of(), List.of(), List.of());
+
+    /** Whether nothing is known. */
+    public boolean isEmpty() {
+        return participants.isEmpty() && streams.isEmpty() && sessions.isEmpty() && groups.isEmpty();
+    }
+
+    /** A participant by id, or null. */
+    public Participant participant(String id) {
+        for (Participant p : participants) {
+            if (p.id() != null && p.id().equals(id)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** The stream with this SDP label, or null. */
+    public Stream streamByLabel(String label) {
+        for (Stream s : streams) {
+            if (s.label() != null && s.label().equals(label)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The ids of the streams a participant sends: from {@code participantstreamassoc}
+     * (RFC 7865 §6.8) and from {@code <send>} directly inside {@code <participant>} (pre-RFC
+     * drafts, Oracle/Acme), in that order, without repeats.
+     */
+    public List<String> streamsSentBy(String participantId) {
+        List<String> out = new ArrayList<>();
+        for (ParticipantStreamAssoc a : participantStreamAssocs) {
+            if (participantId.equals(a.participantId())) {
+                for (String s : a.send()) {
+                    if (!out.contains(s)) {
+                        out.add(s);
+                    }
+                }
+            }
+        }
+        Participant p = participant(participantId);
+        if (p != null) {
+            for (String s : p.send()) {
+                if (!out.contains(s)) {
+                    out.add(s);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The participant that sends a stream (by stream id), or null. */
+    public Participant senderOf(String streamId) {
+        for (Participant p : participants) {
+            if (p.id() != null && streamsSentBy(p.id()).contains(streamId)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A communication session group (RFC 7865 §6.2).
+     *
+     * @param id group_id
+     * @param associateTime associate-time as sent, or null
+     */
+    public record Group(String id, String associateTime) {
+    }
+
+    /**
+     * A communication session (RFC 7865 §6.3).
+     *
+     * @param id session_id
+     * @param sipSessionIds sipSessionID values (RFC 7989)
+     * @param groupRef group-ref, or null
+     * @param startTime start-time as sent, or null
+     * @param stopTime stop-time as sent, or null
+     */
+    public record Session(String id, List<String> sipSessionIds, String groupRef, String startTime,
+                          String stopTime) {
+    }
+
+    /**
+     * A participant (RFC 7865 §6.5).
+     *
+     * @param id participant_id
+     * @param nameIds its addresses and names
+     * @param send stream ids from {@code <send>} inside {@code <participant>} (draft style)
+     * @param recv stream ids from {@code <recv>} inside {@code <participant>} (draft style)
+     */
+    public record Participant(String id, List<NameId> nameIds, List<String> send, List<String> recv) {
+
+        /** The first AoR, or null. */
+        public String aor() {
+            for (NameId n : nameIds) {
+                if (n.aor() != null) {
+                    return n.aor();
+                }
+            }
+            return null;
+        }
+
+        /** The first display name, or null. */
+        public String name() {
+            for (NameId n : nameIds) {
+                if (n.name() != null) {
+                    return n.name();
+                }
+            }
+            return null;
+        }
+    }
+
+    /**
+     * A {@code nameID}: an address of record and an optional display name.
+     *
+     * @param aor the aor attribute
+     * @param name the name element's text, or null
+     * @param lang the name's xml:lang, or null
+     */
+    public record NameId(String aor, String name, String lang) {
+    }
+
+    /**
+     * A media stream (RFC 7865 §6.6).
+     *
+     * @param id stream_id
+     * @param sessionId session_id of its communication session, or null
+     * @param label the SDP label that links it to an m-line, or null
+     * @param mode {@code separate} or {@code mixed} when given (pre-RFC drafts), or null
+     */
+    public record Stream(String id, String sessionId, String label, String mode) {
+    }
+
+    /**
+     * A session's association with the recording (RFC 7865 §6.7).
+     *
+     * @param sessionId session_id
+     * @param associateTime associate-time, or null
+     * @param disassociateTime disassociate-time, or null
+     */
+    public record SessionRecordingAssoc(String sessionId, String associateTime, String disassociateTime) {
+    }
+
+    /**
+     * A participant's association with a session (RFC 7865 §6.9).
+     *
+     * @param participantId participant_id
+     * @param sessionId session_id
+     * @param associateTime associate-time, or null
+     * @param disassociateTime disassociate-time, or null
+     */
+    public record ParticipantSessionAssoc(String participantId, String sessionId, String associateTime,
+                                          String disassociateTime) {
+    }
+
+    /**
+     * Which streams a participant sends and receives (RFC 7865 §6.8).
+     *
+     * @param participantId participant_id
+     * @param send stream ids sent
+     * @param recv stream ids received
+     */
+    public record ParticipantStreamAssoc(String participantId, List<String> send, List<String> recv) {
+    }
+
+    /**
+     * Extension data or an unknown element, kept as raw XML (RFC 7865 §6.10).
+     *
+     * @param parentElement local name of the element that contains it ({@code recording} at top level)
+     * @param parentId the id attribute of that element, or null
+     * @param xml the element, serialised with its namespace declarations
+     */
+    public record Extension(String parentElement, String parentId, String xml) {
+    }
+}
