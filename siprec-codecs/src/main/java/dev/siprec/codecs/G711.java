@@ -40,7 +40,7 @@ public final class G711 {
      */
     public static byte linearToUlaw(int sample) {
         int x = Math.max(-32768, Math.min(32767, sample));
-        int sign = x < 0 ? 0x00 : 0x80;
+        int sign = x < 0 ? 0x80 : 0x00;
         // µ-law works on 14-bit magnitudes; the bias of 33 (x4 in 16-bit scale) moves segment
         // boundaries to powers of two (G.711 Table 2a).
         int magnitude = (x < 0 ? (-x - 1) : x) >> 2;

@@ -1,0 +1,119 @@
+package dev.siprec.codecs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import org.junit.jupiter.api.Test;
+
+class G711Test {
+
+    /** The reference kit in ../shared (CI has it; a fresh clone does not). */
+    static Path shared(String relative) {
+        Path p = Paths.get(System.getProperty("siprec.shared", "../../shared")).resolve(relative);
+        assumeTrue(Files.exists(p), "skipped: reference file " + p + " is absent (it ships in ../shared)");
+        return p;
+    }
+
+    @Test
+    void ulawDecodesSegmentEndpointsOfTheRecommendation() {
+        assertThat(G711.ulawToLinear(0xFF)).isEqualTo((short) 0);
+        assertThat(G711.ulawToLinear(0x7F)).isEqualTo((short) 0);
+        assertThat(G711.ulawToLinear(0x80)).isEqualTo((short) 32124);
+        assertThat(G711.ulawToLinear(0x00)).isEqualTo((short) -32124);
+        assertThat(G711.ulawToLinear(0xFE)).isEqualTo((short) 8); // first interval of segment 0: 1 x 8
+        assertThat(G711.ulawToLinear(0xEF)).isEqualTo((short) 132); // end of segment 0
+    }
+
+    @Test
+    void alawDecodesSegmentEndpointsOfTheRecommendation() {
+        assertThat(G711.alawToLinear(0xD5)).isEqualTo((short) 8);
+        assertThat(G711.alawToLinear(0x55)).isEqualTo((short) -8);
+        assertThat(G711.alawToLinear(0xAA)).isEqualTo((short) 32256);
+        assertThat(G711.alawToLinear(0x2A)).isEqualTo((short) -32256);
+    }
+
+    @Test
+    void decodingIsMonotonicAcrossAllPositiveCodes() {
+        // µ-law: codes 0xFF down to 0x80 are increasing positive values
+        for (int c = 0xFE; c >= 0x80; c--) {
+            assertThat(G711.ulawToLinear(c)).isGreaterThan(G711.ulawToLinear(c + 1));
+        }
+        // A-law: even bits inverted; the positive magnitude order is code ^ 0x55 from 0x80 to 0xFF
+        for (int m = 0x81; m <= 0xFF; m++) {
+            assertThat(G711.alawToLinear(m ^ 0x55)).isGreaterThan(G711.alawToLinear((m - 1) ^ 0x55));
+        }
+    }
+
+    @Test
+    void encodeThenDecodeIsIdentityOnEveryCode() {
+        for (int c = 0; c < 256; c++) {
+            if (c != 0x7F) { // µ-law negative zero encodes back to positive zero
+                assertThat(G711.linearToUlaw(G711.ulawToLinear(c)) & 0xFF).as("ulaw %02x", c).isEqualTo(c);
+            }
+            assertThat(G711.linearToAlaw(G711.alawToLinear(c)) & 0xFF).as("alaw %02x", c).isEqualTo(c);
+        }
+    }
+
+    @Test
+    void decoderRejectsOutOfBoundsInsteadOfThrowing() {
+        AudioDecoder d = G711Decoder.ulaw();
+        assertThat(d.decode(new byte[10], 5, 10, new short[20], 0)).isEqualTo(AudioDecoder.MALFORMED);
+        assertThat(d.decode(new byte[10], 0, 10, new short[5], 0)).isEqualTo(AudioDecoder.MALFORMED);
+        short[] out = new short[4];
+        assertThat(d.conceal(4, out, 0)).isEqualTo(4);
+        assertThat(out).containsOnly((short) 0);
+    }
+
+    @Test
+    void registryKnowsG711Only() {
+        assertThat(Codecs.isSupported("pcmu", 8000)).isTrue();
+        assertThat(Codecs.isSupported("PCMA", 8000)).isTrue();
+        assertThat(Codecs.isSupported("PCMU", 16000)).isFalse();
+        assertThat(Codecs.isSupported("opus", 48000)).isFalse();
+    }
+
+    @Test
+    void decodeTablesMatchSpandspAndTheItuStl() throws IOException {
+        short[] ulaw = readS16(shared("codec-reference/ref/g711/ulaw_decode_table.s16le"));
+        short[] alaw = readS16(shared("codec-reference/ref/g711/alaw_decode_table.s16le"));
+        for (int c = 0; c < 256; c++) {
+            assertThat(G711.ulawToLinear(c)).as("ulaw %02x", c).isEqualTo(ulaw[c]);
+            assertThat(G711.alawToLinear(c)).as("alaw %02x", c).isEqualTo(alaw[c]);
+        }
+    }
+
+    @Test
+    void encodersMatchTheItuStlForAllInputs() throws IOException {
+        byte[] ulaw = Files.readAllBytes(shared("codec-reference/ref/g711/ulaw_encode_table_itu_stl.u8"));
+        byte[] alaw = Files.readAllBytes(shared("codec-reference/ref/g711/alaw_encode_table_itu_stl.u8"));
+        for (int k = 0; k < 65536; k++) {
+            assertThat(G711.linearToUlaw(k - 32768)).as("ulaw of %d", k - 32768).isEqualTo(ulaw[k]);
+            assertThat(G711.linearToAlaw(k - 32768)).as("alaw of %d", k - 32768).isEqualTo(alaw[k]);
+        }
+    }
+
+    @Test
+    void decodesTheKitsSpeechBitExact() throws IOException {
+        for (String law : new String[] {"ulaw", "alaw"}) {
+            byte[] codes = Files.readAllBytes(shared("codec-reference/ref/g711/speech20_8k." + law));
+            short[] ref = readS16(shared("codec-reference/ref/g711/speech20_8k." + law + ".dec.raw"));
+            AudioDecoder d = law.equals("ulaw") ? G711Decoder.ulaw() : G711Decoder.alaw();
+            short[] out = new short[codes.length];
+            assertThat(d.decode(codes, 0, codes.length, out, 0)).isEqualTo(codes.length);
+            assertThat(out).isEqualTo(ref);
+        }
+    }
+
+    static short[] readS16(Path p) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(p)).order(ByteOrder.LITTLE_ENDIAN);
+        short[] out = new short[b.remaining() / 2];
+        b.asShortBuffer().get(out);
+        return out;
+    }
+}

@@ -1,0 +1,314 @@
+package dev.siprec.examples;
+
+import dev.siprec.core.AudioFrame;
+import dev.siprec.core.EndReason;
+import dev.siprec.core.RecordedChannel;
+import dev.siprec.core.RecordingListener;
+import dev.siprec.core.RecordingSession;
+import dev.siprec.core.SiprecServer;
+import dev.siprec.core.metadata.RecordingMetadata;
+import dev.siprec.media.StreamStats;
+import dev.siprec.sip.Transport;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The example recorder of CONTRACTS.md: records every SIPREC session into a stereo WAV file
+ * (left = channel 0 of the session's channel mapping, right = channel 1; mono for a mixed
+ * stream) and, once the WAV is complete, a JSON file with the session, channels, counters and
+ * metadata.
+ *
+ * <pre>java -jar siprec-examples.jar [--bind ADDR] [--sip-port N] [--rtp-ports A-B] [--out DIR] [--rate HZ]</pre>
+ */
+public final class WavRecorder implements RecordingListener, AutoCloseable {
+
+    private static final DateTimeFormatter NAME_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+    private final Path outDir;
+    private final Map<String, WavWriter> writers = new ConcurrentHashMap<>();
+    private SiprecServer server;
+
+    private WavRecorder(Path outDir) {
+        this.outDir = outDir;
+    }
+
+    /** Options of the recorder, as on the command line. */
+    record Options(String bind, int sipPort, int rtpMin, int rtpMax, Path out, int rate) {
+
+        static Options parse(String[] args) {
+            String bind = "0.0.0.0";
+            int sipPort = 5060;
+            int rtpMin = 20000;
+            int rtpMax = 29999;
+            Path out = Paths.get("recordings");
+            int rate = 16000;
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                if (a.equals("-h") || a.equals("--help")) {
+                    throw new IllegalArgumentException("");
+                }
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("option " + a + " needs a value");
+                }
+                String v = args[++i];
+                switch (a) {
+                    case "--bind": bind = v; break;
+                    case "--sip-port": sipPort = intArg(a, v); break;
+                    case "--rtp-ports":
+                        String[] p = v.split("-");
+                        if (p.length != 2) {
+                            throw new IllegalArgumentException("--rtp-ports takes A-B, not " + v);
+                        }
+                        rtpMin = intArg(a, p[0]);
+                        rtpMax = intArg(a, p[1]);
+                        break;
+                    case "--out": out = Paths.get(v); break;
+                    case "--rate": rate = intArg(a, v); break;
+                    default: throw new IllegalArgumentException("unknown option " + a);
+                }
+            }
+            return new Options(bind, sipPort, rtpMin, rtpMax, out, rate);
+        }
+
+        private static int intArg(String option, String v) {
+            try {
+                return Integer.parseInt(v.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(option + " takes a number, not " + v);
+            }
+        }
+    }
+
+    /** Starts a recorder; returns it running. Used by {@link #main} and by tests. */
+    static WavRecorder start(Options o, PrintStream console) throws IOException, InterruptedException {
+        Files.createDirectories(o.out());
+        WavRecorder recorder = new WavRecorder(o.out());
+        InetAddress bind = InetAddress.getByName(o.bind());
+        SiprecServer.Builder b = SiprecServer.builder()
+                .sip(Transport.UDP, new InetSocketAddress(bind, o.sipPort()))
+                .sip(Transport.TCP, new InetSocketAddress(bind, o.sipPort()))
+                .rtpPortRange(o.rtpMin(), o.rtpMax())
+                .sampleRate(o.rate())
+                .listener(recorder);
+        if (!bind.isAnyLocalAddress()) {
+            b.mediaAddress(bind);
+        }
+        recorder.server = b.start();
+        InetSocketAddress udp = recorder.server.sipAddresses(Transport.UDP).get(0);
+        InetSocketAddress tcp = recorder.server.sipAddresses(Transport.TCP).get(0);
+        console.println("listening sip=udp:" + hostPort(udp) + ",tcp:" + hostPort(tcp) + " rtp=" + o.rtpMin() + "-"
+                + o.rtpMax() + " out=" + o.out());
+        console.flush();
+        return recorder;
+    }
+
+    private static String hostPort(InetSocketAddress a) {
+        String h = a.getAddress().getHostAddress();
+        return (h.indexOf(':') >= 0 ? "[" + h + "]" : h) + ":" + a.getPort();
+    }
+
+    /** Runs the recorder until SIGINT/SIGTERM, then ends and writes out every open recording. */
+    public static void main(String[] args) throws Exception {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            if (!e.getMessage().isEmpty()) {
+                System.err.println("error: " + e.getMessage());
+            }
+            System.err.println("usage: WavRecorder [--bind ADDR] [--sip-port N] [--rtp-ports A-B] [--out DIR]"
+                    + " [--rate 8000|16000|48000]");
+            System.exit(e.getMessage().isEmpty() ? 0 : 2);
+            return;
+        }
+        WavRecorder recorder;
+        try {
+            recorder = start(options, System.out);
+        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
+            System.err.println("error: cannot start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            recorder.close();
+            stopped.countDown();
+        }, "wav-recorder-shutdown"));
+        stopped.await();
+    }
+
+    /** Ends every open session (their files are written) and stops the server. */
+    @Override
+    public void close() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    SiprecServer server() {
+        return server;
+    }
+
+    static String fileName(RecordingSession s) {
+        String callId = s.sipCallId() == null ? "" : s.sipCallId().replaceAll("[^A-Za-z0-9._-]", "_");
+        if (callId.length() > 40) {
+            callId = callId.substring(0, 40);
+        }
+        return NAME_TIME.format(s.startTime()) + "-" + callId + "-" + s.id().substring(0, 8);
+    }
+
+    @Override
+    public void onSessionStarted(RecordingSession session) {
+        try {
+            writers.put(session.id(), new WavWriter(outDir.resolve(fileName(session) + ".wav"), session.sampleRate(),
+                    session.channels().size()));
+        } catch (IOException e) {
+            System.err.println("cannot create WAV for " + session + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void onAudio(RecordingSession session, AudioFrame frame) {
+        WavWriter w = writers.get(session.id());
+        if (w == null) {
+            return;
+        }
+        try {
+            w.write(frame.samples(), frame.samplesPerChannel() * frame.channels());
+        } catch (IOException e) {
+            System.err.println("write failed for " + session + ": " + e.getMessage());
+            writers.remove(session.id());
+        }
+    }
+
+    @Override
+    public void onSessionEnded(RecordingSession session, EndReason reason) {
+        WavWriter w = writers.remove(session.id());
+        String name = fileName(session);
+        try {
+            if (w != null) {
+                w.close();
+            }
+            Path tmp = outDir.resolve(name + ".json.tmp");
+            Files.write(tmp, Json.write(describe(session)).getBytes(StandardCharsets.UTF_8));
+            Files.move(tmp, outDir.resolve(name + ".json"), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            System.err.println("cannot finish recording " + name + ": " + e.getMessage());
+        }
+    }
+
+    static Map<String, Object> describe(RecordingSession s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("sipCallId", s.sipCallId());
+        m.put("sessionId", s.id());
+        m.put("startTime", s.startTime().toString());
+        m.put("endTime", s.endTime() == null ? null : s.endTime().toString());
+        m.put("endReason", s.endReason() == null ? null : s.endReason().name());
+        m.put("sampleRate", s.sampleRate());
+        m.put("mixed", s.mixed());
+        m.put("transport", s.transport().name());
+        List<Object> channels = new ArrayList<>();
+        for (RecordedChannel c : s.channels()) {
+            Map<String, Object> ch = new LinkedHashMap<>();
+            ch.put("index", c.index());
+            ch.put("label", c.label());
+            ch.put("streamId", c.streamId());
+            ch.put("participant", c.participant() == null ? null : participant(c.participant()));
+            ch.put("codec", c.codec());
+            ch.put("mappingRule", c.rule());
+            StreamStats st = s.stats(c.index());
+            ch.put("packetsReceived", st.packetsReceived());
+            ch.put("packetsLost", st.packetsLost());
+            ch.put("packetsLate", st.packetsLate());
+            ch.put("packetsDuplicate", st.packetsDuplicate());
+            ch.put("packetsInvalid", st.packetsInvalid());
+            ch.put("framesConcealed", st.framesConcealed());
+            channels.add(ch);
+        }
+        m.put("channels", channels);
+        m.put("metadataProblem", s.metadataProblem());
+        m.put("metadata", metadata(s.metadata()));
+        return m;
+    }
+
+    private static Map<String, Object> participant(RecordingMetadata.Participant p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", p.id());
+        m.put("aor", p.aor());
+        m.put("name", p.name());
+        return m;
+    }
+
+    private static Map<String, Object> metadata(RecordingMetadata md) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("dataMode", md.dataMode());
+        List<Object> groups = new ArrayList<>();
+        for (RecordingMetadata.Group g : md.groups()) {
+            groups.add(Map.of("id", String.valueOf(g.id()), "associateTime", String.valueOf(g.associateTime())));
+        }
+        m.put("groups", groups);
+        List<Object> sessions = new ArrayList<>();
+        for (RecordingMetadata.Session s : md.sessions()) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("id", s.id());
+            x.put("sipSessionIds", s.sipSessionIds());
+            x.put("groupRef", s.groupRef());
+            x.put("startTime", s.startTime());
+            x.put("stopTime", s.stopTime());
+            sessions.add(x);
+        }
+        m.put("sessions", sessions);
+        List<Object> participants = new ArrayList<>();
+        for (RecordingMetadata.Participant p : md.participants()) {
+            Map<String, Object> x = participant(p);
+            x.put("send", p.id() == null ? List.of() : md.streamsSentBy(p.id()));
+            participants.add(x);
+        }
+        m.put("participants", participants);
+        List<Object> streams = new ArrayList<>();
+        for (RecordingMetadata.Stream s : md.streams()) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("id", s.id());
+            x.put("sessionId", s.sessionId());
+            x.put("label", s.label());
+            streams.add(x);
+        }
+        m.put("streams", streams);
+        List<Object> assocs = new ArrayList<>();
+        for (RecordingMetadata.ParticipantStreamAssoc a : md.participantStreamAssocs()) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("participantId", a.participantId());
+            x.put("send", a.send());
+            x.put("recv", a.recv());
+            assocs.add(x);
+        }
+        m.put("participantStreamAssocs", assocs);
+        List<Object> ext = new ArrayList<>();
+        for (RecordingMetadata.Extension e : md.extensions()) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("parent", e.parentElement());
+            x.put("parentId", e.parentId());
+            x.put("xml", e.xml());
+            ext.add(x);
+        }
+        m.put("extensions", ext);
+        return m;
+    }
+}

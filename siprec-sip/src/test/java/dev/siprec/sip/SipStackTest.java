@@ -1,0 +1,332 @@
+package dev.siprec.sip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The stack against a raw socket client on loopback: what a UAS owes for each request. */
+class SipStackTest {
+
+    static final long T1 = 25; // short timers keep the 64*T1 tests quick
+
+    EventLoopGroup group;
+    SipStack stack;
+    final List<String> events = new CopyOnWriteArrayList<>();
+    volatile boolean autoAccept = true;
+    DatagramSocket udp;
+    InetSocketAddress server;
+
+    final SipHandler handler = new SipHandler() {
+        @Override
+        public void onInvite(ServerInvite invite) {
+            events.add("invite " + invite.request().callId());
+            if (autoAccept) {
+                invite.accept("application/sdp", "v=0\r\n".getBytes(StandardCharsets.UTF_8));
+            }
+        }
+
+        @Override
+        public void onReInvite(Dialog dialog, ServerInvite invite) {
+            events.add("reinvite " + dialog.callId());
+            invite.accept("application/sdp", "v=0\r\n".getBytes(StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void onAck(Dialog dialog) {
+            events.add("ack " + dialog.callId());
+        }
+
+        @Override
+        public void onBye(Dialog dialog, SipRequest bye) {
+            events.add("bye " + dialog.callId());
+        }
+
+        @Override
+        public void onCancel(ServerInvite invite) {
+            events.add("cancel " + invite.request().callId());
+        }
+
+        @Override
+        public void onAckTimeout(Dialog dialog) {
+            events.add("acktimeout " + dialog.callId());
+        }
+    };
+
+    @BeforeEach
+    void start() throws Exception {
+        group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        stack = new SipStack(new SipStack.Config(Map.of(Transport.UDP, List.of(any)), "test/1",
+                List.of("siprec"), "application/sdp", ";+sip.srs", null, T1), group, handler);
+        stack.start();
+        server = stack.boundAddresses(Transport.UDP).get(0);
+        udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        udp.setSoTimeout(2000);
+    }
+
+    @AfterEach
+    void stop() {
+        udp.close();
+        stack.close();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    String request(String method, String callId, int cseq, String branch, String toTag, String extra) {
+        return method + " sip:srs@127.0.0.1:" + server.getPort() + " SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:" + udp.getLocalPort() + ";branch=" + branch + "\r\n"
+                + "From: <sip:src@127.0.0.1>;tag=src1\r\n"
+                + "To: <sip:srs@127.0.0.1>" + (toTag == null ? "" : ";tag=" + toTag) + "\r\n"
+                + "Call-ID: " + callId + "\r\n"
+                + "CSeq: " + cseq + " " + method + "\r\n"
+                + "Contact: <sip:src@127.0.0.1:" + udp.getLocalPort() + ">;+sip.src\r\n"
+                + "Max-Forwards: 70\r\n" + extra + "Content-Length: 0\r\n\r\n";
+    }
+
+    void send(String message) throws IOException {
+        byte[] b = message.getBytes(StandardCharsets.UTF_8);
+        udp.send(new DatagramPacket(b, b.length, server));
+    }
+
+    SipResponse receive() throws Exception {
+        byte[] buf = new byte[65536];
+        DatagramPacket p = new DatagramPacket(buf, buf.length);
+        udp.receive(p);
+        return (SipResponse) SipMessageParser.parseDatagram(buf, 0, p.getLength());
+    }
+
+    SipResponse receiveFinal() throws Exception {
+        while (true) {
+            SipResponse r = receive();
+            if (r.statusCode() >= 200) {
+                return r;
+            }
+        }
+    }
+
+    void assertNothingWithin(int millis) throws Exception {
+        udp.setSoTimeout(millis);
+        try {
+            byte[] buf = new byte[65536];
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            udp.receive(p);
+            throw new AssertionError("unexpected: " + new String(buf, 0, p.getLength(), StandardCharsets.UTF_8));
+        } catch (SocketTimeoutException expected) {
+            // nothing came
+        } finally {
+            udp.setSoTimeout(2000);
+        }
+    }
+
+    String ack(String callId, int cseq, String toTag) {
+        return request("ACK", callId, cseq, "z9hG4bK-ack" + cseq, toTag, "");
+    }
+
+    @Test
+    void inviteGets100ThenA200WithContactAndItIsRetransmittedUntilAck() throws Exception {
+        send(request("INVITE", "c1", 1, "z9hG4bK-i1", null, ""));
+        SipResponse trying = receive();
+        assertThat(trying.statusCode()).isEqualTo(100);
+        SipResponse ok = receive();
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.header("Contact")).isEqualTo("<sip:srs@127.0.0.1:" + server.getPort() + ">;+sip.srs");
+        assertThat(ok.header("Supported")).isEqualTo("siprec");
+        assertThat(ok.header("Server")).isEqualTo("test/1");
+        String tag = ok.to().tag();
+        assertThat(tag).isNotNull();
+        SipResponse again = receive(); // RFC 3261 §13.3.1.4: retransmitted at T1
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(again.to().tag()).isEqualTo(tag);
+        send(ack("c1", 1, tag));
+        send(ack("c1", 1, tag)); // retransmitted ACK: absorbed
+        drainFor(8 * T1);
+        assertNothingWithin((int) (8 * T1));
+        assertThat(events).containsExactly("invite c1", "ack c1");
+    }
+
+    private void drainFor(long millis) throws Exception {
+        udp.setSoTimeout((int) millis);
+        try {
+            while (true) {
+                receive();
+            }
+        } catch (SocketTimeoutException done) {
+            udp.setSoTimeout(2000);
+        }
+    }
+
+    @Test
+    void retransmittedInviteIsAbsorbedAndAnsweredFromTheTransaction() throws Exception {
+        autoAccept = false;
+        String invite = request("INVITE", "c2", 1, "z9hG4bK-i2", null, "");
+        send(invite);
+        assertThat(receive().statusCode()).isEqualTo(100);
+        send(invite);
+        assertThat(receive().statusCode()).isEqualTo(100); // the last response, again
+        assertThat(events).containsExactly("invite c2");
+    }
+
+    @Test
+    void noAckEndsTheDialogAfter64T1() throws Exception {
+        send(request("INVITE", "c3", 1, "z9hG4bK-i3", null, ""));
+        String tag = receiveFinal().to().tag();
+        Thread.sleep(64 * T1 + 500);
+        assertThat(events).containsExactly("invite c3", "acktimeout c3");
+        drainFor(50);
+        send(request("BYE", "c3", 2, "z9hG4bK-b3", tag, ""));
+        assertThat(receive().statusCode()).isEqualTo(481);
+    }
+
+    @Test
+    void cancelBeforeTheAnswerGives200And487() throws Exception {
+        autoAccept = false;
+        send(request("INVITE", "c4", 1, "z9hG4bK-i4", null, ""));
+        assertThat(receive().statusCode()).isEqualTo(100);
+        send(request("CANCEL", "c4", 1, "z9hG4bK-i4", null, ""));
+        SipResponse a = receive();
+        SipResponse b = receive();
+        assertThat(List.of(a.statusCode() + " " + a.cseq().method(), b.statusCode() + " " + b.cseq().method()))
+                .containsExactlyInAnyOrder("200 CANCEL", "487 INVITE");
+        SipResponse terminated = a.statusCode() == 487 ? a : b;
+        send(request("ACK", "c4", 1, "z9hG4bK-i4", terminated.to().tag(), ""));
+        drainFor(200);
+        assertNothingWithin(300); // the ACK stopped the 487 retransmissions
+        assertThat(events).containsExactly("invite c4", "cancel c4");
+    }
+
+    @Test
+    void cancelOfAnUnknownTransactionIs481() throws Exception {
+        send(request("CANCEL", "nope", 1, "z9hG4bK-unknown", null, ""));
+        SipResponse r = receive();
+        assertThat(r.statusCode()).isEqualTo(481);
+    }
+
+    @Test
+    void byeEndsTheDialogAndLaterRequestsInItGet481() throws Exception {
+        String tag = establish("c5");
+        send(request("BYE", "c5", 2, "z9hG4bK-b5", tag, ""));
+        assertThat(receive().statusCode()).isEqualTo(200);
+        send(request("BYE", "c5", 2, "z9hG4bK-b5", tag, "")); // retransmission: same answer, no second event
+        assertThat(receive().statusCode()).isEqualTo(200);
+        send(request("BYE", "c5", 3, "z9hG4bK-b5b", tag, ""));
+        assertThat(receive().statusCode()).isEqualTo(481);
+        assertThat(events).containsExactly("invite c5", "ack c5", "bye c5");
+    }
+
+    private String establish(String callId) throws Exception {
+        send(request("INVITE", callId, 1, "z9hG4bK-" + callId, null, ""));
+        String tag = receiveFinal().to().tag();
+        send(ack(callId, 1, tag));
+        drainFor(3 * T1);
+        return tag;
+    }
+
+    @Test
+    void reInviteGets200AndAnOutOfOrderCSeqGets500() throws Exception {
+        String tag = establish("c6");
+        send(request("INVITE", "c6", 5, "z9hG4bK-r6", tag, ""));
+        SipResponse ok = receiveFinal();
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.header("Contact")).contains("+sip.srs");
+        send(ack("c6", 5, tag));
+        send(request("INVITE", "c6", 4, "z9hG4bK-r6b", tag, ""));
+        SipResponse stale = receiveFinal();
+        assertThat(stale.statusCode()).isEqualTo(500);
+        assertThat(stale.reasonPhrase()).isEqualTo("CSeq out of order");
+        assertThat(events).containsExactly("invite c6", "ack c6", "reinvite c6");
+    }
+
+    @Test
+    void optionsIsAnsweredWithAllowAcceptAndSupported() throws Exception {
+        send(request("OPTIONS", "o1", 1, "z9hG4bK-o1", null, ""));
+        SipResponse r = receive();
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.header("Allow")).isEqualTo("INVITE, ACK, BYE, CANCEL, OPTIONS");
+        assertThat(r.header("Accept")).isEqualTo("application/sdp");
+        assertThat(r.header("Supported")).isEqualTo("siprec");
+    }
+
+    @Test
+    void methodsWeDoNotTakeGet405WithAllow() throws Exception {
+        send(request("SUBSCRIBE", "s1", 1, "z9hG4bK-s1", null, ""));
+        SipResponse r = receive();
+        assertThat(r.statusCode()).isEqualTo(405);
+        assertThat(r.header("Allow")).contains("INVITE");
+    }
+
+    @Test
+    void unknownDialogAndUnsupportedRequireAreRefused() throws Exception {
+        send(request("BYE", "ghost", 1, "z9hG4bK-g", "notatag", ""));
+        assertThat(receive().statusCode()).isEqualTo(481);
+        send(request("INVITE", "r1", 1, "z9hG4bK-r1", null, "Require: siprec, foo\r\n"));
+        SipResponse r = receiveFinal();
+        assertThat(r.statusCode()).isEqualTo(420);
+        assertThat(r.header("Unsupported")).isEqualTo("foo");
+        assertThat(events).isEmpty();
+    }
+
+    @Test
+    void malformedRequestsGet400WithAReasonAndGarbageIsDropped() throws Exception {
+        send(request("OPTIONS", "m1", 1, "z9hG4bK-m1", null, "").replace("CSeq: 1 OPTIONS", "CSeq: 1 INVITE"));
+        SipResponse r = receive();
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.reasonPhrase()).isEqualTo("CSeq method INVITE does not match request method OPTIONS");
+        send("\u0001\u0002 binary junk");
+        send("INVITE sip:x SIP/2.0\r\nCall-ID: y\r\n\r\n");
+        assertNothingWithin(300);
+        assertThat(stack.droppedMessages()).isEqualTo(2);
+    }
+
+    @Test
+    void tcpFramesAndAnswersOverTheSameConnection() throws Exception {
+        stack.close();
+        InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        stack = new SipStack(new SipStack.Config(Map.of(Transport.TCP, List.of(any)), "test/1",
+                List.of("siprec"), "application/sdp", ";+sip.srs", null, T1), group, handler);
+        stack.start();
+        InetSocketAddress tcp = stack.boundAddresses(Transport.TCP).get(0);
+        try (Socket s = new Socket(tcp.getAddress(), tcp.getPort())) {
+            s.setSoTimeout(2000);
+            String opt = request("OPTIONS", "t1", 1, "z9hG4bK-t1", null, "").replace("SIP/2.0/UDP", "SIP/2.0/TCP");
+            byte[] b = (opt + "\r\n\r\n" + opt.replace("t1", "t2")).getBytes(StandardCharsets.UTF_8);
+            s.getOutputStream().write(b, 0, 100);
+            s.getOutputStream().flush();
+            Thread.sleep(50);
+            s.getOutputStream().write(b, 100, b.length - 100);
+            InputStream in = s.getInputStream();
+            String got = readResponses(in, 2);
+            assertThat(got).contains("Call-ID: t1").contains("Call-ID: t2");
+            assertThat(got.split("SIP/2.0 200 OK", -1)).hasSize(3);
+        }
+    }
+
+    private static String readResponses(InputStream in, int count) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        byte[] buf = new byte[4096];
+        while (sb.toString().split("SIP/2.0 200 OK", -1).length <= count) {
+            int n = in.read(buf);
+            if (n < 0) {
+                break;
+            }
+            sb.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,129 @@
+package dev.siprec.sip.sdp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class OfferAnswerTest {
+
+    static final OfferAnswer.CodecSupport G711 = f -> Set.of("PCMU", "PCMA").contains(f.encoding().toUpperCase());
+
+    static final String CISCO_OFFER = "v=0\r\n"
+            + "o=CiscoSystemsSIP-GW-UserAgent 5370 9597 IN IP4 192.0.2.10\r\n"
+            + "s=SIP Call\r\n"
+            + "c=IN IP4 192.0.2.10\r\n"
+            + "t=0 0\r\n"
+            + "m=audio 16384 RTP/AVP 18 0 101 19\r\n"
+            + "c=IN IP4 192.0.2.11\r\n"
+            + "a=rtpmap:18 G729/8000\r\n"
+            + "a=rtpmap:0 PCMU/8000\r\n"
+            + "a=rtpmap:101 telephone-event/8000\r\n"
+            + "a=fmtp:101 0-16\r\n"
+            + "a=rtpmap:19 CN/8000\r\n"
+            + "a=ptime:20\r\n"
+            + "a=sendonly\r\n"
+            + "a=label:1\r\n"
+            + "m=audio 16386 RTP/AVP 8 101\r\n"
+            + "a=rtpmap:101 telephone-event/8000\r\n"
+            + "a=inactive\r\n"
+            + "a=label:2\r\n"
+            + "m=video 16388 RTP/AVP 97\r\n"
+            + "a=rtpmap:97 H264/90000\r\n"
+            + "a=label:3\r\n";
+
+    @Test
+    void negotiatesEachMLineOnItsOwn() throws Exception {
+        SessionDescription offer = SessionDescription.parse(CISCO_OFFER);
+        List<NegotiatedStream> n = OfferAnswer.negotiate(offer, G711);
+        assertThat(n).hasSize(3);
+        NegotiatedStream first = n.get(0);
+        assertThat(first.accepted()).isTrue();
+        assertThat(first.codec().encoding()).isEqualTo("PCMU"); // first offered that we decode, G.729 skipped
+        assertThat(first.telephoneEvent().payloadType()).isEqualTo(101);
+        assertThat(first.answerDirection()).isEqualTo(Direction.RECVONLY);
+        assertThat(first.remote().address()).isEqualTo("192.0.2.11"); // media-level c= wins
+        NegotiatedStream second = n.get(1);
+        assertThat(second.codec().encoding()).isEqualTo("PCMA"); // static type without rtpmap
+        assertThat(second.answerDirection()).isEqualTo(Direction.INACTIVE);
+        assertThat(second.remote().address()).isEqualTo("192.0.2.10"); // session-level c=
+        assertThat(n.get(2).accepted()).isFalse();
+    }
+
+    @Test
+    void answerHasOneMLinePerOfferedMLineInOrderWithLabelsEchoed() throws Exception {
+        SessionDescription offer = SessionDescription.parse(CISCO_OFFER);
+        List<NegotiatedStream> n = OfferAnswer.negotiate(offer, G711);
+        String answer = OfferAnswer.answer(offer, n, new int[] {40000, 40002, 0}, "127.0.0.1", 42, 1).format();
+        assertThat(answer).isEqualTo("v=0\r\n"
+                + "o=siprec 42 1 IN IP4 127.0.0.1\r\n"
+                + "s=siprec\r\n"
+                + "c=IN IP4 127.0.0.1\r\n"
+                + "t=0 0\r\n"
+                + "m=audio 40000 RTP/AVP 0 101\r\n"
+                + "a=rtpmap:0 PCMU/8000\r\n"
+                + "a=rtpmap:101 telephone-event/8000\r\n"
+                + "a=fmtp:101 0-16\r\n"
+                + "a=ptime:20\r\n"
+                + "a=label:1\r\n"
+                + "a=recvonly\r\n"
+                + "m=audio 40002 RTP/AVP 8 101\r\n"
+                + "a=rtpmap:8 PCMA/8000\r\n"
+                + "a=rtpmap:101 telephone-event/8000\r\n"
+                + "a=fmtp:101 0-15\r\n"
+                + "a=label:2\r\n"
+                + "a=inactive\r\n"
+                + "m=video 0 RTP/AVP 97\r\n"
+                + "a=label:3\r\n");
+        assertThat(SessionDescription.parse(answer).media()).hasSize(3);
+    }
+
+    @Test
+    void directionsFollowRfc3264ForAReceiveOnlyParty() {
+        assertThat(OfferAnswer.answerDirection(Direction.SENDONLY)).isEqualTo(Direction.RECVONLY);
+        assertThat(OfferAnswer.answerDirection(Direction.SENDRECV)).isEqualTo(Direction.RECVONLY);
+        assertThat(OfferAnswer.answerDirection(Direction.INACTIVE)).isEqualTo(Direction.INACTIVE);
+        assertThat(OfferAnswer.answerDirection(Direction.RECVONLY)).isEqualTo(Direction.INACTIVE);
+    }
+
+    @Test
+    void noDirectionMeansSendrecvAndSessionLevelDirectionApplies() throws Exception {
+        SessionDescription sd = SessionDescription.parse("v=0\no=- 1 1 IN IP4 h\ns=-\nc=IN IP4 10.0.0.1\nt=0 0\n"
+                + "a=sendonly\nm=audio 1000 RTP/AVP 0\nm=audio 1002 RTP/AVP 0\na=recvonly\n");
+        assertThat(sd.effectiveDirection(sd.media().get(0))).isEqualTo(Direction.SENDONLY);
+        assertThat(sd.effectiveDirection(sd.media().get(1))).isEqualTo(Direction.RECVONLY);
+        SessionDescription none = SessionDescription.parse("v=0\nm=audio 1000 RTP/AVP 0\n");
+        assertThat(none.effectiveDirection(none.media().get(0))).isEqualTo(Direction.SENDRECV);
+    }
+
+    @Test
+    void unknownCodecsSecureProfilesAndDisabledStreamsAreNotAccepted() throws Exception {
+        SessionDescription sd = SessionDescription.parse("v=0\r\nc=IN IP4 h\r\n"
+                + "m=audio 1000 RTP/AVP 96 97\r\na=rtpmap:96 AMR/8000\r\na=rtpmap:97 iLBC/8000\r\n"
+                + "m=audio 1002 RTP/SAVP 0\r\n"
+                + "m=audio 0 RTP/AVP 0\r\n");
+        assertThat(OfferAnswer.negotiate(sd, G711)).noneMatch(NegotiatedStream::accepted);
+    }
+
+    @Test
+    void malformedSdpSaysWhatIsWrong() {
+        assertThatThrownBy(() -> SessionDescription.parse("hello")).hasMessageContaining("not of the form");
+        assertThatThrownBy(() -> SessionDescription.parse("o=- 1 1 IN IP4 h\r\n")).hasMessageContaining("v=0");
+        assertThatThrownBy(() -> SessionDescription.parse("v=0\r\nm=audio x RTP/AVP 0\r\n"))
+                .hasMessageContaining("malformed port in m= line 2");
+        assertThatThrownBy(() -> SessionDescription.parse("v=0\r\nm=audio 1000\r\n"))
+                .hasMessageContaining("malformed m= line 2");
+        assertThatThrownBy(() -> SessionDescription.parse("v=0\r\nc=IN IP9 h\r\n")).hasMessageContaining("c= line");
+        assertThatThrownBy(() -> SessionDescription.parse("")).hasMessageContaining("empty SDP");
+    }
+
+    @Test
+    void toleratesBogusAttributesAndHoldAddress() throws Exception {
+        SessionDescription sd = SessionDescription.parse("v=0\nc=IN IP4 0.0.0.0\nm=audio 1000 RTP/AVP 0\na=3gOoBTC\n"
+                + "a=label:a_leg\n");
+        assertThat(sd.connection().isHold()).isTrue();
+        assertThat(sd.media().get(0).label()).isEqualTo("a_leg");
+    }
+}
