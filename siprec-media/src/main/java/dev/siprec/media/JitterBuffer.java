@@ -63,6 +63,9 @@ public final class JitterBuffer {
     public Result insert(long extSeq, long position, ByteBuf payload) {
         if (nextSeq == Long.MIN_VALUE) {
             nextSeq = extSeq;
+        } else if (extSeq < nextSeq && playedWindow == 0 && nextSeq - extSeq <= mask
+                && highest - extSeq <= mask) {
+            nextSeq = extSeq; // nothing played yet: an earlier packet arriving second moves the start back
         }
         if (extSeq < nextSeq) {
             payload.release();

@@ -1,0 +1,270 @@
+package dev.siprec.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.siprec.codecs.G711;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The session timeline with a virtual clock: packets are injected with chosen arrival times,
+ * every step runs as one task on the session's event loop, so results are deterministic.
+ */
+class MediaSessionTest {
+
+    static final long MS = 1_000_000L;
+
+    EventLoopGroup group;
+    final AtomicLong clock = new AtomicLong();
+    MediaSession session;
+    int rate;
+    final List<short[]> channels = new ArrayList<>();
+    long delivered;
+
+    @BeforeEach
+    void setUp() {
+        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (session != null) {
+            session.stop().get(5, TimeUnit.SECONDS);
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    void open(int outputRate, int legs) throws Exception {
+        rate = outputRate;
+        List<MediaSession.LegSpec> specs = new ArrayList<>();
+        for (int i = 0; i < legs; i++) {
+            specs.add(new MediaSession.LegSpec(i, 0, "PCMU", 8000, 1, 101));
+            channels.add(new short[outputRate * 30]);
+        }
+        session = new MediaSession(group.next(), specs, new MediaSession.Settings(outputRate, legs, 20, 60),
+                (position, samples, n, chs) -> {
+                    for (int c = 0; c < chs; c++) {
+                        for (int i = 0; i < n; i++) {
+                            channels.get(c)[(int) position + i] = samples[i * chs + c];
+                        }
+                    }
+                    assertThat(position).isEqualTo(delivered); // frames are contiguous
+                    delivered += n;
+                }, clock::get);
+        session.start();
+        onLoop(() -> null);
+    }
+
+    <T> T onLoop(Callable<T> task) throws Exception {
+        return session.eventLoop().submit(task).get(5, TimeUnit.SECONDS);
+    }
+
+    /** A PCMU packet of 20 ms of a sine, phase continuous by timestamp. */
+    static ByteBuf pcmu(int seq, long ts, int ssrc, double hz) {
+        ByteBuf b = PooledByteBufAllocator.DEFAULT.directBuffer(172);
+        b.writeByte(0x80).writeByte(0).writeShort(seq & 0xFFFF).writeInt((int) ts).writeInt(ssrc);
+        for (int i = 0; i < 160; i++) {
+            double t = ((ts + i) & 0xFFFFFFFFL) / 8000.0;
+            b.writeByte(G711.linearToUlaw((int) (8000 * Math.sin(2 * Math.PI * hz * t))));
+        }
+        return b;
+    }
+
+    /** Delivers one packet to a leg at a virtual arrival time, then lets the clock tick. */
+    void arrive(int leg, long atNanos, ByteBuf packet) throws Exception {
+        onLoop(() -> {
+            clock.set(atNanos);
+            try {
+                session.leg(leg).onPacket(packet, atNanos);
+            } finally {
+                packet.release(); // as the socket handler does
+            }
+            session.tick();
+            return null;
+        });
+    }
+
+    void advanceTo(long nanos) throws Exception {
+        onLoop(() -> {
+            clock.set(nanos);
+            session.tick();
+            return null;
+        });
+    }
+
+    static double power(short[] x, int from, int n, double hz, int rate) {
+        double k = 2 * Math.cos(2 * Math.PI * hz / rate);
+        double s1 = 0;
+        double s2 = 0;
+        for (int i = from; i < from + n; i++) {
+            double s = x[i] + k * s1 - s2;
+            s2 = s1;
+            s1 = s;
+        }
+        return s1 * s1 + s2 * s2 - k * s1 * s2;
+    }
+
+    static int firstSound(short[] x) {
+        for (int i = 0; i < x.length; i++) {
+            if (Math.abs(x[i]) > 200) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void twoLegsLandOnTheirChannelsAlignedAcrossSequenceAndTimestampWrap() throws Exception {
+        open(8000, 2);
+        long seqB = 65500;
+        long tsB = 0xFFFFFFFFL - 800; // wraps after 5 packets
+        for (int k = 0; k < 100; k++) {
+            long at = (100 + 20 * k) * MS;
+            arrive(0, at, pcmu(1000 + k, 1_048_576 + 160L * k, 0x11, 440));
+            arrive(1, at + 3 * MS, pcmu((int) (seqB + k), tsB + 160L * k, 0x22, 1000));
+        }
+        advanceTo(3000 * MS);
+        short[] left = channels.get(0);
+        short[] right = channels.get(1);
+        int from = 8000 / 10 + 400;
+        assertThat(power(left, from, 8000, 440, 8000)).isGreaterThan(1000 * power(left, from, 8000, 1000, 8000));
+        assertThat(power(right, from, 8000, 1000, 8000)).isGreaterThan(1000 * power(right, from, 8000, 440, 8000));
+        // first packet arrived at 100 ms: it starts at sample 800; the other leg 3 ms (24 samples) later
+        assertThat(firstSound(left)).isBetween(800, 810);
+        assertThat(firstSound(right) - firstSound(left)).isBetween(20, 30);
+        StreamStats a = onLoop(() -> session.stats(0));
+        StreamStats b = onLoop(() -> session.stats(1));
+        assertThat(a).isEqualTo(new StreamStats(100, 0, 0, 0, 0, 0));
+        assertThat(b).isEqualTo(new StreamStats(100, 0, 0, 0, 0, 0));
+        // continuous audio over the 2 s of packets: no hole anywhere after the wrap
+        for (int i = firstSound(right) + 100; i < firstSound(right) + 15_000; i += 40) {
+            assertThat(Math.abs(right[i]) + Math.abs(right[i + 1]) + Math.abs(right[i + 2])).isPositive();
+        }
+    }
+
+    @Test
+    void reorderedAndDuplicatedPacketsGiveTheSameAudioAndLossIsCounted() throws Exception {
+        open(8000, 2);
+        // leg 1 gets the same packets as leg 0, reordered, one duplicated and one lost; time runs in order
+        int[] order = {0, 2, 1, 3, 5, 4, 6, 6, 7, 9, 8, 10, 12, 11, 13, 14, 15, 16, 17, 18, 19, 21, 20, 22, 23, 24,
+            25, 26, 27, 28, 29, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49};
+        for (int k = 0; k < order.length; k++) {
+            long at = (20 * k + 10) * MS;
+            if (k < 50) {
+                arrive(0, at, pcmu(k, 160L * k, 1, 440));
+            }
+            arrive(1, at + MS, pcmu(order[k], 160L * order[k], 2, 440));
+        }
+        advanceTo(2000 * MS);
+        short[] ref = channels.get(0); // first packet arrived at 10 ms: sample 80
+        short[] got = channels.get(1); // 1 ms later: sample 88
+        for (int i = 0; i < 30 * 160; i++) {
+            assertThat(got[88 + i]).as("sample %d", 88 + i).isEqualTo(ref[80 + i]);
+        }
+        for (int i = 30 * 160; i < 31 * 160; i++) {
+            assertThat(got[88 + i]).isZero(); // the lost packet is silence: nothing slides
+        }
+        for (int i = 31 * 160; i < 50 * 160; i++) {
+            assertThat(got[88 + i]).isEqualTo(ref[80 + i]);
+        }
+        StreamStats s = onLoop(() -> session.stats(1));
+        assertThat(s.packetsReceived()).isEqualTo(order.length);
+        assertThat(s.packetsDuplicate()).isEqualTo(1);
+        assertThat(s.packetsLost()).isEqualTo(1);
+        assertThat(s.packetsLate()).isZero();
+    }
+
+    @Test
+    void aPacketAfterItsPlayoutTimeIsLateAndDropped() throws Exception {
+        open(8000, 1);
+        arrive(0, 10 * MS, pcmu(0, 0, 1, 440));
+        arrive(0, 50 * MS, pcmu(2, 320, 1, 440));
+        advanceTo(290 * MS); // frames up to 230 ms are delivered; packet 1 (30-50 ms) was lost
+        arrive(0, 300 * MS, pcmu(1, 160, 1, 440)); // 250 ms behind: its frame is gone
+        advanceTo(600 * MS);
+        StreamStats s = onLoop(() -> session.stats(0));
+        assertThat(s.packetsLate()).isEqualTo(1);
+        assertThat(s.packetsLost()).isEqualTo(1);
+    }
+
+    @Test
+    void aLateStartingLegIsSilenceUntilItsFirstPacket() throws Exception {
+        open(16000, 2);
+        for (int k = 0; k < 150; k++) {
+            arrive(0, 20L * k * MS, pcmu(k, 160L * k, 1, 440));
+            if (k >= 50) { // leg 1 starts one second later
+                arrive(1, 20L * k * MS, pcmu(k, 160L * k, 2, 440));
+            }
+        }
+        advanceTo(4000 * MS);
+        assertThat(firstSound(channels.get(0))).isBetween(0, 40);
+        assertThat(firstSound(channels.get(1))).isBetween(16000, 16040);
+        // upsampled 8 -> 16 kHz: the tone is still a 440 Hz tone
+        short[] right = channels.get(1);
+        assertThat(power(right, 20000, 16000, 440, 16000)).isGreaterThan(100 * power(right, 20000, 16000, 1000, 16000));
+    }
+
+    @Test
+    void aNewSsrcResynchronisesWithoutStalling() throws Exception {
+        open(8000, 1);
+        for (int k = 0; k < 25; k++) {
+            arrive(0, 20L * k * MS, pcmu(100 + k, 5000 + 160L * k, 0x33, 440));
+        }
+        for (int k = 25; k < 50; k++) { // new source: unrelated sequence and timestamp bases
+            arrive(0, 20L * k * MS, pcmu(40000 + k, 99_999_999 + 160L * k, 0x44, 1000));
+        }
+        advanceTo(1500 * MS);
+        short[] x = channels.get(0);
+        assertThat(power(x, 4200, 3200, 1000, 8000)).isGreaterThan(100 * power(x, 4200, 3200, 440, 8000));
+        assertThat(power(x, 400, 3200, 440, 8000)).isGreaterThan(100 * power(x, 400, 3200, 1000, 8000));
+        assertThat(onLoop(() -> session.stats(0)).packetsLost()).isZero();
+    }
+
+    @Test
+    void badPacketsAndForeignPayloadTypesAreCountedNotDecoded() throws Exception {
+        open(8000, 1);
+        ByteBuf bad = PooledByteBufAllocator.DEFAULT.directBuffer(4).writeInt(0x12345678);
+        arrive(0, MS, bad);
+        ByteBuf foreign = pcmu(1, 0, 1, 440);
+        foreign.setByte(1, 96);
+        arrive(0, 2 * MS, foreign);
+        ByteBuf dtmf = pcmu(2, 0, 1, 440);
+        dtmf.setByte(1, 101);
+        arrive(0, 3 * MS, dtmf);
+        advanceTo(500 * MS);
+        StreamStats s = onLoop(() -> session.stats(0));
+        assertThat(s.packetsInvalid()).isEqualTo(2);
+        assertThat(s.packetsReceived()).isEqualTo(1); // the telephone-event packet
+        assertThat(firstSound(channels.get(0))).isEqualTo(-1);
+    }
+
+    @Test
+    void stopDeliversWhatIsDueAndReleasesHeldBuffers() throws Exception {
+        open(8000, 1);
+        for (int k = 0; k < 10; k++) {
+            arrive(0, 20L * k * MS, pcmu(k, 160L * k, 1, 440));
+        }
+        ByteBuf future = pcmu(12, 12 * 160, 1, 440);
+        arrive(0, 200 * MS, future); // stays in the jitter buffer
+        onLoop(() -> {
+            clock.set(210 * MS);
+            return null;
+        });
+        session.stop().get(5, TimeUnit.SECONDS);
+        // every frame up to the end (210 ms = 1680 samples; the partial last frame is delivered whole)
+        assertThat(delivered).isEqualTo(1760);
+        assertThat(future.refCnt()).isZero();
+        session = null;
+    }
+}
