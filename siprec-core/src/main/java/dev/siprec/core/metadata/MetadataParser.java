@@ -388,6 +388,9 @@ public final class MetadataParser {
                     case XMLStreamConstants.START_ELEMENT: {
                         Set<String> scope = new HashSet<>(declared.isEmpty() ? Set.of() : declared.peek());
                         sb.append('<').append(qname(r.getPrefix(), r.getLocalName()));
+                        if (depth == 0) {
+                            rootTagEnd = sb.length(); // inherited declarations go right after the name
+                        }
                         for (int i = 0; i < r.getNamespaceCount(); i++) {
                             String p = r.getNamespacePrefix(i);
                             scope.add(p == null ? "" : p);
@@ -404,9 +407,6 @@ public final class MetadataParser {
                             sb.append(' ').append(qname(p, r.getAttributeLocalName(i))).append("=\"");
                             escape(sb, r.getAttributeValue(i), true);
                             sb.append('"');
-                        }
-                        if (depth == 0) {
-                            rootTagEnd = sb.length();
                         }
                         sb.append('>');
                         declared.push(scope);
