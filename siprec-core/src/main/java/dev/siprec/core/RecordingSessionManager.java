@@ -59,6 +59,10 @@ final class RecordingSessionManager implements SipHandler {
         return new ArrayList<>(active.values());
     }
 
+    int rtpPortsInUse() {
+        return ports.size() - ports.available();
+    }
+
     long metadataErrors() {
         return metadataErrors.get();
     }

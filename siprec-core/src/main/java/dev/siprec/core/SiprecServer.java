@@ -78,6 +78,11 @@ public final class SiprecServer implements AutoCloseable {
         return manager.metadataErrors();
     }
 
+    /** RTP ports currently allocated to sessions (two per two-stream session). */
+    public int rtpPortsInUse() {
+        return manager.rtpPortsInUse();
+    }
+
     /** SIP messages dropped without an answer (unparseable), since start. */
     public long droppedSipMessages() {
         return stack.droppedMessages();

@@ -1,0 +1,309 @@
+package dev.siprec.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.siprec.core.metadata.RecordingMetadata;
+import dev.siprec.sip.SipResponse;
+import dev.siprec.sip.Transport;
+import dev.siprec.sip.sdp.Direction;
+import dev.siprec.sip.sdp.MediaDescription;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A test SRC talks SIP and RTP to a real server over loopback. */
+class EndToEndTest {
+
+    /** Records what the listener saw, per session. */
+    static final class Recorder implements RecordingListener {
+        final List<String> events = new CopyOnWriteArrayList<>();
+        final Map<String, short[][]> audio = new ConcurrentHashMap<>();
+        final Map<String, Integer> samples = new ConcurrentHashMap<>();
+        volatile RecordingSession last;
+
+        @Override
+        public void onSessionStarted(RecordingSession session) {
+            last = session;
+            events.add("started " + session.sipCallId());
+            audio.put(session.id(), new short[session.channels().size()][session.sampleRate() * 30]);
+            samples.put(session.id(), 0);
+        }
+
+        @Override
+        public void onAudio(RecordingSession session, AudioFrame frame) {
+            short[][] channels = audio.get(session.id());
+            int at = samples.get(session.id());
+            assertThat(frame.position()).isEqualTo(at);
+            for (int c = 0; c < frame.channels(); c++) {
+                for (int i = 0; i < frame.samplesPerChannel() && at + i < channels[c].length; i++) {
+                    channels[c][at + i] = frame.sample(c, i);
+                }
+            }
+            samples.put(session.id(), at + frame.samplesPerChannel());
+        }
+
+        @Override
+        public void onMetadataUpdated(RecordingSession session, RecordingMetadata metadata) {
+            events.add("metadata " + session.sipCallId());
+        }
+
+        @Override
+        public void onSessionEnded(RecordingSession session, EndReason reason) {
+            events.add("ended " + session.sipCallId() + " " + reason);
+        }
+
+        long count(String prefix) {
+            return events.stream().filter(e -> e.startsWith(prefix)).count();
+        }
+    }
+
+    final Recorder recorder = new Recorder();
+    SiprecServer server;
+
+    SiprecServer start(SiprecServer.Builder extra) throws Exception {
+        InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        server = extra.sip(Transport.UDP, any).sip(Transport.TCP, any)
+                .rtpPortRange(41000, 41999).sampleRate(8000).listener(recorder).threads(2).start();
+        return server;
+    }
+
+    InetSocketAddress sip(Transport t) {
+        return server.sipAddresses(t).get(0);
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    static double power(short[] x, int from, int n, double hz, int rate) {
+        double k = 2 * Math.cos(2 * Math.PI * hz / rate);
+        double s1 = 0;
+        double s2 = 0;
+        for (int i = from; i < from + n; i++) {
+            double s = x[i] + k * s1 - s2;
+            s2 = s1;
+            s1 = s;
+        }
+        return s1 * s1 + s2 * s2 - k * s1 * s2;
+    }
+
+    static int firstSound(short[] x) {
+        for (int i = 0; i < x.length; i++) {
+            if (Math.abs(x[i]) > 200) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    void awaitEnded(RecordingSession s) throws Exception {
+        s.ended().get(10, TimeUnit.SECONDS);
+    }
+
+    void recordsTwoTonesOnTheirChannels(Transport transport) throws Exception {
+        start(SiprecServer.builder());
+        try (TestSrc src = new TestSrc(sip(transport), transport == Transport.TCP)) {
+            SipResponse ok = src.recordingInvite("1", "2");
+            assertThat(ok.statusCode()).isEqualTo(200);
+            assertThat(ok.header("Contact")).contains("+sip.srs");
+            assertThat(ok.contentType().is("application/sdp")).isTrue();
+            List<MediaDescription> m = src.answer.media();
+            assertThat(m).hasSize(2);
+            assertThat(m).extracting(MediaDescription::label).containsExactly("1", "2");
+            assertThat(m).extracting(MediaDescription::direction).containsOnly(Direction.RECVONLY);
+            assertThat(m.get(0).formats()).containsExactly("0", "101");
+            src.ack();
+            src.streamTones(75, 440, 1000); // 1.5 s
+            Thread.sleep(100);
+            assertThat(src.bye().statusCode()).isEqualTo(200);
+        }
+        RecordingSession s = recorder.last;
+        awaitEnded(s);
+        assertThat(recorder.events).containsExactly("started " + s.sipCallId(), "ended " + s.sipCallId() + " BYE");
+        // first participant in the metadata is Bob, who sends label 2 (1000 Hz): channel 0
+        assertThat(s.channels()).extracting(RecordedChannel::label).containsExactly("2", "1");
+        assertThat(s.channels().get(0).participant().aor()).isEqualTo("sip:bob@example.net");
+        assertThat(s.channels().get(0).rule()).isEqualTo("participant-order");
+        short[][] a = recorder.audio.get(s.id());
+        int start0 = firstSound(a[0]);
+        int start1 = firstSound(a[1]);
+        assertThat(start0).isPositive();
+        assertThat(Math.abs(start0 - start1)).as("channels aligned within one frame").isLessThanOrEqualTo(160);
+        int from = Math.max(start0, start1) + 400;
+        assertThat(power(a[0], from, 8000, 1000, 8000)).isGreaterThan(1000 * power(a[0], from, 8000, 440, 8000));
+        assertThat(power(a[1], from, 8000, 440, 8000)).isGreaterThan(1000 * power(a[1], from, 8000, 1000, 8000));
+        for (int c = 0; c < 2; c++) {
+            assertThat(s.stats(c).packetsReceived()).isEqualTo(75);
+            assertThat(s.stats(c).packetsLost()).isZero();
+        }
+        assertThat(s.endReason()).isEqualTo(EndReason.BYE);
+        assertThat(server.rtpPortsInUse()).isZero();
+        assertThat(server.activeSessions()).isEmpty();
+    }
+
+    @Test
+    void recordsAStereoCallOverUdp() throws Exception {
+        recordsTwoTonesOnTheirChannels(Transport.UDP);
+    }
+
+    @Test
+    void recordsAStereoCallOverTcp() throws Exception {
+        recordsTwoTonesOnTheirChannels(Transport.TCP);
+    }
+
+    @Test
+    void cancelBeforeTheAnswerEndsTheSessionOnce() throws Exception {
+        start(SiprecServer.builder().answerDelay(Duration.ofMillis(400)));
+        try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
+            src.send(src.request("INVITE", 1, "z9hG4bK-cancel1", "multipart/mixed;boundary=boundary42",
+                    TestSrc.multipart(TestSrc.offer("1", "2"), TestSrc.METADATA)));
+            assertThat(src.receive().statusCode()).isEqualTo(100);
+            src.send(src.request("CANCEL", 1, "z9hG4bK-cancel1", null, null));
+            List<Integer> codes = List.of(src.receive().statusCode(), src.receive().statusCode());
+            assertThat(codes).containsExactlyInAnyOrder(200, 487);
+            Thread.sleep(600); // past the answer delay: no 200 to the INVITE may follow
+            assertThat(src.drain(200)).allMatch(r -> r.statusCode() == 487);
+        }
+        awaitEnded(recorder.last);
+        assertThat(recorder.count("ended")).isEqualTo(1);
+        assertThat(recorder.last.endReason()).isEqualTo(EndReason.CANCELLED);
+        assertThat(server.rtpPortsInUse()).isZero();
+    }
+
+    @Test
+    void aMissingAckEndsTheSessionWithItsReason() throws Exception {
+        start(SiprecServer.builder().sipTimerT1(Duration.ofMillis(10)));
+        try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
+            assertThat(src.recordingInvite("1", "2").statusCode()).isEqualTo(200);
+            awaitEnded(recorder.last);
+        }
+        assertThat(recorder.last.endReason()).isEqualTo(EndReason.ACK_TIMEOUT);
+        assertThat(recorder.count("ended")).isEqualTo(1);
+        assertThat(server.rtpPortsInUse()).isZero();
+    }
+
+    @Test
+    void closingTheServerEndsEveryActiveSessionOnce() throws Exception {
+        start(SiprecServer.builder());
+        try (TestSrc a = new TestSrc(sip(Transport.UDP), false); TestSrc b = new TestSrc(sip(Transport.TCP), true)) {
+            assertThat(a.recordingInvite("1", "2").statusCode()).isEqualTo(200);
+            a.ack();
+            assertThat(b.recordingInvite("1", "2").statusCode()).isEqualTo(200);
+            b.ack();
+            assertThat(server.activeSessions()).hasSize(2);
+            server.close();
+        }
+        assertThat(recorder.events.stream().filter(e -> e.endsWith("SERVER_SHUTDOWN")).count()).isEqualTo(2);
+        assertThat(recorder.count("ended")).isEqualTo(2);
+        server = null;
+    }
+
+    @Test
+    void badInvitesGetClearAnswers() throws Exception {
+        start(SiprecServer.builder());
+        try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
+            SipResponse textPlain = src.invite("text/plain", "hello");
+            assertThat(textPlain.statusCode()).isEqualTo(415);
+            assertThat(textPlain.header("Accept")).contains("application/sdp").contains("multipart/mixed");
+        }
+        try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
+            SipResponse noBoundary = src.invite("multipart/mixed", TestSrc.multipart(TestSrc.offer("1"), "<x/>"));
+            assertThat(noBoundary.statusCode()).isEqualTo(400);
+            assertThat(noBoundary.reasonPhrase()).contains("boundary");
+        }
+        try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
+            String opus = "v=0\r\nc=IN IP4 127.0.0.1\r\nm=audio 30000 RTP/AVP 111\r\na=rtpmap:111 AMR-WB/16000\r\n";
+            SipResponse noCodec = src.invite("application/sdp", opus);
+            assertThat(noCodec.statusCode()).isEqualTo(488);
+            assertThat(noCodec.header("Warning")).startsWith("305");
+        }
+        try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
+            SipResponse badSdp = src.invite("application/sdp", "v=0\r\nm=audio port RTP/AVP 0\r\n");
+            assertThat(badSdp.statusCode()).isEqualTo(400);
+            assertThat(badSdp.reasonPhrase()).startsWith("Malformed SDP");
+        }
+        try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
+            SipResponse onlyMetadata = src.invite("multipart/mixed;boundary=boundary42",
+                    "--boundary42\r\nContent-Type: application/rs-metadata+xml\r\n\r\n<recording/>\r\n--boundary42--");
+            assertThat(onlyMetadata.statusCode()).isEqualTo(488);
+        }
+        assertThat(recorder.events).isEmpty();
+        assertThat(server.rtpPortsInUse()).isZero();
+    }
+
+    @Test
+    void unreadableMetadataIsCountedAndTheCallStillRecorded() throws Exception {
+        start(SiprecServer.builder());
+        try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
+            SipResponse ok = src.invite("multipart/mixed;boundary=boundary42",
+                    TestSrc.multipart(TestSrc.offer("1", "2"), "<recording><participant></recording>"));
+            assertThat(ok.statusCode()).isEqualTo(200);
+            src.ack();
+            src.bye();
+        }
+        awaitEnded(recorder.last);
+        assertThat(server.metadataErrors()).isEqualTo(1);
+        assertThat(recorder.last.metadataProblem()).contains("malformed metadata XML");
+        assertThat(recorder.last.metadata()).isEqualTo(RecordingMetadata.EMPTY);
+        assertThat(recorder.last.channels()).extracting(RecordedChannel::rule).containsOnly("m-line-order");
+    }
+
+    @Test
+    void strictPolicyRejectsUnreadableMetadata() throws Exception {
+        start(SiprecServer.builder().rejectMalformedMetadata(true));
+        try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
+            SipResponse r = src.invite("multipart/mixed;boundary=boundary42",
+                    TestSrc.multipart(TestSrc.offer("1", "2"), "<recording><oops></recording>"));
+            assertThat(r.statusCode()).isEqualTo(400);
+            assertThat(r.reasonPhrase()).isEqualTo("Malformed recording metadata");
+        }
+        assertThat(server.rtpPortsInUse()).isZero();
+    }
+
+    @Test
+    void anInviteWithoutMetadataIsRecordedInMLineOrderAndOneStreamIsMono() throws Exception {
+        start(SiprecServer.builder());
+        try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
+            assertThat(src.invite("application/sdp", TestSrc.offer("mixed")).statusCode()).isEqualTo(200);
+            src.ack();
+            src.bye();
+        }
+        awaitEnded(recorder.last);
+        assertThat(recorder.last.mixed()).isTrue();
+        assertThat(recorder.last.channels()).hasSize(1);
+    }
+
+    @Test
+    void reInviteIsAnsweredWithTheFullAnswerAndMirroredDirections() throws Exception {
+        start(SiprecServer.builder());
+        try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
+            assertThat(src.recordingInvite("1", "2").statusCode()).isEqualTo(200);
+            src.ack();
+            int[] ports = src.rtpPorts.clone();
+            String hold = TestSrc.offer("1", "2").replaceFirst("a=sendonly", "a=inactive");
+            SipResponse r = src.reInvite(hold);
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.header("Contact")).contains("+sip.srs");
+            assertThat(src.answer.media()).extracting(MediaDescription::direction)
+                    .containsExactly(Direction.INACTIVE, Direction.RECVONLY);
+            assertThat(src.rtpPorts).isEqualTo(ports);
+            assertThat(src.answer.origin()).endsWith(" 2 IN IP4 127.0.0.1"); // version bumped: it changed
+            SipResponse same = src.reInvite(hold);
+            assertThat(same.statusCode()).isEqualTo(200);
+            assertThat(src.answer.origin()).endsWith(" 2 IN IP4 127.0.0.1"); // unchanged: same version
+            src.bye();
+        }
+        awaitEnded(recorder.last);
+        assertThat(recorder.count("ended")).isEqualTo(1);
+    }
+}

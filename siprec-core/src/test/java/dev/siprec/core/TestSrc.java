@@ -1,0 +1,278 @@
+package dev.siprec.core;
+
+import dev.siprec.codecs.G711;
+import dev.siprec.sip.SipMessage;
+import dev.siprec.sip.SipMessageParser;
+import dev.siprec.sip.SipResponse;
+import dev.siprec.sip.sdp.SessionDescription;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A test SIPREC client (SRC): sends a multipart INVITE like an SBC does, reads the answer,
+ * streams RTP tones to the answered ports in real time, and ends with BYE. UDP or TCP.
+ */
+final class TestSrc implements AutoCloseable {
+
+    final InetSocketAddress server;
+    final boolean tcp;
+    final DatagramSocket udp;
+    final Socket socket;
+    final InputStream in;
+    final OutputStream out;
+    final String callId = "src-" + System.nanoTime() + "@127.0.0.1";
+    final String fromTag = "srctag" + (System.nanoTime() % 100000);
+    String toTag;
+    int cseq = 1;
+    int[] rtpPorts;
+    SessionDescription answer;
+    private final byte[] pending = new byte[65536];
+    private int pendingLength;
+
+    TestSrc(InetSocketAddress server, boolean tcp) throws IOException {
+        this.server = server;
+        this.tcp = tcp;
+        if (tcp) {
+            socket = new Socket(server.getAddress(), server.getPort());
+            socket.setSoTimeout(5000);
+            in = socket.getInputStream();
+            out = socket.getOutputStream();
+            udp = null;
+        } else {
+            udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            udp.setSoTimeout(5000);
+            socket = null;
+            in = null;
+            out = null;
+        }
+    }
+
+    int localPort() {
+        return tcp ? socket.getLocalPort() : udp.getLocalPort();
+    }
+
+    static String offer(String... labels) {
+        StringBuilder sb = new StringBuilder("v=0\r\no=SBC 1234 1 IN IP4 127.0.0.1\r\ns=SIPREC\r\nc=IN IP4 127.0.0.1\r\n"
+                + "t=0 0\r\n");
+        int port = 30000;
+        for (String label : labels) {
+            sb.append("m=audio ").append(port).append(" RTP/AVP 0 8 101\r\n")
+                    .append("a=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\n")
+                    .append("a=fmtp:101 0-16\r\na=ptime:20\r\na=sendonly\r\na=label:").append(label).append("\r\n");
+            port += 2;
+        }
+        return sb.toString();
+    }
+
+    /** Metadata where the participant sending label 2 (Bob) comes first in document order. */
+    static final String METADATA = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <recording xmlns="urn:ietf:params:xml:ns:recording:1">
+              <datamode>complete</datamode>
+              <session session_id="sess1"><sipSessionID>abc;remote=def</sipSessionID></session>
+              <participant participant_id="bob"><nameID aor="sip:bob@example.net"><name>Bob</name></nameID></participant>
+              <participant participant_id="alice"><nameID aor="sip:alice@example.com"><name>Alice</name></nameID></participant>
+              <stream stream_id="s-alice" session_id="sess1"><label>1</label></stream>
+              <stream stream_id="s-bob" session_id="sess1"><label>2</label></stream>
+              <participantstreamassoc participant_id="alice"><send>s-alice</send><recv>s-bob</recv></participantstreamassoc>
+              <participantstreamassoc participant_id="bob"><send>s-bob</send><recv>s-alice</recv></participantstreamassoc>
+            </recording>
+            """;
+
+    static String multipart(String sdp, String metadata) {
+        return "--boundary42\r\nContent-Type: application/sdp\r\n\r\n" + sdp
+                + "\r\n--boundary42\r\nContent-Type: application/rs-metadata+xml\r\n"
+                + "Content-Disposition: recording-session\r\n\r\n" + metadata + "\r\n--boundary42--\r\n";
+    }
+
+    String request(String method, int seq, String branch, String contentType, String body) {
+        String transport = tcp ? "TCP" : "UDP";
+        byte[] b = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        return method + " sip:srs@127.0.0.1:" + server.getPort() + " SIP/2.0\r\n"
+                + "Via: SIP/2.0/" + transport + " 127.0.0.1:" + localPort() + ";branch=" + branch + ";rport\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "From: <sip:acmeSrc@127.0.0.1>;tag=" + fromTag + "\r\n"
+                + "To: <sip:srs@127.0.0.1>" + (toTag == null ? "" : ";tag=" + toTag) + "\r\n"
+                + "Call-ID: " + callId + "\r\n"
+                + "CSeq: " + seq + " " + method + "\r\n"
+                + "Contact: <sip:acmeSrc@127.0.0.1:" + localPort() + ">;+sip.src\r\n"
+                + "Require: siprec\r\n"
+                + (contentType == null ? "" : "Content-Type: " + contentType + "\r\nMIME-Version: 1.0\r\n")
+                + "Content-Length: " + b.length + "\r\n\r\n" + (body == null ? "" : body);
+    }
+
+    void send(String message) throws IOException {
+        byte[] b = message.getBytes(StandardCharsets.UTF_8);
+        if (tcp) {
+            out.write(b);
+            out.flush();
+        } else {
+            udp.send(new DatagramPacket(b, b.length, server));
+        }
+    }
+
+    SipResponse receive() throws IOException, dev.siprec.sip.SipParseException {
+        if (!tcp) {
+            byte[] buf = new byte[65536];
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            udp.receive(p);
+            return (SipResponse) SipMessageParser.parseDatagram(buf, 0, p.getLength());
+        }
+        while (true) {
+            String text = new String(pending, 0, pendingLength, StandardCharsets.ISO_8859_1);
+            int headerEnd = text.indexOf("\r\n\r\n");
+            if (headerEnd >= 0) {
+                int cl = 0;
+                for (String line : text.substring(0, headerEnd).split("\r\n")) {
+                    if (line.toLowerCase().startsWith("content-length:")) {
+                        cl = Integer.parseInt(line.substring(15).trim());
+                    }
+                }
+                int total = headerEnd + 4 + cl;
+                if (pendingLength >= total) {
+                    SipMessage m = SipMessageParser.parseFramed(pending, 0, total);
+                    System.arraycopy(pending, total, pending, 0, pendingLength - total);
+                    pendingLength -= total;
+                    return (SipResponse) m;
+                }
+            }
+            int n = in.read(pending, pendingLength, pending.length - pendingLength);
+            if (n < 0) {
+                throw new IOException("connection closed");
+            }
+            pendingLength += n;
+        }
+    }
+
+    SipResponse receiveFinal(String method) throws Exception {
+        while (true) {
+            SipResponse r = receive();
+            if (r.statusCode() >= 200 && r.cseq().method().equals(method)) {
+                return r;
+            }
+        }
+    }
+
+    /** INVITE; returns the final response (ACKs non-2xx is the server's problem to absorb). */
+    SipResponse invite(String contentType, String body) throws Exception {
+        send(request("INVITE", cseq, "z9hG4bK-inv-" + callId.hashCode(), contentType, body));
+        SipResponse r = receiveFinal("INVITE");
+        if (r.statusCode() == 200) {
+            toTag = r.to().tag();
+            takeAnswer(r);
+        } else {
+            toTag = r.to().tag();
+            send(request("ACK", cseq, "z9hG4bK-inv-" + callId.hashCode(), null, null));
+        }
+        return r;
+    }
+
+    private void takeAnswer(SipResponse ok) throws Exception {
+        answer = SessionDescription.parse(new String(ok.body(), StandardCharsets.UTF_8));
+        rtpPorts = new int[answer.media().size()];
+        for (int i = 0; i < rtpPorts.length; i++) {
+            rtpPorts[i] = answer.media().get(i).port();
+        }
+    }
+
+    SipResponse recordingInvite(String... labels) throws Exception {
+        return invite("multipart/mixed;boundary=boundary42", multipart(offer(labels), METADATA));
+    }
+
+    void ack() throws IOException {
+        send(request("ACK", cseq, "z9hG4bK-ack-" + cseq + "-" + callId.hashCode(), null, null));
+    }
+
+    SipResponse reInvite(String sdp) throws Exception {
+        cseq++;
+        send(request("INVITE", cseq, "z9hG4bK-reinv-" + cseq + "-" + callId.hashCode(), "application/sdp", sdp));
+        SipResponse r = receiveFinal("INVITE");
+        if (r.statusCode() == 200) {
+            takeAnswer(r);
+        }
+        ack();
+        return r;
+    }
+
+    SipResponse bye() throws Exception {
+        cseq++;
+        send(request("BYE", cseq, "z9hG4bK-bye-" + cseq + "-" + callId.hashCode(), null, null));
+        return receiveFinal("BYE");
+    }
+
+    /**
+     * Sends PCMU tones to the answered ports in real time, 20 ms per packet, one stream per
+     * frequency (stream i to answered m-line i), starting together.
+     */
+    void streamTones(int packets, double... hz) throws IOException {
+        List<DatagramSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < hz.length; i++) {
+                sockets.add(new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
+            }
+            long start = System.nanoTime();
+            byte[] pkt = new byte[172];
+            for (int k = 0; k < packets; k++) {
+                for (int s = 0; s < hz.length; s++) {
+                    int seq = (s == 0 ? 1000 : 65500) + k; // stream 2 wraps its sequence number
+                    long ts = (s == 0 ? 1_048_576L : 0xFFFFFFFFL - 800) + 160L * k;
+                    pkt[0] = (byte) 0x80;
+                    pkt[1] = (byte) (k == 0 ? 0x80 : 0);
+                    pkt[2] = (byte) (seq >> 8);
+                    pkt[3] = (byte) seq;
+                    for (int j = 0; j < 4; j++) {
+                        pkt[4 + j] = (byte) (ts >> (24 - 8 * j));
+                        pkt[8 + j] = (byte) ((0x11000000 * (s + 1)) >> (24 - 8 * j));
+                    }
+                    for (int i = 0; i < 160; i++) {
+                        double t = (160.0 * k + i) / 8000;
+                        pkt[12 + i] = G711.linearToUlaw((int) (8000 * Math.sin(2 * Math.PI * hz[s] * t)));
+                    }
+                    sockets.get(s).send(new DatagramPacket(pkt, pkt.length, server.getAddress(), rtpPorts[s]));
+                }
+                long next = start + (k + 1) * 20_000_000L;
+                LockSupport.parkNanos(next - System.nanoTime());
+            }
+        } finally {
+            sockets.forEach(DatagramSocket::close);
+        }
+    }
+
+    /** Reads whatever else arrives for a while (200 retransmissions and the like). */
+    List<SipResponse> drain(int millis) throws Exception {
+        List<SipResponse> got = new ArrayList<>();
+        if (tcp) {
+            return got;
+        }
+        udp.setSoTimeout(millis);
+        try {
+            while (true) {
+                got.add(receive());
+            }
+        } catch (SocketTimeoutException done) {
+            udp.setSoTimeout(5000);
+        }
+        return got;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (udp != null) {
+            udp.close();
+        }
+        if (socket != null) {
+            socket.close();
+        }
+    }
+}
