@@ -1,0 +1,217 @@
+package dev.siprec.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.siprec.codecs.G711;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.OutputStream;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * SIPp (Debian's sip-tester) as a real SRC against the example recorder, over UDP and TCP:
+ * the WAV and JSON it writes are checked. CI runs it ({@code -Dsiprec.interop=true}, where a
+ * missing sipp fails the build); elsewhere it runs when sipp is installed and we are root
+ * (play_pcap_audio needs raw sockets), and is skipped with a message otherwise.
+ */
+class SippInteropTest {
+
+    static final int PACKETS = 100; // 2 s of audio per leg
+    static final double LEFT_HZ = 440;
+    static final double RIGHT_HZ = 1000;
+
+    @BeforeAll
+    static void sippAvailable() {
+        boolean required = Boolean.getBoolean("siprec.interop");
+        String problem = null;
+        if (!onPath("sipp")) {
+            problem = "sipp not found on PATH (install Debian's sip-tester)";
+        } else if (!"root".equals(System.getProperty("user.name"))) {
+            problem = "SIPp's play_pcap_audio needs root (raw sockets)";
+        }
+        if (problem != null && required) {
+            fail("SIPp interop tests required (-Dsiprec.interop=true) but " + problem);
+        }
+        assumeTrue(problem == null, "SIPp interop tests skipped: " + problem
+                + "; to run them: apt-get install sip-tester, then as root mvn test -Dsiprec.interop=true");
+    }
+
+    static boolean onPath(String program) {
+        String path = System.getenv("PATH");
+        return path != null && Stream.of(path.split(File.pathSeparator))
+                .anyMatch(dir -> Files.isExecutable(Path.of(dir, program)));
+    }
+
+    /** An even port free for TCP and for UDP (and UDP on port+2, for SIPp's media), from 21000-30999. */
+    static int freePort() throws IOException {
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = 21000 + 2 * random.nextInt(5000);
+            try (ServerSocket tcp = new ServerSocket(port, 1, InetAddress.getLoopbackAddress());
+                 DatagramSocket udp = new DatagramSocket(port, InetAddress.getLoopbackAddress());
+                 DatagramSocket udp2 = new DatagramSocket(port + 2, InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (IOException busy) {
+                // try another
+            }
+        }
+        throw new IOException("no free port");
+    }
+
+    /** Two PCMU legs: label 1 to pcap port 6000 (440 Hz), label 2 to 6002 (1000 Hz), 20 ms apart. */
+    static void writePcap(Path file) throws IOException {
+        PcapWriter pcap = new PcapWriter();
+        for (int k = 0; k < PACKETS; k++) {
+            pcap.add(20_000L * k, 7000, 6000, rtp(1000 + k, 160L * k, 0x11000000, LEFT_HZ, k));
+            pcap.add(20_000L * k + 500, 7002, 6002, rtp(65500 + k, 0xFFFFFC00L + 160L * k, 0x22000000, RIGHT_HZ, k));
+        }
+        pcap.write(file);
+    }
+
+    static byte[] rtp(int seq, long ts, int ssrc, double hz, int k) {
+        ByteBuffer b = ByteBuffer.allocate(172);
+        b.put((byte) 0x80).put((byte) (k == 0 ? 0x80 : 0)).putShort((short) seq).putInt((int) ts).putInt(ssrc);
+        for (int i = 0; i < 160; i++) {
+            double t = (160.0 * k + i) / 8000;
+            b.put(G711.linearToUlaw((int) (8000 * Math.sin(2 * Math.PI * hz * t))));
+        }
+        return b.array();
+    }
+
+    @ParameterizedTest(name = "SIPp over {0}")
+    @ValueSource(strings = {"u1", "t1"})
+    void sippRecordsAStereoCall(String transport, @TempDir Path dir) throws Exception {
+        Path out = dir.resolve("recordings");
+        int sipPort = freePort();
+        WavRecorder.Options options = new WavRecorder.Options("127.0.0.1", sipPort, 43000, 43999, out, 8000);
+        Path pcap = dir.resolve("tones.pcap");
+        writePcap(pcap);
+        String scenario;
+        try (InputStream in = SippInteropTest.class.getResourceAsStream("/sipp/siprec_stereo.xml")) {
+            scenario = new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .replace("@PCAP@", pcap.toString()).replace("@HOLD_MS@", "2500");
+        }
+        Path scenarioFile = dir.resolve("siprec_stereo.xml");
+        Files.writeString(scenarioFile, scenario);
+        String console;
+        try (WavRecorder recorder = WavRecorder.start(options, new PrintStream(OutputStream.nullOutputStream()))) {
+            int clientPort = freePort();
+            int mediaPort = freePort();
+            Process sipp = new ProcessBuilder("sipp", "127.0.0.1:" + sipPort, "-sf", scenarioFile.toString(),
+                    "-m", "1", "-t", transport, "-i", "127.0.0.1", "-p", Integer.toString(clientPort),
+                    "-mp", Integer.toString(mediaPort), "-s", "srs", "-nostdin", "-timeout", "40s",
+                    "-timeout_error", "-trace_err", "-error_file", dir.resolve("sipp_errors.log").toString())
+                    .directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("sipp.out").toFile()).start();
+            if (!sipp.waitFor(60, TimeUnit.SECONDS)) {
+                sipp.destroyForcibly();
+                fail("sipp did not finish");
+            }
+            console = Files.readString(dir.resolve("sipp.out"));
+            String errors = Files.exists(dir.resolve("sipp_errors.log"))
+                    ? Files.readString(dir.resolve("sipp_errors.log")) : "";
+            assertThat(sipp.exitValue()).as("sipp exit status; output:%n%s%nerrors:%n%s", console, errors)
+                    .isZero();
+            waitForJson(out);
+            assertThat(recorder.server().activeSessions()).isEmpty();
+        }
+        checkRecording(out);
+    }
+
+    static void waitForJson(Path out) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            try (Stream<Path> files = Files.list(out)) {
+                if (files.anyMatch(p -> p.toString().endsWith(".json"))) {
+                    return;
+                }
+            }
+            Thread.sleep(50);
+        }
+        fail("no JSON written in " + out);
+    }
+
+    static void checkRecording(Path out) throws IOException {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(out)) {
+            files = s.sorted().toList();
+        }
+        assertThat(files).hasSize(2);
+        Path json = files.stream().filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();
+        Path wav = files.stream().filter(p -> p.toString().endsWith(".wav")).findFirst().orElseThrow();
+        assertThat(json.getFileName().toString().replace(".json", ""))
+                .isEqualTo(wav.getFileName().toString().replace(".wav", ""));
+        String j = Files.readString(json);
+        assertThat(j).contains("\"endReason\": \"BYE\"").contains("\"sampleRate\": 8000")
+                .contains("\"mixed\": false").contains("\"sipCallId\": \"")
+                .contains("\"aor\": \"sip:alice@example.com\"").contains("\"codec\": \"PCMU/8000\"");
+        Matcher received = Pattern.compile("\"packetsReceived\": (\\d+)").matcher(j);
+        for (int c = 0; c < 2; c++) {
+            assertThat(received.find()).isTrue();
+            assertThat(Integer.parseInt(received.group(1))).isEqualTo(PACKETS);
+        }
+        assertThat(Pattern.compile("\"label\": \"1\"[\\s\\S]*\"label\": \"2\"").matcher(j).find())
+                .as("channel 0 is label 1 (Alice, first participant), channel 1 is label 2").isTrue();
+
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(wav)).order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(new String(b.array(), 0, 4, StandardCharsets.US_ASCII)).isEqualTo("RIFF");
+        assertThat(b.getInt(4)).isEqualTo(b.capacity() - 8);
+        assertThat(b.getShort(22)).isEqualTo((short) 2);
+        assertThat(b.getInt(24)).isEqualTo(8000);
+        int frames = b.getInt(40) / 4;
+        assertThat(frames).isGreaterThan(2 * 8000);
+        short[] left = new short[frames];
+        short[] right = new short[frames];
+        for (int i = 0; i < frames; i++) {
+            left[i] = b.getShort(44 + 4 * i);
+            right[i] = b.getShort(46 + 4 * i);
+        }
+        int l0 = firstSound(left);
+        int r0 = firstSound(right);
+        assertThat(l0).isPositive();
+        assertThat(Math.abs(l0 - r0)).as("legs aligned within one 20 ms frame").isLessThanOrEqualTo(160);
+        int from = Math.max(l0, r0) + 200;
+        assertThat(power(left, from, 12000, LEFT_HZ)).isGreaterThan(1000 * power(left, from, 12000, RIGHT_HZ));
+        assertThat(power(right, from, 12000, RIGHT_HZ)).isGreaterThan(1000 * power(right, from, 12000, LEFT_HZ));
+    }
+
+    static int firstSound(short[] x) {
+        for (int i = 0; i < x.length; i++) {
+            if (Math.abs(x[i]) > 200) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    static double power(short[] x, int from, int n, double hz) {
+        double k = 2 * Math.cos(2 * Math.PI * hz / 8000);
+        double s1 = 0;
+        double s2 = 0;
+        for (int i = from; i < from + n; i++) {
+            double s = x[i] + k * s1 - s2;
+            s2 = s1;
+            s1 = s;
+        }
+        return s1 * s1 + s2 * s2 - k * s1 * s2;
+    }
+}
