@@ -2,20 +2,14 @@ package dev.siprec.core.metadata;
 
 import com.ctc.wstx.api.WstxInputProperties;
 import com.ctc.wstx.stax.WstxInputFactory;
-import java.io.ByteArrayInputStream;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import javax.xml.stream.Location;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
+import org.codehaus.stax2.io.Stax2ByteArraySource;
 
 /**
  * Streaming RS-Metadata parser (RFC 7865) over Woodstox StAX.
@@ -37,7 +31,7 @@ public final class MetadataParser {
     /** Default deepest element nesting accepted. */
     public static final int DEFAULT_MAX_DEPTH = 32;
 
-    private final XMLInputFactory factory;
+    private final WstxInputFactory factory;
     private final int maxBytes;
 
     /** A parser with the default limits. */
@@ -52,7 +46,8 @@ public final class MetadataParser {
         f.setProperty(XMLInputFactory.SUPPORT_DTD, Boolean.FALSE);
         f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, Boolean.FALSE);
         f.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, Boolean.TRUE);
-        f.setProperty(XMLInputFactory.IS_COALESCING, Boolean.TRUE);
+        // text is joined by the reader itself, so Woodstox need not coalesce adjacent events
+        f.setProperty(XMLInputFactory.IS_COALESCING, Boolean.FALSE);
         f.setProperty(WstxInputProperties.P_MAX_ELEMENT_DEPTH, maxDepth);
         f.setProperty(WstxInputProperties.P_MAX_ELEMENT_COUNT, 100_000L);
         f.setProperty(WstxInputProperties.P_MAX_ATTRIBUTES_PER_ELEMENT, 64);
@@ -73,7 +68,7 @@ public final class MetadataParser {
         }
         XMLStreamReader r = null;
         try {
-            r = factory.createXMLStreamReader(new ByteArrayInputStream(xml));
+            r = factory.createXMLStreamReader(new Stax2ByteArraySource(xml, 0, xml.length));
             return new Reader(r).document();
         } catch (XMLStreamException e) {
             Location loc = e.getLocation();
@@ -377,92 +372,118 @@ public final class MetadataParser {
          * ancestors are declared on the copy so it stands alone. Leaves the cursor on its end.
          */
         private String raw() throws XMLStreamException {
-            StringBuilder sb = new StringBuilder(128);
-            Map<String, String> inherited = new LinkedHashMap<>();
-            Deque<Set<String>> declared = new ArrayDeque<>();
-            int rootTagEnd = -1;
+            StringBuilder sb = new StringBuilder(160);
+            // prefixes declared inside the copy, with the depth that declared them (usually none)
+            List<String> scopePrefixes = new ArrayList<>(2);
+            List<Integer> scopeDepths = new ArrayList<>(2);
+            List<String> inherited = new ArrayList<>(2); // prefix, uri pairs
+            int nameEnd = -1;
             int depth = 0;
             do {
                 int e = depth == 0 ? XMLStreamConstants.START_ELEMENT : r.next();
-                switch (e) {
-                    case XMLStreamConstants.START_ELEMENT: {
-                        Set<String> scope = new HashSet<>(declared.isEmpty() ? Set.of() : declared.peek());
-                        sb.append('<').append(qname(r.getPrefix(), r.getLocalName()));
-                        if (depth == 0) {
-                            rootTagEnd = sb.length(); // inherited declarations go right after the name
-                        }
-                        for (int i = 0; i < r.getNamespaceCount(); i++) {
-                            String p = r.getNamespacePrefix(i);
-                            scope.add(p == null ? "" : p);
-                            sb.append(p == null || p.isEmpty() ? " xmlns" : " xmlns:" + p).append("=\"");
-                            escape(sb, r.getNamespaceURI(i), true);
-                            sb.append('"');
-                        }
-                        need(inherited, scope, r.getPrefix(), r.getNamespaceURI());
-                        for (int i = 0; i < r.getAttributeCount(); i++) {
-                            String p = r.getAttributePrefix(i);
-                            if (p != null && !p.isEmpty() && !p.equals("xml")) {
-                                need(inherited, scope, p, r.getAttributeNamespace(i));
-                            }
-                            sb.append(' ').append(qname(p, r.getAttributeLocalName(i))).append("=\"");
-                            escape(sb, r.getAttributeValue(i), true);
-                            sb.append('"');
-                        }
-                        sb.append('>');
-                        declared.push(scope);
-                        depth++;
-                        break;
+                if (e == XMLStreamConstants.START_ELEMENT) {
+                    depth++;
+                    String prefix = r.getPrefix();
+                    sb.append('<');
+                    qname(sb, prefix, r.getLocalName());
+                    if (depth == 1) {
+                        nameEnd = sb.length(); // inherited declarations go right after the name
                     }
-                    case XMLStreamConstants.END_ELEMENT:
-                        sb.append("</").append(qname(r.getPrefix(), r.getLocalName())).append('>');
-                        declared.pop();
-                        depth--;
-                        break;
-                    case XMLStreamConstants.CHARACTERS:
-                    case XMLStreamConstants.CDATA:
-                    case XMLStreamConstants.SPACE:
-                        escape(sb, r.getText(), false);
-                        break;
-                    default:
-                        break; // comments and processing instructions are not kept
+                    for (int i = 0; i < r.getNamespaceCount(); i++) {
+                        String p = r.getNamespacePrefix(i);
+                        p = p == null ? "" : p;
+                        scopePrefixes.add(p);
+                        scopeDepths.add(depth);
+                        declaration(sb, p, r.getNamespaceURI(i));
+                    }
+                    need(inherited, scopePrefixes, prefix, r.getNamespaceURI());
+                    for (int i = 0; i < r.getAttributeCount(); i++) {
+                        String p = r.getAttributePrefix(i);
+                        if (p != null && !p.isEmpty() && !p.equals("xml")) {
+                            need(inherited, scopePrefixes, p, r.getAttributeNamespace(i));
+                        }
+                        sb.append(' ');
+                        qname(sb, p, r.getAttributeLocalName(i));
+                        sb.append("=\"");
+                        String v = r.getAttributeValue(i);
+                        escape(sb, v, 0, v.length(), true);
+                        sb.append('"');
+                    }
+                    sb.append('>');
+                } else if (e == XMLStreamConstants.END_ELEMENT) {
+                    sb.append("</");
+                    qname(sb, r.getPrefix(), r.getLocalName());
+                    sb.append('>');
+                    for (int i = scopeDepths.size() - 1; i >= 0 && scopeDepths.get(i) == depth; i--) {
+                        scopeDepths.remove(i);
+                        scopePrefixes.remove(i);
+                    }
+                    depth--;
+                } else if (e == XMLStreamConstants.CHARACTERS || e == XMLStreamConstants.CDATA
+                        || e == XMLStreamConstants.SPACE) {
+                    escape(sb, r.getTextCharacters(), r.getTextStart(), r.getTextLength());
                 }
+                // comments and processing instructions are not kept
             } while (depth > 0);
             if (!inherited.isEmpty()) {
                 StringBuilder decl = new StringBuilder();
-                for (Map.Entry<String, String> ns : inherited.entrySet()) {
-                    decl.append(ns.getKey().isEmpty() ? " xmlns" : " xmlns:" + ns.getKey()).append("=\"");
-                    escape(decl, ns.getValue(), true);
-                    decl.append('"');
+                for (int i = 0; i < inherited.size(); i += 2) {
+                    declaration(decl, inherited.get(i), inherited.get(i + 1));
                 }
-                sb.insert(rootTagEnd, decl);
+                sb.insert(nameEnd, decl);
             }
             return sb.toString();
         }
 
-        private static void need(Map<String, String> inherited, Set<String> scope, String prefix, String uri) {
+        private static void declaration(StringBuilder sb, String prefix, String uri) {
+            sb.append(prefix.isEmpty() ? " xmlns" : " xmlns:").append(prefix).append("=\"");
+            escape(sb, uri, 0, uri.length(), true);
+            sb.append('"');
+        }
+
+        /** Records that a prefix used in the copy is declared outside it. */
+        private static void need(List<String> inherited, List<String> scope, String prefix, String uri) {
             String p = prefix == null ? "" : prefix;
-            if (!scope.contains(p) && uri != null && !uri.isEmpty()) {
-                inherited.putIfAbsent(p, uri);
-                scope.add(p);
+            if (uri == null || uri.isEmpty() || scope.contains(p)) {
+                return;
+            }
+            for (int i = 0; i < inherited.size(); i += 2) {
+                if (inherited.get(i).equals(p)) {
+                    return;
+                }
+            }
+            inherited.add(p);
+            inherited.add(uri);
+        }
+
+        private static void qname(StringBuilder sb, String prefix, String local) {
+            if (prefix != null && !prefix.isEmpty()) {
+                sb.append(prefix).append(':');
+            }
+            sb.append(local);
+        }
+
+        private static void escape(StringBuilder sb, CharSequence s, int from, int to, boolean attribute) {
+            for (int i = from; i < to; i++) {
+                escapeChar(sb, s.charAt(i), attribute);
             }
         }
 
-        private static String qname(String prefix, String local) {
-            return prefix == null || prefix.isEmpty() ? local : prefix + ":" + local;
+        private static void escape(StringBuilder sb, char[] text, int start, int length) {
+            for (int i = start; i < start + length; i++) {
+                escapeChar(sb, text[i], false);
+            }
         }
 
-        private static void escape(StringBuilder sb, String s, boolean attribute) {
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                switch (c) {
-                    case '&': sb.append("&amp;"); break;
-                    case '<': sb.append("&lt;"); break;
-                    case '>': sb.append("&gt;"); break;
-                    case '"':
-                        sb.append(attribute ? "&quot;" : "\"");
-                        break;
-                    default: sb.append(c);
-                }
+        private static void escapeChar(StringBuilder sb, char c, boolean attribute) {
+            switch (c) {
+                case '&': sb.append("&amp;"); break;
+                case '<': sb.append("&lt;"); break;
+                case '>': sb.append("&gt;"); break;
+                case '"':
+                    sb.append(attribute ? "&quot;" : "\"");
+                    break;
+                default: sb.append(c);
             }
         }
     }

@@ -1,0 +1,74 @@
+package dev.siprec.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.siprec.codecs.G711;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DecodeTest {
+
+    @Test
+    void decodesPcmuToLittleEndianPcm(@TempDir Path dir) throws Exception {
+        byte[] codes = new byte[400];
+        for (int i = 0; i < codes.length; i++) {
+            codes[i] = (byte) i;
+        }
+        Path in = Files.write(dir.resolve("in.ulaw"), codes);
+        Path out = dir.resolve("out.raw");
+        Decode.run(new String[] {"pcmu", in.toString(), out.toString()});
+        byte[] pcm = Files.readAllBytes(out);
+        assertThat(pcm).hasSize(800);
+        for (int i = 0; i < codes.length; i++) {
+            short s = (short) ((pcm[2 * i] & 0xFF) | (pcm[2 * i + 1] << 8));
+            assertThat(s).isEqualTo(G711.ulawToLinear(codes[i]));
+        }
+    }
+
+    @Test
+    void lostUnitsAreConcealed(@TempDir Path dir) throws Exception {
+        byte[] codes = new byte[480];
+        java.util.Arrays.fill(codes, (byte) 0x80); // loud
+        Path in = Files.write(dir.resolve("in.alaw"), codes);
+        Path loss = Files.writeString(dir.resolve("loss.txt"), "# units of 20 ms\n0\n1\n0\n");
+        Path out = dir.resolve("out.raw");
+        Decode.run(new String[] {"pcma", in.toString(), out.toString(), "--loss", loss.toString()});
+        byte[] pcm = Files.readAllBytes(out);
+        assertThat(pcm).hasSize(960);
+        for (int i = 160; i < 320; i++) {
+            assertThat(pcm[2 * i]).isZero();
+        }
+        assertThat(pcm[0] | pcm[1]).isNotZero();
+    }
+
+    @Test
+    void badArgumentsGiveAOneLineReason(@TempDir Path dir) throws Exception {
+        Path in = Files.write(dir.resolve("x"), new byte[10]);
+        assertThatThrownBy(() -> Decode.run(new String[] {"pcmu"})).hasMessageStartingWith("usage:");
+        assertThatThrownBy(() -> Decode.run(new String[] {"amr", in.toString(), "o"}))
+                .hasMessageContaining("unknown codec amr");
+        assertThatThrownBy(() -> Decode.run(new String[] {"opus", in.toString(), "o"}))
+                .hasMessageContaining("not available in this build");
+        Path badLoss = Files.writeString(dir.resolve("loss"), "0\nx\n");
+        assertThatThrownBy(() -> Decode.run(new String[] {"pcmu", in.toString(), dir.resolve("o").toString(),
+                "--loss", badLoss.toString()})).hasMessage("loss file line 2 is not 0 or 1");
+    }
+
+    @Test
+    void matchesTheKitsReferenceDecodeBitExact(@TempDir Path dir) throws Exception {
+        Path shared = Paths.get(System.getProperty("siprec.shared", "../../shared"), "codec-reference/ref/g711");
+        assumeTrue(Files.isDirectory(shared), "skipped: " + shared + " is absent (it ships in ../shared)");
+        for (String law : new String[] {"ulaw", "alaw"}) {
+            Path out = dir.resolve(law + ".raw");
+            Decode.run(new String[] {law.equals("ulaw") ? "pcmu" : "pcma",
+                shared.resolve("speech20_8k." + law).toString(), out.toString()});
+            assertThat(Files.readAllBytes(out)).isEqualTo(Files.readAllBytes(shared.resolve("speech20_8k." + law
+                    + ".dec.raw")));
+        }
+    }
+}

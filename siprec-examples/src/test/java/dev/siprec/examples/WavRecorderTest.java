@@ -1,0 +1,71 @@
+package dev.siprec.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WavRecorderTest {
+
+    @Test
+    void optionsHaveTheContractDefaults() {
+        WavRecorder.Options o = WavRecorder.Options.parse(new String[0]);
+        assertThat(o).isEqualTo(new WavRecorder.Options("0.0.0.0", 5060, 20000, 29999, Paths.get("recordings"), 16000));
+        WavRecorder.Options set = WavRecorder.Options.parse(new String[] {"--bind", "127.0.0.1", "--sip-port", "5080",
+            "--rtp-ports", "40000-40999", "--out", "/tmp/x", "--rate", "48000"});
+        assertThat(set).isEqualTo(new WavRecorder.Options("127.0.0.1", 5080, 40000, 40999, Paths.get("/tmp/x"), 48000));
+    }
+
+    @Test
+    void badOptionsSayWhatIsWrong() {
+        assertThatThrownBy(() -> WavRecorder.Options.parse(new String[] {"--rtp-ports", "40000"}))
+                .hasMessage("--rtp-ports takes A-B, not 40000");
+        assertThatThrownBy(() -> WavRecorder.Options.parse(new String[] {"--sip-port", "x"}))
+                .hasMessage("--sip-port takes a number, not x");
+        assertThatThrownBy(() -> WavRecorder.Options.parse(new String[] {"--bogus", "1"}))
+                .hasMessage("unknown option --bogus");
+        assertThatThrownBy(() -> WavRecorder.Options.parse(new String[] {"--out"}))
+                .hasMessage("option --out needs a value");
+    }
+
+    @Test
+    void wavSizesAreFixedUpOnClose(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("a.wav");
+        try (WavWriter w = new WavWriter(f, 16000, 2)) {
+            w.write(new short[] {1, -1, 300, -300}, 4);
+            w.write(new short[] {7, 8}, 2);
+            assertThat(w.frames()).isEqualTo(3);
+        }
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(f)).order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(b.capacity()).isEqualTo(44 + 12);
+        assertThat(b.getInt(4)).isEqualTo(36 + 12);
+        assertThat(b.getInt(24)).isEqualTo(16000);
+        assertThat(b.getInt(28)).isEqualTo(64000);
+        assertThat(b.getShort(32)).isEqualTo((short) 4);
+        assertThat(b.getInt(40)).isEqualTo(12);
+        assertThat(b.getShort(48)).isEqualTo((short) 300);
+        assertThat(b.getShort(54)).isEqualTo((short) 8);
+    }
+
+    @Test
+    void jsonEscapesAndNests() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("s", "quote \" backslash \\ newline \n ctl \u0001");
+        m.put("n", 3);
+        m.put("b", true);
+        m.put("z", null);
+        m.put("l", List.of(1, "x"));
+        m.put("e", List.of());
+        assertThat(Json.write(m)).isEqualTo("{\n  \"s\": \"quote \\\" backslash \\\\ newline \\n ctl \\u0001\",\n"
+                + "  \"n\": 3,\n  \"b\": true,\n  \"z\": null,\n  \"l\": [\n    1,\n    \"x\"\n  ],\n  \"e\": []\n}\n");
+    }
+}
