@@ -52,8 +52,12 @@ class SippInteropTest {
         if (problem != null && required) {
             fail("SIPp interop tests required (-Dsiprec.interop=true) but " + problem);
         }
-        assumeTrue(problem == null, "SIPp interop tests skipped: " + problem
-                + "; to run them: apt-get install sip-tester, then as root mvn test -Dsiprec.interop=true");
+        String skipped = "SIPp interop tests skipped: " + problem
+                + "; to run them: apt-get install sip-tester, then as root mvn -B test -Dsiprec.interop=true";
+        if (problem != null) {
+            System.out.println(skipped); // shown in the test output, not only in the report
+        }
+        assumeTrue(problem == null, skipped);
     }
 
     static boolean onPath(String program) {

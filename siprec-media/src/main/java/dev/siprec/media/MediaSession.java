@@ -102,11 +102,18 @@ public final class MediaSession {
     public CompletableFuture<int[]> bind(InetAddress address, RtpPortPool ports) {
         this.pool = ports;
         CompletableFuture<int[]> result = new CompletableFuture<>();
-        bindLeg(0, address, 0, result);
+        loop.execute(() -> bindLeg(0, address, 0, result)); // on the loop, ordered with stop()
         return result;
     }
 
     private void bindLeg(int index, InetAddress address, int attempts, CompletableFuture<int[]> result) {
+        if (stopped) {
+            // stopped (e.g. CANCEL) while binding: stop() already ran, so close what bound since
+            closeSockets();
+            releasePorts();
+            result.completeExceptionally(new IllegalStateException("session stopped while binding"));
+            return;
+        }
         if (index == legs.size()) {
             int[] bound = new int[legs.size()];
             for (int i = 0; i < bound.length; i++) {
@@ -175,10 +182,8 @@ public final class MediaSession {
                     }
                 }
                 running = false;
+                closeSockets();
                 for (Leg leg : legs) {
-                    if (leg.channel != null) {
-                        leg.channel.close();
-                    }
                     leg.close();
                 }
                 releasePorts();
@@ -186,6 +191,15 @@ public final class MediaSession {
             done.complete(null);
         });
         return done;
+    }
+
+    private void closeSockets() {
+        for (Leg leg : legs) {
+            if (leg.channel != null) {
+                leg.channel.close();
+                leg.channel = null;
+            }
+        }
     }
 
     private void releasePorts() {

@@ -250,6 +250,39 @@ class MediaSessionTest {
     }
 
     @Test
+    void bindsOneSocketPerStreamAndStoppingWhileBindingLeaksNoPort() throws Exception {
+        open(8000, 2);
+        RtpPortPool pool = new RtpPortPool(44000, 44099);
+        int[] ports = session.bind(java.net.InetAddress.getLoopbackAddress(), pool).get(5, TimeUnit.SECONDS);
+        assertThat(ports).hasSize(2).doesNotHaveDuplicates();
+        assertThat(pool.available()).isEqualTo(pool.size() - 2);
+        try (java.net.DatagramSocket taken = new java.net.DatagramSocket(ports[0],
+                java.net.InetAddress.getLoopbackAddress())) {
+            throw new AssertionError("port " + ports[0] + " should be bound by the session");
+        } catch (java.net.BindException expected) {
+            // bound by the session
+        }
+        session.stop().get(5, TimeUnit.SECONDS);
+        assertThat(pool.available()).isEqualTo(pool.size());
+        for (int i = 0; i < 20; i++) { // stop racing with bind, e.g. a CANCEL during setup
+            MediaSession racing = new MediaSession(group.next(),
+                    List.of(new MediaSession.LegSpec(0, 0, "PCMU", 8000, 1, -1),
+                            new MediaSession.LegSpec(1, 0, "PCMU", 8000, 1, -1)),
+                    new MediaSession.Settings(8000, 2, 20, 60), (p, x, n, c) -> { }, clock::get);
+            java.util.concurrent.CompletableFuture<int[]> bound =
+                    racing.bind(java.net.InetAddress.getLoopbackAddress(), pool);
+            racing.stop().get(5, TimeUnit.SECONDS);
+            try {
+                bound.get(5, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException stoppedFirst) {
+                assertThat(stoppedFirst.getCause()).hasMessageContaining("stopped while binding");
+            }
+            assertThat(pool.available()).isEqualTo(pool.size());
+        }
+        session = null;
+    }
+
+    @Test
     void stopDeliversWhatIsDueAndReleasesHeldBuffers() throws Exception {
         open(8000, 1);
         for (int k = 0; k < 10; k++) {
