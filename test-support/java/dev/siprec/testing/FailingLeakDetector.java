@@ -13,6 +13,7 @@ public final class FailingLeakDetector<T> extends ResourceLeakDetector<T> {
 
     private static final List<String> LEAKS = new ArrayList<>();
 
+    @SuppressWarnings("deprecation") // Netty instantiates custom detectors through this signature
     public FailingLeakDetector(Class<?> resourceType, int samplingInterval, long maxActive) {
         super(resourceType, samplingInterval, maxActive);
     }
