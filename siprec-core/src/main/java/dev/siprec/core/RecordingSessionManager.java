@@ -145,7 +145,7 @@ final class RecordingSessionManager implements SipHandler {
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }
-        session.media.bind(bindAddress, ports).whenComplete((bound, error) -> {
+        session.media.bind(bindAddress, ports).whenCompleteAsync((bound, error) -> {
             if (error != null) {
                 log.warn("call {}: {}", request.callId(), error.getMessage());
                 invite.reject(503, "No RTP port available", "Retry-After", "5");
@@ -165,21 +165,22 @@ final class RecordingSessionManager implements SipHandler {
             } else {
                 answer(invite, session);
             }
-        });
+        }, loop);
     }
 
+    /** Runs on the session's loop: the timeline starts, then the 200 OK goes out. */
     private void answer(ServerInvite invite, RecordingSession session) {
         if (session.isEnded()) {
             return;
         }
-        Dialog dialog = invite.accept("application/sdp", session.answerSdp.getBytes(StandardCharsets.UTF_8));
+        session.media.start(); // before the 200: the SRC may send RTP the moment it has our answer
+        Dialog dialog = invite.accept("application/sdp", session.answerSdp.getBytes(StandardCharsets.UTF_8),
+                session);
         if (dialog == null) {
             end(session, invite.isCancelled() ? EndReason.CANCELLED : EndReason.SETUP_FAILED);
             return;
         }
-        dialog.attachment(session);
         session.dialog = dialog;
-        session.media.start();
     }
 
     private List<RecordedChannel> mapChannels(RecordingMetadata metadata, List<NegotiatedStream> received) {

@@ -148,17 +148,27 @@ public final class MediaSession {
         });
     }
 
-    /** The session timeline starts now; frames begin. */
+    /**
+     * The session timeline starts now; frames begin. Runs at once when called on the session's
+     * event loop, so that a packet read right after (the SRC reacting to our answer) finds the
+     * session running; callers answer the SRC only after this.
+     */
     public void start() {
-        loop.execute(() -> {
-            if (stopped || running) {
-                return;
-            }
-            startNanos = clock.getAsLong();
-            running = true;
-            ticker = loop.scheduleAtFixedRate(this::tick, settings.frameMillis(), settings.frameMillis(),
-                    TimeUnit.MILLISECONDS);
-        });
+        if (loop.inEventLoop()) {
+            startNow();
+        } else {
+            loop.execute(this::startNow);
+        }
+    }
+
+    private void startNow() {
+        if (stopped || running) {
+            return;
+        }
+        startNanos = clock.getAsLong();
+        running = true;
+        ticker = loop.scheduleAtFixedRate(this::tick, settings.frameMillis(), settings.frameMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     /**

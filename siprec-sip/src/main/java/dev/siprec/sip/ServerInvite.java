@@ -83,6 +83,15 @@ public final class ServerInvite extends ServerTransaction {
      * @return the dialog, or {@code null} when the transaction was already answered or cancelled
      */
     public Dialog accept(String contentType, byte[] body) {
+        return accept(contentType, body, null);
+    }
+
+    /**
+     * As {@link #accept(String, byte[])}, attaching {@code dialogAttachment} to the dialog
+     * before the 2xx is sent, so that an ACK or BYE racing in finds it (a null leaves the
+     * dialog's attachment as it is).
+     */
+    public Dialog accept(String contentType, byte[] body, Object dialogAttachment) {
         synchronized (stack) {
             if (hasFinalResponse() || terminated) {
                 return null;
@@ -90,6 +99,9 @@ public final class ServerInvite extends ServerTransaction {
             SipResponse ok = stack.decorate(SipResponse.to(request, 200, "OK", localTag), path, request);
             ok.setBody(contentType, body);
             Dialog dialog = existingDialog != null ? existingDialog : stack.createDialog(this);
+            if (dialogAttachment != null) {
+                dialog.attachment(dialogAttachment);
+            }
             send(ok);
             // RFC 6026 "Accepted": keep the transaction to answer INVITE retransmissions with the 2xx
             terminateAfter(64 * stack.t1Millis());
