@@ -1,5 +1,7 @@
 package dev.siprec.examples;
 
+import static dev.siprec.testing.Signals.firstSound;
+import static dev.siprec.testing.Signals.power;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -194,28 +196,9 @@ class SippInteropTest {
         assertThat(l0).isPositive();
         assertThat(Math.abs(l0 - r0)).as("legs aligned within one 20 ms frame").isLessThanOrEqualTo(160);
         int from = Math.max(l0, r0) + 200;
-        assertThat(power(left, from, 12000, LEFT_HZ)).isGreaterThan(1000 * power(left, from, 12000, RIGHT_HZ));
-        assertThat(power(right, from, 12000, RIGHT_HZ)).isGreaterThan(1000 * power(right, from, 12000, LEFT_HZ));
+        assertThat(power(left, from, 12000, LEFT_HZ, 8000)).isGreaterThan(1000 * power(left, from, 12000, RIGHT_HZ, 8000));
+        assertThat(power(right, from, 12000, RIGHT_HZ, 8000)).isGreaterThan(1000 * power(right, from, 12000, LEFT_HZ, 8000));
     }
 
-    static int firstSound(short[] x) {
-        for (int i = 0; i < x.length; i++) {
-            if (Math.abs(x[i]) > 200) {
-                return i;
-            }
-        }
-        return -1;
-    }
 
-    static double power(short[] x, int from, int n, double hz) {
-        double k = 2 * Math.cos(2 * Math.PI * hz / 8000);
-        double s1 = 0;
-        double s2 = 0;
-        for (int i = from; i < from + n; i++) {
-            double s = x[i] + k * s1 - s2;
-            s2 = s1;
-            s1 = s;
-        }
-        return s1 * s1 + s2 * s2 - k * s1 * s2;
-    }
 }

@@ -1,5 +1,7 @@
 package dev.siprec.media;
 
+import static dev.siprec.testing.Signals.firstSound;
+import static dev.siprec.testing.Signals.power;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.siprec.codecs.G711;
@@ -103,26 +105,7 @@ class MediaSessionTest {
         });
     }
 
-    static double power(short[] x, int from, int n, double hz, int rate) {
-        double k = 2 * Math.cos(2 * Math.PI * hz / rate);
-        double s1 = 0;
-        double s2 = 0;
-        for (int i = from; i < from + n; i++) {
-            double s = x[i] + k * s1 - s2;
-            s2 = s1;
-            s1 = s;
-        }
-        return s1 * s1 + s2 * s2 - k * s1 * s2;
-    }
 
-    static int firstSound(short[] x) {
-        for (int i = 0; i < x.length; i++) {
-            if (Math.abs(x[i]) > 200) {
-                return i;
-            }
-        }
-        return -1;
-    }
 
     @Test
     void twoLegsLandOnTheirChannelsAlignedAcrossSequenceAndTimestampWrap() throws Exception {

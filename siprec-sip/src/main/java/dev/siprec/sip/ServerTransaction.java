@@ -1,7 +1,6 @@
 package dev.siprec.sip;
 
 import io.netty.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /** State shared by INVITE and non-INVITE server transactions (RFC 3261 §17.2). Guarded by the stack lock. */
 abstract class ServerTransaction {
@@ -84,9 +83,5 @@ abstract class ServerTransaction {
             stopRetransmitting();
             stack.removeTransaction(this);
         }
-    }
-
-    static long millis(long value, TimeUnit unit) {
-        return unit.toMillis(value);
     }
 }

@@ -228,6 +228,8 @@ class SipStackTest {
         send(request("BYE", "c5", 3, "z9hG4bK-b5b", tag, ""));
         assertThat(receive().statusCode()).isEqualTo(481);
         assertThat(events).containsExactly("invite c5", "ack c5", "bye c5");
+        Thread.sleep(64 * T1 + 300); // Timer J and the INVITE's accepted state have run out
+        assertThat(stack.sizes()).as("transactions, dialogs").containsExactly(0, 0);
     }
 
     private String establish(String callId) throws Exception {
