@@ -32,6 +32,10 @@ public final class Codecs {
                 return clockRate == 8000 && channels == 1 ? G711Decoder.ulaw() : null;
             case "PCMA":
                 return clockRate == 8000 && channels == 1 ? G711Decoder.alaw() : null;
+            case "G722":
+                // RFC 3551 §4.5.2: the RTP clock is 8000 although the audio is 16 kHz; some
+                // SRCs write 16000, which works the same as long as their timestamps agree
+                return (clockRate == 8000 || clockRate == 16000) && channels == 1 ? new G722Decoder(1) : null;
             default:
                 return null;
         }

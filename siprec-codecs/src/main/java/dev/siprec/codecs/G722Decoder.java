@@ -10,10 +10,9 @@ package dev.siprec.codecs;
  * FILTEZ, PREDIC, and the receive QMF); the tables are those of the Recommendation in its
  * integer scaling. Bit-exact with the ITU-T test sequences.
  *
- * <p>Concealment: a lost frame is replaced by the last 10 ms of output, repeated with a
- * short cross-fade at every seam and attenuated by half each 10 ms, reaching silence after
- * 60 ms; the first good frame after a loss is cross-faded in over 2.5 ms, so that neither
- * the start nor the end of a loss clicks.
+ * <p>Concealment: {@link PitchConcealer} repeats the last pitch period of the output, fades
+ * it to silence by 60 ms, and cross-fades the first good frame in; the ADPCM state is left as
+ * it was before the loss.
  */
 public final class G722Decoder implements AudioDecoder {
 
@@ -44,9 +43,6 @@ public final class G722Decoder implements AudioDecoder {
     private static final int[] QMF = {
         3, -11, -11, 53, 12, -156, 32, 362, -210, -805, 951, 3876, 3876, 951, -805, -210, 362, 32, -156, 12, 53,
         -11, -11, 3};
-
-    private static final int HISTORY = 160; // 10 ms at 16 kHz, the concealment period
-    private static final int FADE_IN = 40; // 2.5 ms
 
     /** ADPCM state of one sub-band (§4.2.3-4.2.9 / §4.3). */
     static final class Band {
@@ -121,12 +117,7 @@ public final class G722Decoder implements AudioDecoder {
     private final Band low = new Band(32);
     private final Band high = new Band(8);
     private final int[] qmfX = new int[24]; // receive QMF delay line: xd and xs interleaved
-    private final short[] history = new short[HISTORY];
-    private int historyFill;
-    private int concealed; // consecutive concealed samples
-    private int concealPhase;
-    private int fadeIn; // samples of cross-fade left after a loss
-    private final short[] fadeSource = new short[FADE_IN];
+    private final PitchConcealer concealer = new PitchConcealer(16000);
 
     /**
      * A decoder for one stream.
@@ -174,11 +165,7 @@ public final class G722Decoder implements AudioDecoder {
             w = qmf(rl, rh, out, w);
         }
         int n = w - outOffset;
-        if (fadeIn > 0) {
-            crossFadeFromConcealment(out, outOffset, n);
-        }
-        concealed = 0;
-        remember(out, outOffset, n);
+        concealer.remember(out, outOffset, n);
         return n;
     }
 
@@ -250,63 +237,8 @@ public final class G722Decoder implements AudioDecoder {
 
     @Override
     public int conceal(int samplesPerChannel, short[] out, int outOffset) {
-        for (int i = 0; i < samplesPerChannel; i++) {
-            out[outOffset + i] = concealedSample();
-        }
-        // the next good frame is cross-faded in from where the concealment would have gone on
-        int phase = concealPhase;
-        int count = concealed;
-        for (int i = 0; i < FADE_IN; i++) {
-            fadeSource[i] = concealedSample();
-        }
-        concealPhase = phase;
-        concealed = count;
-        fadeIn = FADE_IN;
+        concealer.conceal(out, outOffset, samplesPerChannel);
         return samplesPerChannel;
-    }
-
-    /** Repeats the last 10 ms with a short cross-fade at each seam, halving every period. */
-    private short concealedSample() {
-        if (historyFill < HISTORY) {
-            concealed++;
-            return 0;
-        }
-        int period = concealed / HISTORY;
-        concealed++;
-        if (period >= 6) {
-            return 0; // 60 ms: silence
-        }
-        int pos = concealPhase;
-        concealPhase = (concealPhase + 1) % HISTORY;
-        int v = history[pos];
-        // at the seam, blend the start of the repeated period with the continuation of the last one
-        if (pos < FADE_IN) {
-            int tail = history[HISTORY - FADE_IN + pos];
-            v = (tail * (FADE_IN - pos) + v * pos) / FADE_IN;
-        }
-        int gainShift = period; // 1, 1/2, 1/4, ...
-        return (short) (v >> gainShift);
-    }
-
-    private void crossFadeFromConcealment(short[] out, int offset, int n) {
-        int k = Math.min(fadeIn, n);
-        for (int i = 0; i < k; i++) {
-            int weight = FADE_IN - fadeIn + i + 1;
-            out[offset + i] = (short) ((fadeSource[FADE_IN - fadeIn + i] * (FADE_IN - weight)
-                    + out[offset + i] * weight) / FADE_IN);
-        }
-        fadeIn -= k;
-    }
-
-    private void remember(short[] out, int offset, int n) {
-        if (n >= HISTORY) {
-            System.arraycopy(out, offset + n - HISTORY, history, 0, HISTORY);
-        } else {
-            System.arraycopy(history, n, history, 0, HISTORY - n);
-            System.arraycopy(out, offset, history, HISTORY - n, n);
-        }
-        historyFill = Math.min(HISTORY, historyFill + n);
-        concealPhase = 0;
     }
 
     @Override
@@ -314,10 +246,7 @@ public final class G722Decoder implements AudioDecoder {
         resetBand(low, 32);
         resetBand(high, 8);
         java.util.Arrays.fill(qmfX, 0);
-        historyFill = 0;
-        concealed = 0;
-        concealPhase = 0;
-        fadeIn = 0;
+        concealer.reset();
     }
 
     private static void resetBand(Band b, int det) {

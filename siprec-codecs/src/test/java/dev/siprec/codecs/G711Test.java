@@ -1,24 +1,14 @@
 package dev.siprec.codecs;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static dev.siprec.testing.Kit.readS16;
 
+import dev.siprec.testing.Kit;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import org.junit.jupiter.api.Test;
 
 class G711Test {
-
-    /** The reference kit in ../shared (CI has it; a fresh clone does not). */
-    static Path shared(String relative) {
-        Path p = Paths.get(System.getProperty("siprec.shared", "../../shared")).resolve(relative);
-        assumeTrue(Files.exists(p), "skipped: reference file " + p + " is absent (it ships in ../shared)");
-        return p;
-    }
 
     @Test
     void ulawDecodesSegmentEndpointsOfTheRecommendation() {
@@ -80,8 +70,8 @@ class G711Test {
 
     @Test
     void decodeTablesMatchSpandspAndTheItuStl() throws IOException {
-        short[] ulaw = readS16(shared("codec-reference/ref/g711/ulaw_decode_table.s16le"));
-        short[] alaw = readS16(shared("codec-reference/ref/g711/alaw_decode_table.s16le"));
+        short[] ulaw = readS16(Kit.path("codec-reference/ref/g711/ulaw_decode_table.s16le"));
+        short[] alaw = readS16(Kit.path("codec-reference/ref/g711/alaw_decode_table.s16le"));
         for (int c = 0; c < 256; c++) {
             assertThat(G711.ulawToLinear(c)).as("ulaw %02x", c).isEqualTo(ulaw[c]);
             assertThat(G711.alawToLinear(c)).as("alaw %02x", c).isEqualTo(alaw[c]);
@@ -90,8 +80,8 @@ class G711Test {
 
     @Test
     void encodersMatchTheItuStlForAllInputs() throws IOException {
-        byte[] ulaw = Files.readAllBytes(shared("codec-reference/ref/g711/ulaw_encode_table_itu_stl.u8"));
-        byte[] alaw = Files.readAllBytes(shared("codec-reference/ref/g711/alaw_encode_table_itu_stl.u8"));
+        byte[] ulaw = Files.readAllBytes(Kit.path("codec-reference/ref/g711/ulaw_encode_table_itu_stl.u8"));
+        byte[] alaw = Files.readAllBytes(Kit.path("codec-reference/ref/g711/alaw_encode_table_itu_stl.u8"));
         for (int k = 0; k < 65536; k++) {
             assertThat(G711.linearToUlaw(k - 32768)).as("ulaw of %d", k - 32768).isEqualTo(ulaw[k]);
             assertThat(G711.linearToAlaw(k - 32768)).as("alaw of %d", k - 32768).isEqualTo(alaw[k]);
@@ -101,19 +91,12 @@ class G711Test {
     @Test
     void decodesTheKitsSpeechBitExact() throws IOException {
         for (String law : new String[] {"ulaw", "alaw"}) {
-            byte[] codes = Files.readAllBytes(shared("codec-reference/ref/g711/speech20_8k." + law));
-            short[] ref = readS16(shared("codec-reference/ref/g711/speech20_8k." + law + ".dec.raw"));
+            byte[] codes = Files.readAllBytes(Kit.path("codec-reference/ref/g711/speech20_8k." + law));
+            short[] ref = readS16(Kit.path("codec-reference/ref/g711/speech20_8k." + law + ".dec.raw"));
             AudioDecoder d = law.equals("ulaw") ? G711Decoder.ulaw() : G711Decoder.alaw();
             short[] out = new short[codes.length];
             assertThat(d.decode(codes, 0, codes.length, out, 0)).isEqualTo(codes.length);
             assertThat(out).isEqualTo(ref);
         }
-    }
-
-    static short[] readS16(Path p) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(p)).order(ByteOrder.LITTLE_ENDIAN);
-        short[] out = new short[b.remaining() / 2];
-        b.asShortBuffer().get(out);
-        return out;
     }
 }

@@ -2,6 +2,7 @@ package dev.siprec.examples;
 
 import dev.siprec.codecs.AudioDecoder;
 import dev.siprec.codecs.G711Decoder;
+import dev.siprec.codecs.G722Decoder;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,10 +17,11 @@ import java.util.List;
  * The decode tool of CONTRACTS.md: decodes a file of codec frames with this project's
  * decoders into raw 16-bit little-endian PCM.
  *
- * <pre>Decode CODEC INPUT OUTPUT [--loss FILE]</pre>
+ * <pre>Decode CODEC INPUT OUTPUT [--mode 1|2|3] [--loss FILE]</pre>
  *
- * This build decodes {@code pcmu} and {@code pcma}; the other codecs of the contract arrive
- * with their decoders and are refused with a message until then.
+ * This build decodes {@code pcmu}, {@code pcma} and {@code g722}; the other codecs of the
+ * contract arrive with their decoders and are refused with a message until then. A unit of
+ * {@code --loss} is 20 ms: 160 input bytes for G.711 and G.722.
  */
 public final class Decode {
 
@@ -44,15 +46,22 @@ public final class Decode {
 
     static void run(String[] args) throws IOException {
         if (args.length < 3) {
-            throw new IllegalArgumentException("usage: Decode CODEC INPUT OUTPUT [--loss FILE]");
+            throw new IllegalArgumentException("usage: Decode CODEC INPUT OUTPUT [--mode 1|2|3] [--loss FILE]");
         }
         String codec = args[0];
         Path input = Paths.get(args[1]);
         Path output = Paths.get(args[2]);
         Path loss = null;
+        int mode = 1;
         for (int i = 3; i < args.length; i++) {
             if (args[i].equals("--loss") && i + 1 < args.length) {
                 loss = Paths.get(args[++i]);
+            } else if (args[i].equals("--mode") && i + 1 < args.length) {
+                String m = args[++i];
+                if (!m.equals("1") && !m.equals("2") && !m.equals("3")) {
+                    throw new IllegalArgumentException("--mode takes 1, 2 or 3, not " + m);
+                }
+                mode = Integer.parseInt(m);
             } else {
                 throw new IllegalArgumentException("unknown or incomplete option " + args[i]);
             }
@@ -61,7 +70,7 @@ public final class Decode {
         switch (codec) {
             case "pcmu": decoder = G711Decoder.ulaw(); break;
             case "pcma": decoder = G711Decoder.alaw(); break;
-            case "g722":
+            case "g722": decoder = new G722Decoder(mode); break;
             case "g729":
             case "opus":
                 throw new IllegalArgumentException("codec " + codec + " is not available in this build yet");
@@ -70,14 +79,14 @@ public final class Decode {
         }
         byte[] data = Files.readAllBytes(input);
         boolean[] lost = loss == null ? new boolean[0] : readLoss(loss);
-        int unit = 160; // 20 ms of G.711
-        short[] pcm = new short[unit];
-        byte[] le = new byte[unit * 2];
+        int unit = 160; // 20 ms of G.711 or G.722 input
+        short[] pcm = new short[decoder.maxSamplesPerChannel(unit)];
+        byte[] le = new byte[pcm.length * 2];
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(output))) {
             for (int off = 0, n = 0; off < data.length; off += unit, n++) {
                 int len = Math.min(unit, data.length - off);
                 int samples = n < lost.length && lost[n]
-                        ? decoder.conceal(len, pcm, 0)
+                        ? decoder.conceal(decoder.maxSamplesPerChannel(len), pcm, 0)
                         : decoder.decode(data, off, len, pcm, 0);
                 if (samples < 0) {
                     throw new IllegalArgumentException("frame " + n + " is malformed");

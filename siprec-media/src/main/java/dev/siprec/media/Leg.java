@@ -51,7 +51,9 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
     private long anchorExtTs;
     private long anchorPos;
 
+    private long playedEnd = Long.MIN_VALUE; // timeline position just after the last decoded packet
     private long received;
+    private long concealedFrames;
     private long lost;
     private long late;
     private long duplicate;
@@ -118,6 +120,7 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
             anchorPos = arrivalPos;
             decoder.reset();
             converter.reset();
+            playedEnd = Long.MIN_VALUE;
         }
         long extSeq = highestExtSeq + (short) (seq - (int) highestExtSeq);
         long extTs = highestExtTs + (ts - highestTs);
@@ -155,8 +158,12 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
         while (jitter.peekPosition() < end) {
             long position = jitter.peekPosition();
             ByteBuf payload = jitter.pop();
-            lost += jitter.lostOnLastPop();
+            long missing = jitter.lostOnLastPop();
+            lost += missing;
             try {
+                if (missing > 0) {
+                    concealGap(position, start, missing);
+                }
                 decodeAt(payload, position, start);
             } finally {
                 payload.release();
@@ -168,6 +175,24 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
             out[(int) (p - start) * channels + ch] = ring[idx];
             ring[idx] = 0;
         }
+    }
+
+    /**
+     * Lost packets (a sequence gap, not a timestamp gap: silence suppression is not loss) are
+     * replaced by the codec's own concealment over exactly the span they would have covered.
+     */
+    private void concealGap(long position, long windowStart, long missingPackets) {
+        if (playedEnd == Long.MIN_VALUE || position <= playedEnd) {
+            return;
+        }
+        long span = position - playedEnd; // output samples
+        int codecSamples = (int) Math.min(span * decoder.sampleRate() / outputRate, pcm.length / decoder.channels());
+        if (codecSamples <= 0) {
+            return;
+        }
+        decoder.conceal(codecSamples, pcm, 0);
+        concealedFrames += missingPackets;
+        writeAt(playedEnd, windowStart, pcm, codecSamples);
     }
 
     private void decodeAt(ByteBuf payload, long position, long windowStart) {
@@ -182,21 +207,29 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
             invalid++;
             return;
         }
+        if (!writeAt(position, windowStart, pcm, n)) {
+            late++; // its frame was already delivered
+        }
+    }
+
+    /** Converts {@code n} decoded samples and writes them into the ring at a timeline position. */
+    private boolean writeAt(long position, long windowStart, short[] decoded, int n) {
         if (decoder.channels() == 2) { // a recorded leg is one channel: fold stereo codecs to mono
             for (int i = 0; i < n; i++) {
-                pcm[i] = (short) ((pcm[2 * i] + pcm[2 * i + 1]) >> 1);
+                decoded[i] = (short) ((decoded[2 * i] + decoded[2 * i + 1]) >> 1);
             }
         }
-        int m = converter.convert(pcm, n, converted);
+        int m = converter.convert(decoded, n, converted);
+        playedEnd = position + m;
         if (position + m <= windowStart) {
-            late++; // its frame was already delivered
-            return;
+            return false;
         }
         long from = Math.max(position, windowStart);
         long to = Math.min(position + m, windowStart + ring.length);
         for (long p = from; p < to; p++) {
             ring[(int) (p & ringMask)] = converted[(int) (p - position)];
         }
+        return true;
     }
 
     /** Decodes everything held into the ring (on a source change), so no received audio is dropped. */
@@ -221,6 +254,6 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
     }
 
     StreamStats stats() {
-        return new StreamStats(received, lost, late, duplicate, invalid, 0);
+        return new StreamStats(received, lost, late, duplicate, invalid, concealedFrames);
     }
 }
