@@ -33,35 +33,57 @@ public final class G722Decoder implements AudioDecoder {
     // Logarithmic scale factor multipliers (low band via the 4-bit code's magnitude, high band)
     private static final int[] WL = {-60, -30, 58, 172, 334, 538, 1198, 3042};
     private static final int[] RL42 = {0, 7, 6, 5, 4, 3, 2, 1, 7, 6, 5, 4, 3, 2, 1, 0};
-    private static final int[] WH = {0, -214, 798};
+    private static final int[] WH = {0, -214, 798, 0}; // padded to 4 so that an index masked by 3 needs no check
     private static final int[] RH2 = {2, 1, 2, 1};
     // Inverse logarithm table (2^(i/32) scaled), for SCALEL and SCALEH
     private static final int[] ILB = {
         2048, 2093, 2139, 2186, 2233, 2282, 2332, 2383, 2435, 2489, 2543, 2599, 2656, 2714, 2774, 2834, 2896,
         2960, 3025, 3091, 3158, 3228, 3298, 3371, 3444, 3520, 3597, 3676, 3756, 3838, 3922, 4008};
-    // Receive QMF coefficients h0..h23 (Table 8: symmetric 24-tap)
-    private static final int[] QMF = {
-        3, -11, -11, 53, 12, -156, 32, 362, -210, -805, 951, 3876, 3876, 951, -805, -210, 362, 32, -156, 12, 53,
-        -11, -11, 3};
+    // QQ5 and QQ4 spread over the 64 six-bit codes: modes 2 and 3 ignore the code's last one and
+    // two bits (they carry auxiliary data), and one table length lets every lookup go unchecked
+    private static final int[] BY_CODE_56K = new int[64];
+    private static final int[] BY_CODE_48K = new int[64];
 
-    /** ADPCM state of one sub-band (§4.2.3-4.2.9 / §4.3). */
+    static {
+        for (int code = 0; code < 64; code++) {
+            BY_CODE_56K[code] = QQ5[code >> 1];
+            BY_CODE_48K[code] = QQ4[code >> 2];
+        }
+    }
+
+
+    /**
+     * ADPCM state of one sub-band (§4.2.3-4.2.9 / §4.3). The sixth-order zero predictor is
+     * unrolled into fields: this runs twice per 16 kHz sample pair.
+     */
     static final class Band {
         int s; // predicted signal (SL/SH)
-        int sp; // pole part of the prediction
         int sz; // zero part of the prediction
         int a1;
         int a2;
-        final int[] b = new int[7]; // zero predictor coefficients, 1..6
-        final int[] d = new int[7]; // quantised differences, d[0] newest, 1..6 delayed
+        int b1, b2, b3, b4, b5, b6; // zero predictor coefficients
+        // past quantised differences, stored doubled and saturated (2 d_i, what FILTEZ
+        // multiplies; same sign as d_i, which is all UPZERO looks at)
+        int d1, d2, d3, d4, d5, d6;
         int p1; // partially reconstructed signal, delayed 1 and 2
         int p2;
-        int r1; // reconstructed signal, delayed 1 and 2
+        int r1; // reconstructed signal delayed 1 and 2, stored doubled and saturated for FILTEP
         int r2;
         int nb; // logarithmic scale factor
         int det; // step size
+        final int initialDet;
 
         Band(int det) {
             this.det = det;
+            this.initialDet = det;
+        }
+
+        void reset() {
+            s = sz = a1 = a2 = 0;
+            b1 = b2 = b3 = b4 = b5 = b6 = 0;
+            d1 = d2 = d3 = d4 = d5 = d6 = 0;
+            p1 = p2 = r1 = r2 = nb = 0;
+            det = initialDet;
         }
 
         /**
@@ -71,52 +93,62 @@ public final class G722Decoder implements AudioDecoder {
          */
         void adapt(int dq, int reconstructed) {
             int p = saturate(dq + sz); // PARREC
+            // Sign agreement, branch-free: the sign bit of x ^ y is set when the signs differ
+            // (zero counts as positive). Speech makes these comparisons unpredictable, so
+            // branches here would cost more than the arithmetic.
+            int diff01 = (p ^ p1) >> 31; // 0 when sgn(p) = sgn(p1), -1 otherwise
+            int diff02 = (p ^ p2) >> 31;
             // UPPOL2: a2 = (1-2^-7) a2 + 2^-7 [sgn(p p2) - 4 a1 sgn(p p1)], |a2| <= 0.75
-            boolean sg0 = p >= 0;
-            boolean sg1 = p1 >= 0;
-            boolean sg2 = p2 >= 0;
             int wd1 = clamp(a1 << 2, -32767, 32767);
-            int wd2 = (sg0 == sg1 ? -wd1 : wd1) >> 7;
-            int wd3 = sg0 == sg2 ? 128 : -128;
-            int apl2 = wd2 + wd3 + ((a2 * 32512) >> 15);
-            apl2 = clamp(apl2, -12288, 12288);
+            int wd2 = ((wd1 ^ ~diff01) - ~diff01) >> 7; // -wd1 when the signs agree
+            int wd3 = (128 ^ diff02) - diff02; // +128 when they agree, -128 otherwise
+            int apl2 = clamp(wd2 + wd3 + ((a2 * 32512) >> 15), -12288, 12288);
             // UPPOL1: a1 = (1-2^-8) a1 + 3 2^-8 sgn(p p1), |a1| <= 1 - 2^-4 - a2
-            int apl1 = (sg0 == sg1 ? 192 : -192) + ((a1 * 32640) >> 15);
             int limit = 15360 - apl2;
-            apl1 = clamp(apl1, -limit, limit);
+            int apl1 = clamp(((192 ^ diff01) - diff01) + ((a1 * 32640) >> 15), -limit, limit);
             // UPZERO: b_i = (1-2^-8) b_i + 2^-7 sgn(dq) sgn(d_i); no sign term when dq is 0
-            int step = dq == 0 ? 0 : 128;
-            boolean sgd = dq >= 0;
-            for (int i = 1; i <= 6; i++) {
-                int term = (d[i] >= 0) == sgd ? step : -step;
-                b[i] = term + ((b[i] * 32640) >> 15);
-            }
+            int step = ((dq | -dq) >>> 31) << 7; // 128, or 0 when dq is 0
+            int m1 = (dq ^ d1) >> 31;
+            int m2 = (dq ^ d2) >> 31;
+            int m3 = (dq ^ d3) >> 31;
+            int m4 = (dq ^ d4) >> 31;
+            int m5 = (dq ^ d5) >> 31;
+            int m6 = (dq ^ d6) >> 31;
+            b1 = ((step ^ m1) - m1) + ((b1 * 32640) >> 15);
+            b2 = ((step ^ m2) - m2) + ((b2 * 32640) >> 15);
+            b3 = ((step ^ m3) - m3) + ((b3 * 32640) >> 15);
+            b4 = ((step ^ m4) - m4) + ((b4 * 32640) >> 15);
+            b5 = ((step ^ m5) - m5) + ((b5 * 32640) >> 15);
+            b6 = ((step ^ m6) - m6) + ((b6 * 32640) >> 15);
             // delays
-            for (int i = 6; i > 1; i--) {
-                d[i] = d[i - 1];
-            }
-            d[1] = dq;
+            d6 = d5;
+            d5 = d4;
+            d4 = d3;
+            d3 = d2;
+            d2 = d1;
+            d1 = saturate(dq + dq);
             p2 = p1;
             p1 = p;
             r2 = r1;
-            r1 = reconstructed;
+            r1 = saturate(reconstructed + reconstructed);
             a1 = apl1;
             a2 = apl2;
             // FILTEP and FILTEZ: coefficients in Q14, so each product is (2 x sample x coef) >> 15
-            sp = saturate(((saturate(r1 + r1) * a1) >> 15) + ((saturate(r2 + r2) * a2) >> 15));
-            int zero = 0;
-            for (int i = 1; i <= 6; i++) {
-                zero += (saturate(d[i] + d[i]) * b[i]) >> 15;
-            }
-            sz = saturate(zero);
+            int sp = saturate(((r1 * a1) >> 15) + ((r2 * a2) >> 15));
+            sz = saturate(((d1 * b1) >> 15) + ((d2 * b2) >> 15) + ((d3 * b3) >> 15) + ((d4 * b4) >> 15)
+                    + ((d5 * b5) >> 15) + ((d6 * b6) >> 15));
             s = saturate(sp + sz); // PREDIC
         }
     }
 
-    private final int mode;
+    private final int[] lowTable; // INVQAL table of the mode, indexed by the full 6-bit code
     private final Band low = new Band(32);
     private final Band high = new Band(8);
-    private final int[] qmfX = new int[24]; // receive QMF delay line: xd and xs interleaved
+    // receive QMF delay lines as rings stored twice, so that 12 consecutive entries are always
+    // contiguous: entry i of the newest-first window is at [pos + i]
+    private final int[] xd = new int[24];
+    private final int[] xs = new int[24];
+    private int pos = 12;
     private final PitchConcealer concealer = new PitchConcealer(16000);
 
     /**
@@ -129,7 +161,7 @@ public final class G722Decoder implements AudioDecoder {
         if (mode < 1 || mode > 3) {
             throw new IllegalArgumentException("G.722 mode must be 1, 2 or 3, not " + mode);
         }
-        this.mode = mode;
+        this.lowTable = mode == 1 ? QQ6 : mode == 2 ? BY_CODE_56K : BY_CODE_48K;
     }
 
     /** A 64 kbit/s (mode 1) decoder, what RTP payload type 9 carries. */
@@ -173,24 +205,13 @@ public final class G722Decoder implements AudioDecoder {
     int decodeLow(int ilr) {
         int det = low.det;
         // INVQAL: the output difference at the mode's resolution
-        int ql;
-        switch (mode) {
-            case 2:
-                ql = QQ5[ilr >> 1];
-                break;
-            case 3:
-                ql = QQ4[ilr >> 2];
-                break;
-            default:
-                ql = QQ6[ilr];
-        }
-        int dl = (det * ql) >> 15;
+        int dl = (det * lowTable[ilr & 63]) >> 15;
         int rl = clamp(low.s + dl, -16384, 16383); // RECONS (output)
         // INVQBL: the predictor always adapts on the 4-bit difference, whatever the mode
-        int il4 = ilr >> 2;
+        int il4 = (ilr >> 2) & 15;
         int dlt = (det * QQ4[il4]) >> 15;
         // LOGSCL and SCALEL
-        low.nb = clamp(((low.nb * 32512) >> 15) + WL[RL42[il4]], 0, 18432);
+        low.nb = clamp(((low.nb * 32512) >> 15) + WL[RL42[il4] & 7], 0, 18432);
         low.det = scale(low.nb, 8);
         int rlt = saturate(low.s + dlt); // RECONS (predictor): 16-bit, not the output's range
         low.adapt(dlt, rlt);
@@ -199,20 +220,24 @@ public final class G722Decoder implements AudioDecoder {
 
     /** High-band decoder (§4.3): returns the reconstructed high-band signal RH. */
     int decodeHigh(int ih) {
+        ih &= 3;
         int dh = (high.det * QQ2[ih]) >> 15; // INVQAH
         int rh = saturate(high.s + dh); // RECONS: 16-bit for the predictor
-        high.nb = clamp(((high.nb * 32512) >> 15) + WH[RH2[ih]], 0, 22528); // LOGSCH
+        high.nb = clamp(((high.nb * 32512) >> 15) + WH[RH2[ih] & 3], 0, 22528); // LOGSCH
         high.det = scale(high.nb, 10); // SCALEH
         high.adapt(dh, rh);
         return clamp(rh, -16384, 16383); // the output is limited to the 15-bit range
     }
 
-    /** SCALEL/SCALEH: step size from the log scale factor, 2^(nb/2048) via the ILB table. */
+    /**
+     * SCALEL/SCALEH: step size from the log scale factor, 2^(nb/2048) via the ILB table. The
+     * limits on nb (18432 low, 22528 high) keep the shift at -1 or more, so one left shift
+     * of the mantissa up front makes it a plain right shift.
+     */
     private static int scale(int nb, int shiftBase) {
         int mantissa = ILB[(nb >> 6) & 31];
-        int shift = shiftBase - (nb >> 11);
-        int wd = shift >= 0 ? mantissa >> shift : mantissa << -shift;
-        return wd << 2;
+        int shift = shiftBase - (nb >> 11); // >= -1
+        return ((mantissa << 1) >> (shift + 1)) << 2;
     }
 
     /**
@@ -221,15 +246,26 @@ public final class G722Decoder implements AudioDecoder {
      * filter the xd line into the first output sample, the odd ones the xs line into the second.
      */
     private int qmf(int rl, int rh, short[] out, int w) {
-        System.arraycopy(qmfX, 0, qmfX, 2, 22);
-        qmfX[0] = rl - rh; // xd
-        qmfX[1] = rl + rh; // xs
-        int xout1 = 0; // first output sample: the xd line through the even coefficients
-        int xout2 = 0; // second: the xs line through the odd ones
-        for (int i = 0; i < 12; i++) {
-            xout1 += qmfX[2 * i] * QMF[2 * i];
-            xout2 += qmfX[2 * i + 1] * QMF[2 * i + 1];
-        }
+        int p = pos == 0 ? 11 : pos - 1;
+        pos = p;
+        int d = rl - rh;
+        int x = rl + rh;
+        xd[p] = d;
+        xd[p + 12] = d;
+        xs[p] = x;
+        xs[p + 12] = x;
+        // The 24 QMF coefficients h0..h23 (symmetric) are 3, -11, -11, 53, 12, -156, 32, 362,
+        // -210, -805, 951, 3876, 3876, 951, -805, -210, 362, 32, -156, 12, 53, -11, -11, 3.
+        // First output sample: the xd line through the even ones h0, h2, ... h22; second: the
+        // xs line through the odd ones. Unrolled with the coefficients as literals.
+        int[] a = xd;
+        int[] b = xs;
+        int xout1 = 3 * a[p] - 11 * a[p + 1] + 12 * a[p + 2] + 32 * a[p + 3] - 210 * a[p + 4] + 951 * a[p + 5]
+                + 3876 * a[p + 6] - 805 * a[p + 7] + 362 * a[p + 8] - 156 * a[p + 9] + 53 * a[p + 10]
+                - 11 * a[p + 11];
+        int xout2 = -11 * b[p] + 53 * b[p + 1] - 156 * b[p + 2] + 362 * b[p + 3] - 805 * b[p + 4]
+                + 3876 * b[p + 5] + 951 * b[p + 6] - 210 * b[p + 7] + 32 * b[p + 8] + 12 * b[p + 9]
+                - 11 * b[p + 10] + 3 * b[p + 11];
         out[w] = (short) clamp(xout1 >> 11, -32768, 32767);
         out[w + 1] = (short) clamp(xout2 >> 11, -32768, 32767);
         return w + 2;
@@ -243,26 +279,12 @@ public final class G722Decoder implements AudioDecoder {
 
     @Override
     public void reset() {
-        resetBand(low, 32);
-        resetBand(high, 8);
-        java.util.Arrays.fill(qmfX, 0);
+        low.reset();
+        high.reset();
+        java.util.Arrays.fill(xd, 0);
+        java.util.Arrays.fill(xs, 0);
+        pos = 12;
         concealer.reset();
-    }
-
-    private static void resetBand(Band b, int det) {
-        b.s = 0;
-        b.sp = 0;
-        b.sz = 0;
-        b.a1 = 0;
-        b.a2 = 0;
-        java.util.Arrays.fill(b.b, 0);
-        java.util.Arrays.fill(b.d, 0);
-        b.p1 = 0;
-        b.p2 = 0;
-        b.r1 = 0;
-        b.r2 = 0;
-        b.nb = 0;
-        b.det = det;
     }
 
     private static int saturate(int v) {
@@ -270,6 +292,8 @@ public final class G722Decoder implements AudioDecoder {
     }
 
     private static int clamp(int v, int min, int max) {
-        return v < min ? min : Math.min(v, max);
+        // limits are rarely reached: predictable branches, shorter than conditional moves on
+        // the predictor's dependency chain
+        return v < min ? min : v > max ? max : v;
     }
 }

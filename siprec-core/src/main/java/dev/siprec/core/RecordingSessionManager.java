@@ -97,7 +97,7 @@ final class RecordingSessionManager implements SipHandler {
             }
         }
         if (received.isEmpty()) {
-            invite.reject(488, "No audio stream offers a codec we decode (PCMU, PCMA)",
+            invite.reject(488, "No audio stream offers a codec we decode (PCMU, PCMA, G722)",
                     "Warning", "305 siprec \"Incompatible media format\"");
             return;
         }

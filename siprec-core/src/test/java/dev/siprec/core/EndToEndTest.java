@@ -4,11 +4,15 @@ import static dev.siprec.testing.Signals.firstSound;
 import static dev.siprec.testing.Signals.power;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.siprec.codecs.G722Decoder;
 import dev.siprec.core.metadata.RecordingMetadata;
 import dev.siprec.sip.SipResponse;
 import dev.siprec.sip.Transport;
 import dev.siprec.sip.sdp.Direction;
 import dev.siprec.sip.sdp.MediaDescription;
+import dev.siprec.testing.Kit;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -144,6 +148,67 @@ class EndToEndTest {
     @Test
     void recordsAStereoCallOverTcp() throws Exception {
         recordsTwoTonesOnTheirChannels(Transport.TCP);
+    }
+
+    @Test
+    void aG722CallIsDecodedBitExactOnEachChannel() throws Exception {
+        Path ref = Kit.path("codec-reference/ref/g722");
+        byte[] stream = Files.readAllBytes(ref.resolve("speech60_16k.g722"));
+        short[] decoded = Kit.readS16(ref.resolve("speech60_16k.mode1.dec.raw"));
+        InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        server = SiprecServer.builder().sip(Transport.UDP, any).rtpPortRange(41000, 41999).sampleRate(16000)
+                .listener(recorder).threads(2).jitterDelay(Duration.ofMillis(200)).start();
+        int legBStart = 160 * 500; // leg B sends speech from 10 s into the file
+        try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
+            String offer = TestSrc.offerCodecs("9 0 101", "a=rtpmap:9 G722/8000\r\na=rtpmap:0 PCMU/8000\r\n", "1", "2");
+            SipResponse ok = src.invite("multipart/mixed;boundary=boundary42", TestSrc.multipart(offer,
+                    TestSrc.METADATA));
+            assertThat(ok.statusCode()).isEqualTo(200);
+            assertThat(src.answer.media()).allSatisfy(m -> assertThat(m.formats()).containsExactly("9", "101"));
+            src.ack();
+            src.stream(75, 9, TestSrc.slices(stream, 0), TestSrc.slices(stream, legBStart));
+            Thread.sleep(300);
+            src.bye();
+        }
+        RecordingSession s = recorder.last;
+        awaitEnded(s);
+        assertThat(s.channels()).extracting(RecordedChannel::codec).containsOnly("G722/8000");
+        short[][] a = recorder.audio.get(s.id());
+        // channel 1 is label 1 (leg A): the kit's reference decode of the file's start;
+        // channel 0 is label 2 (leg B, Bob first in the metadata): its stream starts mid-file, so
+        // its decoder starts fresh there: expected is a fresh decode of exactly what it sent
+        short[] legB = new short[75 * 320];
+        new G722Decoder().decode(stream, legBStart, 75 * 160, legB, 0);
+        assertBitExact(a[1], decoded, 0, 75 * 320);
+        assertBitExact(a[0], legB, 0, 75 * 320);
+        assertThat(Math.abs(start(a[0], legB, 0) - start(a[1], decoded, 0)))
+                .as("legs aligned within one frame").isLessThanOrEqualTo(320);
+        for (int c = 0; c < 2; c++) {
+            assertThat(s.stats(c).packetsReceived()).isEqualTo(75);
+            assertThat(s.stats(c).packetsLost()).isZero();
+        }
+    }
+
+    /** Where on the channel the decoded reference from {@code from} begins. */
+    static int start(short[] channel, short[] reference, int from) {
+        outer:
+        for (int at = 0; at + 64 < channel.length; at++) {
+            for (int i = 0; i < 64; i++) {
+                if (channel[at + i] != reference[from + i]) {
+                    continue outer;
+                }
+            }
+            return at;
+        }
+        return -1;
+    }
+
+    static void assertBitExact(short[] channel, short[] reference, int from, int length) {
+        int at = start(channel, reference, from);
+        assertThat(at).as("decoded reference found on the channel").isGreaterThanOrEqualTo(0);
+        for (int i = 0; i < length; i++) {
+            assertThat(channel[at + i]).as("sample %d of the stream", i).isEqualTo(reference[from + i]);
+        }
     }
 
     @Test

@@ -63,12 +63,17 @@ final class TestSrc implements AutoCloseable {
     }
 
     static String offer(String... labels) {
+        return offerCodecs("0 8 101", "a=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n", labels);
+    }
+
+    /** An offer whose audio m-lines list {@code formats} with these rtpmap lines (+ telephone-event). */
+    static String offerCodecs(String formats, String rtpmaps, String... labels) {
         StringBuilder sb = new StringBuilder("v=0\r\no=SBC 1234 1 IN IP4 127.0.0.1\r\ns=SIPREC\r\nc=IN IP4 127.0.0.1\r\n"
                 + "t=0 0\r\n");
         int port = 30000;
         for (String label : labels) {
-            sb.append("m=audio ").append(port).append(" RTP/AVP 0 8 101\r\n")
-                    .append("a=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\n")
+            sb.append("m=audio ").append(port).append(" RTP/AVP ").append(formats).append("\r\n")
+                    .append(rtpmaps).append("a=rtpmap:101 telephone-event/8000\r\n")
                     .append("a=fmtp:101 0-16\r\na=ptime:20\r\na=sendonly\r\na=label:").append(label).append("\r\n");
             port += 2;
         }
@@ -211,35 +216,66 @@ final class TestSrc implements AutoCloseable {
         return receiveFinal("BYE");
     }
 
-    /**
-     * Sends PCMU tones to the answered ports in real time, 20 ms per packet, one stream per
-     * frequency (stream i to answered m-line i), starting together.
-     */
+    /** The payload of packet {@code k} of one stream: writes it at {@code offset}, returns its length. */
+    interface Payloads {
+        int write(int k, byte[] packet, int offset);
+    }
+
+    /** PCMU of a sine, 20 ms per packet. */
+    static Payloads pcmuTone(double hz) {
+        return (k, packet, offset) -> {
+            for (int i = 0; i < 160; i++) {
+                double t = (160.0 * k + i) / 8000;
+                packet[offset + i] = G711.linearToUlaw((int) (8000 * Math.sin(2 * Math.PI * hz * t)));
+            }
+            return 160;
+        };
+    }
+
+    /** Consecutive 160-octet slices (20 ms of G.722) of a bitstream, from octet {@code start}. */
+    static Payloads slices(byte[] stream, int start) {
+        return (k, packet, offset) -> {
+            System.arraycopy(stream, start + 160 * k, packet, offset, 160);
+            return 160;
+        };
+    }
+
+    /** Sends PCMU tones to the answered ports in real time (stream i to answered m-line i). */
     void streamTones(int packets, double... hz) throws IOException {
+        Payloads[] legs = new Payloads[hz.length];
+        for (int i = 0; i < hz.length; i++) {
+            legs[i] = pcmuTone(hz[i]);
+        }
+        stream(packets, 0, legs);
+    }
+
+    /**
+     * Sends RTP in real time, 20 ms per packet (timestamp step 160, as for G.711 and G.722),
+     * one stream per payload source to the answered m-lines in order, starting together.
+     * The second stream's sequence number and timestamp wrap during the call.
+     */
+    void stream(int packets, int payloadType, Payloads... legs) throws IOException {
         List<DatagramSocket> sockets = new ArrayList<>();
         try {
-            for (int i = 0; i < hz.length; i++) {
+            for (int i = 0; i < legs.length; i++) {
                 sockets.add(new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
             }
             long start = System.nanoTime();
-            byte[] pkt = new byte[172];
+            byte[] pkt = new byte[1500];
             for (int k = 0; k < packets; k++) {
-                for (int s = 0; s < hz.length; s++) {
-                    int seq = (s == 0 ? 1000 : 65500) + k; // stream 2 wraps its sequence number
+                for (int s = 0; s < legs.length; s++) {
+                    int seq = (s == 0 ? 1000 : 65500) + k;
                     long ts = (s == 0 ? 1_048_576L : 0xFFFFFFFFL - 800) + 160L * k;
                     pkt[0] = (byte) 0x80;
-                    pkt[1] = (byte) (k == 0 ? 0x80 : 0);
+                    pkt[1] = (byte) ((k == 0 ? 0x80 : 0) | payloadType);
                     pkt[2] = (byte) (seq >> 8);
                     pkt[3] = (byte) seq;
                     for (int j = 0; j < 4; j++) {
                         pkt[4 + j] = (byte) (ts >> (24 - 8 * j));
                         pkt[8 + j] = (byte) ((0x11000000 * (s + 1)) >> (24 - 8 * j));
                     }
-                    for (int i = 0; i < 160; i++) {
-                        double t = (160.0 * k + i) / 8000;
-                        pkt[12 + i] = G711.linearToUlaw((int) (8000 * Math.sin(2 * Math.PI * hz[s] * t)));
-                    }
-                    sockets.get(s).send(new DatagramPacket(pkt, pkt.length, server.getAddress(), rtpPorts[s]));
+                    int length = 12 + legs[s].write(k, pkt, 12);
+                    sockets.get(s).send(new DatagramPacket(pkt, length, server.getAddress(), rtpPorts[s]));
                 }
                 long next = start + (k + 1) * 20_000_000L;
                 LockSupport.parkNanos(next - System.nanoTime());

@@ -165,6 +165,7 @@ class MediaSessionTest {
         assertThat(s.packetsReceived()).isEqualTo(order.length);
         assertThat(s.packetsDuplicate()).isEqualTo(1);
         assertThat(s.packetsLost()).isEqualTo(1);
+        assertThat(s.framesConcealed()).isEqualTo(1); // G.711 conceals with silence (its PLC comes later)
         assertThat(s.packetsLate()).isZero();
     }
 

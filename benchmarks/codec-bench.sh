@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Decoder speed, this project's Java decoders against the C references, in one run on the
+# same input. Needs the project kit beside the checkout (../shared) and its C harness's
+# libraries (apt-get install libspandsp2 libbcg729-0 libopus0). Run from the checkout:
+#   mvn -B -q -DskipTests package && benchmarks/codec-bench.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+kit=../shared/codec-reference
+[ -x "$kit/bin/bench" ] || { echo "the project kit ($kit) is needed for the C reference" >&2; exit 2; }
+echo "== C reference (spandsp G.722 mode 1), 3 runs of 20 passes over 60 s"
+for i in 1 2 3; do "$kit/bin/bench" g722 "$kit/ref/g722/speech60_16k.g722" 1 20; done
+echo "== Java (JMH), same file"
+java -Dsiprec.g722="$kit/ref/g722/speech60_16k.g722" -jar benchmarks/target/benchmarks.jar G722Decoder -prof gc \
+  -jvmArgsAppend -Dsiprec.g722="$kit/ref/g722/speech60_16k.g722" 2>&1 | grep -E "^G722|Result"
+echo "== C reference again, after the Java run"
+for i in 1 2 3; do "$kit/bin/bench" g722 "$kit/ref/g722/speech60_16k.g722" 1 20; done
