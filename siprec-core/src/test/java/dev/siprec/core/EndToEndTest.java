@@ -10,9 +10,10 @@ import dev.siprec.sip.SipResponse;
 import dev.siprec.sip.Transport;
 import dev.siprec.sip.sdp.Direction;
 import dev.siprec.sip.sdp.MediaDescription;
-import dev.siprec.testing.Kit;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -150,15 +151,24 @@ class EndToEndTest {
         recordsTwoTonesOnTheirChannels(Transport.TCP);
     }
 
+    static byte[] resource(String name) throws IOException {
+        try (InputStream in = EndToEndTest.class.getResourceAsStream(name)) {
+            return in.readAllBytes();
+        }
+    }
+
     @Test
     void aG722CallIsDecodedBitExactOnEachChannel() throws Exception {
-        Path ref = Kit.path("codec-reference/ref/g722");
-        byte[] stream = Files.readAllBytes(ref.resolve("speech60_16k.g722"));
-        short[] decoded = Kit.readS16(ref.resolve("speech60_16k.mode1.dec.raw"));
+        // the ITU-T STL demo bitstream and the STL's own decode of it (committed, 20 KB)
+        byte[] stream = resource("/g722/stl_first4000.g722");
+        ByteBuffer ref = ByteBuffer.wrap(resource("/g722/stl_first4000.mode1.raw")).order(ByteOrder.LITTLE_ENDIAN);
+        short[] itu = new short[ref.remaining() / 2];
+        ref.asShortBuffer().get(itu);
+        int packets = 12;
+        int legBStart = 2000; // leg B sends the second half of the bitstream
         InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         server = SiprecServer.builder().sip(Transport.UDP, any).rtpPortRange(41000, 41999).sampleRate(16000)
                 .listener(recorder).threads(2).jitterDelay(Duration.ofMillis(200)).start();
-        int legBStart = 160 * 500; // leg B sends speech from 10 s into the file
         try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
             String offer = TestSrc.offerCodecs("9 0 101", "a=rtpmap:9 G722/8000\r\na=rtpmap:0 PCMU/8000\r\n", "1", "2");
             SipResponse ok = src.invite("multipart/mixed;boundary=boundary42", TestSrc.multipart(offer,
@@ -166,7 +176,7 @@ class EndToEndTest {
             assertThat(ok.statusCode()).isEqualTo(200);
             assertThat(src.answer.media()).allSatisfy(m -> assertThat(m.formats()).containsExactly("9", "101"));
             src.ack();
-            src.stream(75, 9, TestSrc.slices(stream, 0), TestSrc.slices(stream, legBStart));
+            src.stream(packets, 9, TestSrc.slices(stream, 0), TestSrc.slices(stream, legBStart));
             Thread.sleep(300);
             src.bye();
         }
@@ -174,17 +184,17 @@ class EndToEndTest {
         awaitEnded(s);
         assertThat(s.channels()).extracting(RecordedChannel::codec).containsOnly("G722/8000");
         short[][] a = recorder.audio.get(s.id());
-        // channel 1 is label 1 (leg A): the kit's reference decode of the file's start;
+        // channel 1 is label 1 (leg A): exactly the ITU reference decode of what it sent;
         // channel 0 is label 2 (leg B, Bob first in the metadata): its stream starts mid-file, so
         // its decoder starts fresh there: expected is a fresh decode of exactly what it sent
-        short[] legB = new short[75 * 320];
-        new G722Decoder().decode(stream, legBStart, 75 * 160, legB, 0);
-        assertBitExact(a[1], decoded, 0, 75 * 320);
-        assertBitExact(a[0], legB, 0, 75 * 320);
-        assertThat(Math.abs(start(a[0], legB, 0) - start(a[1], decoded, 0)))
+        short[] legB = new short[packets * 320];
+        new G722Decoder().decode(stream, legBStart, packets * 160, legB, 0);
+        assertBitExact(a[1], itu, 0, packets * 320);
+        assertBitExact(a[0], legB, 0, packets * 320);
+        assertThat(Math.abs(start(a[0], legB, 0) - start(a[1], itu, 0)))
                 .as("legs aligned within one frame").isLessThanOrEqualTo(320);
         for (int c = 0; c < 2; c++) {
-            assertThat(s.stats(c).packetsReceived()).isEqualTo(75);
+            assertThat(s.stats(c).packetsReceived()).isEqualTo(packets);
             assertThat(s.stats(c).packetsLost()).isZero();
         }
     }
