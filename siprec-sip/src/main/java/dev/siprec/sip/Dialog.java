@@ -15,7 +15,14 @@ public final class Dialog {
     private final String remoteTag;
     private final String remoteTarget;
     private final Transport transport;
+    private final String localUri; // our To header value, with our tag
+    private final String remoteUri; // the SRC's From header value, with its tag
+    private final java.util.List<String> routeSet; // from Record-Route, in order (§12.1.1)
+    private final ReplyPath path;
+    private long localCSeq;
     private long remoteCSeq;
+    String localHost; // our host as the SRC addresses us, for the Via of our requests
+    ServerInvite pendingInvite; // the last re-INVITE, to refuse an overlapping one (§14.2)
     private volatile Object attachment;
     private boolean confirmed;
     private boolean terminated;
@@ -24,16 +31,22 @@ public final class Dialog {
     private long okCSeq;
     private ScheduledFuture<?> okTimer;
     private ScheduledFuture<?> ackTimeout;
+    private ScheduledFuture<?> sessionTimer;
 
-    Dialog(SipStack stack, String callId, String localTag, String remoteTag, String remoteTarget,
-           Transport transport, long remoteCSeq) {
+    Dialog(SipStack stack, String callId, String localTag, String remoteTag, String remoteTarget, long remoteCSeq,
+           String localUri, String remoteUri, java.util.List<String> routeSet, ReplyPath path) {
         this.stack = stack;
         this.callId = callId;
         this.localTag = localTag;
         this.remoteTag = remoteTag;
         this.remoteTarget = remoteTarget;
-        this.transport = transport;
+        this.transport = path.transport();
         this.remoteCSeq = remoteCSeq;
+        this.localUri = localUri;
+        this.remoteUri = remoteUri;
+        this.routeSet = java.util.List.copyOf(routeSet);
+        this.path = path;
+        this.localCSeq = 1 + java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 16);
     }
 
     /** The Call-ID. */
@@ -78,6 +91,41 @@ public final class Dialog {
         this.attachment = value;
     }
 
+    /**
+     * Ends the dialog from our side (RFC 3261 §15.1.1): forgets it and sends BYE over the path
+     * the dialog's INVITE came on, retransmitted until answered.
+     *
+     * @return completes with the BYE's final status code (408 when none came)
+     */
+    public java.util.concurrent.CompletableFuture<Integer> bye() {
+        synchronized (stack) {
+            terminateLocked();
+            SipRequest bye = new SipRequest("BYE", remoteTarget != null ? remoteTarget : "sip:" + path.remote()
+                    .getAddress().getHostAddress() + ":" + path.remote().getPort());
+            return stack.sendInDialog(bye, this);
+        }
+    }
+
+    String localUri() {
+        return localUri;
+    }
+
+    String remoteUri() {
+        return remoteUri;
+    }
+
+    java.util.List<String> routeSet() {
+        return routeSet;
+    }
+
+    ReplyPath path() {
+        return path;
+    }
+
+    long nextLocalCSeq() {
+        return localCSeq++;
+    }
+
     /** Forgets the dialog: later requests in it get 481. Idempotent. */
     public void terminate() {
         synchronized (stack) {
@@ -91,7 +139,56 @@ public final class Dialog {
         }
         terminated = true;
         stopOk();
+        if (sessionTimer != null) {
+            sessionTimer.cancel(false);
+        }
         stack.removeDialog(this);
+    }
+
+    /**
+     * (Re)arms the session timer after a refresh (RFC 4028 §10): as refresher we send an UPDATE
+     * at half the interval; otherwise the session expires at interval - min(32, interval/3)
+     * unless the SRC refreshes first. Caller holds the stack lock.
+     */
+    void armSessionTimer(int intervalSeconds, boolean weRefresh) {
+        if (sessionTimer != null) {
+            sessionTimer.cancel(false);
+        }
+        long ms = intervalSeconds * 1000L;
+        if (weRefresh) {
+            sessionTimer = stack.schedule(() -> refresh(intervalSeconds), ms / 2);
+        } else {
+            long expiry = ms - Math.min(32_000L, ms / 3);
+            sessionTimer = stack.schedule(this::expired, expiry);
+        }
+    }
+
+    private void refresh(int intervalSeconds) {
+        if (terminated) {
+            return;
+        }
+        SipRequest update = new SipRequest("UPDATE", remoteTarget != null ? remoteTarget
+                : "sip:" + path.remote().getAddress().getHostAddress() + ":" + path.remote().getPort());
+        update.addHeader("Session-Expires", intervalSeconds + ";refresher=uas");
+        update.addHeader(SipHeaders.SUPPORTED, "timer");
+        stack.sendInDialog(update, this).whenComplete((status, error) -> {
+            synchronized (stack) {
+                if (terminated) {
+                    return;
+                }
+                if (status != null && status >= 200 && status < 300) {
+                    armSessionTimer(intervalSeconds, true);
+                } else {
+                    expired();
+                }
+            }
+        });
+    }
+
+    private void expired() {
+        if (!terminated) {
+            stack.handler().onSessionExpired(this);
+        }
     }
 
     boolean isTerminated() {

@@ -92,16 +92,26 @@ public final class ServerInvite extends ServerTransaction {
      * dialog's attachment as it is).
      */
     public Dialog accept(String contentType, byte[] body, Object dialogAttachment) {
+        return accept(contentType, body, dialogAttachment, new String[0]);
+    }
+
+    /**
+     * As {@link #accept(String, byte[], Object)}, with extra headers (name/value pairs) on the
+     * 2xx, e.g. Session-Expires and Require for session timers (RFC 4028 §9).
+     */
+    public Dialog accept(String contentType, byte[] body, Object dialogAttachment, String... extraHeaders) {
         synchronized (stack) {
             if (hasFinalResponse() || terminated) {
                 return null;
             }
             SipResponse ok = stack.decorate(SipResponse.to(request, 200, "OK", localTag), path, request);
+            ServerRequest.addHeaders(ok, extraHeaders);
             ok.setBody(contentType, body);
             Dialog dialog = existingDialog != null ? existingDialog : stack.createDialog(this);
             if (dialogAttachment != null) {
                 dialog.attachment(dialogAttachment);
             }
+            stack.applySessionTimer(request, ok, dialog);
             send(ok);
             // RFC 6026 "Accepted": keep the transaction to answer INVITE retransmissions with the 2xx
             terminateAfter(64 * stack.t1Millis());
@@ -122,9 +132,7 @@ public final class ServerInvite extends ServerTransaction {
                 return false;
             }
             SipResponse r = stack.decorate(SipResponse.to(request, statusCode, reason, localTag), path, null);
-            for (int i = 0; i + 1 < extraHeaders.length; i += 2) {
-                r.addHeader(extraHeaders[i], extraHeaders[i + 1]);
-            }
+            ServerRequest.addHeaders(r, extraHeaders);
             sendFinalError(r);
             return true;
         }

@@ -13,6 +13,12 @@ public interface SipHandler {
     /** An INVITE inside {@code dialog} (a re-INVITE); answer it through {@code invite}. */
     void onReInvite(Dialog dialog, ServerInvite invite);
 
+    /**
+     * An UPDATE inside {@code dialog} (RFC 3311): a new offer, new metadata, or a session
+     * refresh. Answer it through {@code update}.
+     */
+    void onUpdate(Dialog dialog, ServerRequest update);
+
     /** The ACK for our 2xx arrived: the dialog is confirmed. Called once per dialog. */
     void onAck(Dialog dialog);
 
@@ -24,4 +30,10 @@ public interface SipHandler {
 
     /** No ACK came for our 2xx within 64*T1 (RFC 3261 §13.3.1.4): the session should end. */
     void onAckTimeout(Dialog dialog);
+
+    /**
+     * The session timer ran out (RFC 4028 §10): no refresh came in time, or our own refresh
+     * failed. The dialog is still there, so that the handler can send BYE.
+     */
+    void onSessionExpired(Dialog dialog);
 }

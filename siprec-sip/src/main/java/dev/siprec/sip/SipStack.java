@@ -38,13 +38,14 @@ import org.slf4j.LoggerFactory;
 public final class SipStack implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SipStack.class);
-    private static final String ALLOWED = "INVITE, ACK, BYE, CANCEL, OPTIONS";
+    private static final String ALLOWED = "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO, PRACK";
 
     private final Config config;
     private final SipHandler handler;
     private final EventLoopGroup group;
     private final Map<String, ServerTransaction> transactions = new HashMap<>();
     private final Map<String, Dialog> dialogs = new HashMap<>();
+    private final Map<String, ClientTransaction> clientTransactions = new HashMap<>();
     private final List<Channel> channels = new ArrayList<>();
     private final Map<Transport, List<InetSocketAddress>> bound = new HashMap<>();
     private final AtomicLong dropped = new AtomicLong();
@@ -60,9 +61,12 @@ public final class SipStack implements AutoCloseable {
      * @param contactParams parameters appended to our Contact in 2xx to INVITE (e.g. {@code ;+sip.srs})
      * @param contactHost host to put in our Contact when the listening address is a wildcard, or null
      * @param t1Millis RFC 3261 T1 (500 ms); T2 = 8*T1 capped at 4 s, T4 = 10*T1 capped at 5 s
+     * @param minSessionExpires the smallest Session-Expires we accept (RFC 4028 Min-SE, >= 90 s
+     *     in production), in seconds
      */
     public record Config(Map<Transport, List<InetSocketAddress>> listen, String serverHeader, List<String> supported,
-                         String accept, String contactParams, String contactHost, long t1Millis) {
+                         String accept, String contactParams, String contactHost, long t1Millis,
+                         int minSessionExpires) {
     }
 
     /** A stack with these settings, on {@code group}, calling {@code handler}. Call {@link #start()}. */
@@ -211,9 +215,15 @@ public final class SipStack implements AutoCloseable {
     }
 
     synchronized void onMessage(SipMessage message, ReplyPath path) {
-        if (!(message instanceof SipRequest request)) {
-            return; // we send no requests yet, so responses are strays
+        if (message instanceof SipResponse response) {
+            Via via = response.topVia();
+            ClientTransaction tx = via == null ? null : clientTransactions.get(via.branch());
+            if (tx != null) {
+                tx.onResponse(response);
+            }
+            return; // anything else is a stray (or a retransmission after completion)
         }
+        SipRequest request = (SipRequest) message;
         try {
             onRequest(request, path);
         } catch (RuntimeException e) {
@@ -254,7 +264,20 @@ public final class SipStack implements AutoCloseable {
             if (!checkInDialog(request, to, dialog, invite, null) || !checkRequire(request, invite, null)) {
                 return;
             }
+            if (!SessionTimer.acceptable(request, config.minSessionExpires())) {
+                invite.reject(422, "Session Interval Too Small", "Min-SE",
+                        Integer.toString(config.minSessionExpires()));
+                return;
+            }
             if (dialog != null) {
+                ServerInvite pending = dialog.pendingInvite;
+                if (pending != null && !pending.hasFinalResponse() && !pending.terminated) {
+                    // §14.2: an INVITE while an earlier one in the dialog is unanswered
+                    invite.reject(500, "Earlier INVITE still pending", "Retry-After",
+                            Integer.toString(ThreadLocalRandom.current().nextInt(11)));
+                    return;
+                }
+                dialog.pendingInvite = invite;
                 handler.onReInvite(dialog, invite);
             } else {
                 handler.onInvite(invite);
@@ -280,6 +303,26 @@ public final class SipStack implements AutoCloseable {
                 SipResponse ok = decorate(SipResponse.to(request, 200, "OK", localTag), path, null);
                 ok.addHeader(SipHeaders.ACCEPT, config.accept());
                 tx.respond(ok);
+                return;
+            case "UPDATE": // RFC 3311: only inside a dialog
+                if (dialog == null) {
+                    respond(tx, 481, "Call/Transaction Does Not Exist");
+                    return;
+                }
+                if (!SessionTimer.acceptable(request, config.minSessionExpires())) {
+                    SipResponse small = decorate(SipResponse.to(request, 422, "Session Interval Too Small", localTag),
+                            path, null);
+                    small.addHeader("Min-SE", Integer.toString(config.minSessionExpires()));
+                    tx.respond(small);
+                    return;
+                }
+                handler.onUpdate(dialog, new ServerRequest(this, tx, dialog));
+                return;
+            case "INFO": // RFC 6086: nothing we act on, but a dialog's INFO is not an error
+                respond(tx, dialog == null ? 481 : 200, dialog == null ? "Call/Transaction Does Not Exist" : "OK");
+                return;
+            case "PRACK": // RFC 3262: we send no reliable provisional responses, so none can be pending
+                respond(tx, 481, "No reliable provisional response pending");
                 return;
             default:
                 SipResponse notAllowed = decorate(SipResponse.to(request, 405, "Method Not Allowed", localTag), path,
@@ -390,10 +433,7 @@ public final class SipStack implements AutoCloseable {
 
     private String contact(ReplyPath path, SipRequest request) {
         InetSocketAddress local = path.local();
-        String host = local.getAddress().getHostAddress();
-        if (local.getAddress().isAnyLocalAddress()) {
-            host = config.contactHost() != null ? config.contactHost() : request.requestUriHost();
-        }
+        String host = advertisedHost(path, request);
         if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
             host = "[" + host + "]";
         }
@@ -405,10 +445,64 @@ public final class SipStack implements AutoCloseable {
         SipRequest req = invite.request;
         List<String> contacts = req.headerElements(SipHeaders.CONTACT);
         String target = contacts.isEmpty() ? null : NameAddress.parse(contacts.get(0)).uri();
-        Dialog d = new Dialog(this, req.callId(), invite.localTag, req.from().tag(), target, invite.transport(),
-                req.cseq().number());
+        String to = req.header(SipHeaders.TO);
+        String localUri = req.to().tag() == null ? to + ";tag=" + invite.localTag : to;
+        // §12.1.1: the UAS's route set is the Record-Route values, in order
+        Dialog d = new Dialog(this, req.callId(), invite.localTag, req.from().tag(), target, req.cseq().number(),
+                localUri, req.header(SipHeaders.FROM), req.headerElements("Record-Route"), invite.path);
+        d.localHost = advertisedHost(invite.path, req);
         dialogs.put(d.key(), d);
         return d;
+    }
+
+    /** Sends a request in a dialog through a new client transaction (§12.2.1.1). Caller holds the lock. */
+    java.util.concurrent.CompletableFuture<Integer> sendInDialog(SipRequest request, Dialog dialog) {
+        ReplyPath path = dialog.path();
+        String branch = Via.MAGIC_COOKIE + Long.toHexString(ThreadLocalRandom.current().nextLong());
+        String host = dialog.localHost.indexOf(':') >= 0 ? "[" + dialog.localHost + "]" : dialog.localHost;
+        request.addHeader(SipHeaders.VIA, "SIP/2.0/" + path.transport().name() + " " + host + ":"
+                + path.local().getPort() + ";branch=" + branch + ";rport");
+        request.addHeader(SipHeaders.MAX_FORWARDS, "70");
+        request.addHeader(SipHeaders.FROM, dialog.localUri());
+        request.addHeader(SipHeaders.TO, dialog.remoteUri());
+        request.addHeader(SipHeaders.CALL_ID, dialog.callId());
+        request.addHeader(SipHeaders.CSEQ, dialog.nextLocalCSeq() + " " + request.method());
+        for (String route : dialog.routeSet()) {
+            request.addHeader("Route", route);
+        }
+        request.addHeader("User-Agent", config.serverHeader());
+        ClientTransaction tx = new ClientTransaction(this, branch, request, path);
+        clientTransactions.put(branch, tx);
+        return tx.start();
+    }
+
+    /**
+     * Adds the session timer headers to a 2xx for an INVITE or UPDATE and (re)arms the
+     * dialog's timer (RFC 4028 §9). Caller holds the lock.
+     */
+    void applySessionTimer(SipRequest request, SipResponse ok, Dialog dialog) {
+        SessionTimer.Negotiated n = SessionTimer.negotiate(request, config.minSessionExpires());
+        if (n == null) {
+            return;
+        }
+        ok.addHeader("Session-Expires", n.interval() + ";refresher=" + (n.weRefresh() ? "uas" : "uac"));
+        if (n.requireTimer()) {
+            ok.addHeader(SipHeaders.REQUIRE, "timer");
+        }
+        dialog.armSessionTimer(n.interval(), n.weRefresh());
+    }
+
+    void removeClientTransaction(ClientTransaction tx) {
+        clientTransactions.remove(tx.branch, tx);
+    }
+
+    /** Our host as the SRC sees it: the local address, or for a wildcard bind the configured or Request-URI host. */
+    String advertisedHost(ReplyPath path, SipRequest request) {
+        InetSocketAddress local = path.local();
+        if (local.getAddress().isAnyLocalAddress()) {
+            return config.contactHost() != null ? config.contactHost() : request.requestUriHost();
+        }
+        return local.getAddress().getHostAddress();
     }
 
     void removeDialog(Dialog d) {
@@ -421,7 +515,7 @@ public final class SipStack implements AutoCloseable {
 
     /** Number of live server transactions and dialogs (for tests and monitoring). */
     public synchronized int[] sizes() {
-        return new int[] {transactions.size(), dialogs.size()};
+        return new int[] {transactions.size() + clientTransactions.size(), dialogs.size()};
     }
 
     SipHandler handler() {

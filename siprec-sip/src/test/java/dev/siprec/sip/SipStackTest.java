@@ -31,6 +31,8 @@ class SipStackTest {
     SipStack stack;
     final List<String> events = new CopyOnWriteArrayList<>();
     volatile boolean autoAccept = true;
+    volatile boolean holdReInvites;
+    volatile Dialog lastDialog;
     DatagramSocket udp;
     InetSocketAddress server;
 
@@ -46,12 +48,22 @@ class SipStackTest {
         @Override
         public void onReInvite(Dialog dialog, ServerInvite invite) {
             events.add("reinvite " + dialog.callId());
-            invite.accept("application/sdp", "v=0\r\n".getBytes(StandardCharsets.UTF_8));
+            if (!holdReInvites) {
+                invite.accept("application/sdp", "v=0\r\n".getBytes(StandardCharsets.UTF_8));
+            }
+        }
+
+        @Override
+        public void onUpdate(Dialog dialog, ServerRequest update) {
+            events.add("update " + dialog.callId());
+            update.accept("application/sdp", "v=0\r\n".getBytes(StandardCharsets.UTF_8), "Session-Expires",
+                    "1800;refresher=uac");
         }
 
         @Override
         public void onAck(Dialog dialog) {
             events.add("ack " + dialog.callId());
+            lastDialog = dialog;
         }
 
         @Override
@@ -68,6 +80,11 @@ class SipStackTest {
         public void onAckTimeout(Dialog dialog) {
             events.add("acktimeout " + dialog.callId());
         }
+
+        @Override
+        public void onSessionExpired(Dialog dialog) {
+            events.add("expired " + dialog.callId());
+        }
     };
 
     @BeforeEach
@@ -75,7 +92,7 @@ class SipStackTest {
         group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         stack = new SipStack(new SipStack.Config(Map.of(Transport.UDP, List.of(any)), "test/1",
-                List.of("siprec"), "application/sdp", ";+sip.srs", null, T1), group, handler);
+                List.of("siprec", "timer", "100rel"), "application/sdp", ";+sip.srs", null, T1, 1), group, handler);
         stack.start();
         server = stack.boundAddresses(Transport.UDP).get(0);
         udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -147,7 +164,7 @@ class SipStackTest {
         SipResponse ok = receive();
         assertThat(ok.statusCode()).isEqualTo(200);
         assertThat(ok.header("Contact")).isEqualTo("<sip:srs@127.0.0.1:" + server.getPort() + ">;+sip.srs");
-        assertThat(ok.header("Supported")).isEqualTo("siprec");
+        assertThat(ok.header("Supported")).isEqualTo("siprec, timer, 100rel");
         assertThat(ok.header("Server")).isEqualTo("test/1");
         String tag = ok.to().tag();
         assertThat(tag).isNotNull();
@@ -164,8 +181,9 @@ class SipStackTest {
     private void drainFor(long millis) throws Exception {
         udp.setSoTimeout((int) millis);
         try {
+            byte[] buf = new byte[65536];
             while (true) {
-                receive();
+                udp.receive(new DatagramPacket(buf, buf.length)); // responses or our retransmitted requests
             }
         } catch (SocketTimeoutException done) {
             udp.setSoTimeout(2000);
@@ -256,13 +274,143 @@ class SipStackTest {
     }
 
     @Test
+    void requireOfTimerAnd100relIsAcceptedBecauseWeNeverSendReliableProvisionals() throws Exception {
+        send(request("INVITE", "rq", 1, "z9hG4bK-rq", null, "Require: siprec, 100rel, timer\r\n"));
+        assertThat(receiveFinal().statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void updateInfoAndPrackInADialog() throws Exception {
+        String tag = establish("u1");
+        send(request("UPDATE", "u1", 2, "z9hG4bK-up1", tag, ""));
+        SipResponse ok = receive();
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.header("Contact")).contains("+sip.srs"); // RFC 3311 §5.2
+        assertThat(ok.header("Session-Expires")).isEqualTo("1800;refresher=uac");
+        send(request("INFO", "u1", 3, "z9hG4bK-info1", tag, ""));
+        assertThat(receive().statusCode()).isEqualTo(200);
+        send(request("PRACK", "u1", 4, "z9hG4bK-prack1", tag, ""));
+        assertThat(receive().statusCode()).isEqualTo(481);
+        send(request("UPDATE", "nodialog", 1, "z9hG4bK-up2", "sometag", ""));
+        assertThat(receive().statusCode()).isEqualTo(481);
+        send(request("UPDATE", "nodialog2", 1, "z9hG4bK-up3", null, ""));
+        assertThat(receive().statusCode()).isEqualTo(481);
+        assertThat(events).containsExactly("invite u1", "ack u1", "update u1");
+    }
+
+    @Test
+    void anInviteOverlappingAPendingOneGets500WithRetryAfter() throws Exception {
+        String tag = establish("g1");
+        holdReInvites = true;
+        send(request("INVITE", "g1", 2, "z9hG4bK-g1a", tag, ""));
+        assertThat(receive().statusCode()).isEqualTo(100);
+        send(request("INVITE", "g1", 3, "z9hG4bK-g1b", tag, ""));
+        SipResponse r = receiveFinal();
+        assertThat(r.statusCode()).isEqualTo(500);
+        assertThat(r.cseq().number()).isEqualTo(3);
+        assertThat(Integer.parseInt(r.header("Retry-After"))).isBetween(0, 10);
+    }
+
+    @Test
+    void byeFromUsIsRetransmittedUntilAnsweredAndCarriesTheDialog() throws Exception {
+        String tag = establish("b1");
+        java.util.concurrent.CompletableFuture<Integer> result = lastDialog.bye();
+        SipRequest bye = receiveRequest();
+        assertThat(bye.method()).isEqualTo("BYE");
+        assertThat(bye.requestUri()).isEqualTo("sip:src@127.0.0.1:" + udp.getLocalPort());
+        assertThat(bye.from().tag()).isEqualTo(tag);
+        assertThat(bye.to().tag()).isEqualTo("src1");
+        assertThat(bye.callId()).isEqualTo("b1");
+        SipRequest again = receiveRequest(); // not answered yet: Timer E retransmits it
+        assertThat(again.topVia().branch()).isEqualTo(bye.topVia().branch());
+        SipResponse ok = SipResponse.to(bye, 200, "OK", null);
+        send(new String(ok.encode(), StandardCharsets.UTF_8));
+        assertThat(result.get(2, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(200);
+        // the dialog is gone: the SRC's own BYE now gets 481
+        send(request("BYE", "b1", 2, "z9hG4bK-b1x", tag, ""));
+        assertThat(receive().statusCode()).isEqualTo(481);
+    }
+
+    @Test
+    void anUnansweredByeGivesUpAfter64T1() throws Exception {
+        establish("b2");
+        java.util.concurrent.CompletableFuture<Integer> result = lastDialog.bye();
+        assertThat(result.get(64 * T1 + 2000, java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(408);
+        drainFor(50);
+        Thread.sleep(100);
+        assertThat(stack.sizes()).containsExactly(0, 0);
+    }
+
+    @Test
+    void sessionTimerIsNegotiatedAndATooSmallIntervalGets422() throws Exception {
+        send(request("INVITE", "st0", 1, "z9hG4bK-st0", null, "Supported: timer\r\nSession-Expires: 0\r\n"));
+        SipResponse small = receiveFinal();
+        assertThat(small.statusCode()).isEqualTo(422);
+        assertThat(small.header("Min-SE")).isEqualTo("1");
+        send(request("INVITE", "st1", 1, "z9hG4bK-st1", null,
+                "Supported: timer, 100rel\r\nSession-Expires: 1800\r\nMin-SE: 90\r\n"));
+        SipResponse ok = receiveFinal();
+        assertThat(ok.header("Session-Expires")).isEqualTo("1800;refresher=uac");
+        assertThat(ok.header("Require")).isEqualTo("timer");
+        send(request("INVITE", "st2", 1, "z9hG4bK-st2", null, ""));
+        SipResponse plain = receiveFinal();
+        assertThat(plain.header("Session-Expires")).isNull(); // no timer asked for, none imposed
+    }
+
+    @Test
+    void withoutARefreshTheSessionExpiresAndARefreshKeepsItAlive() throws Exception {
+        // interval 2 s: expiry at 2 s - min(32 s, 2/3 s) = 1.33 s after the last refresh
+        send(request("INVITE", "st3", 1, "z9hG4bK-st3", null, "Supported: timer\r\nSession-Expires: 2\r\n"));
+        String tag = receiveFinal().to().tag();
+        send(ack("st3", 1, tag));
+        Thread.sleep(900);
+        send(request("UPDATE", "st3", 2, "z9hG4bK-st3u", tag, "Supported: timer\r\nSession-Expires: 2\r\n"));
+        drainFor(100);
+        Thread.sleep(900); // 1.8 s after the INVITE, 0.9 s after the refresh
+        assertThat(events).doesNotContain("expired st3");
+        Thread.sleep(800);
+        assertThat(events).contains("expired st3");
+    }
+
+    @Test
+    void whenTheSrcAsksUsToRefreshWeSendUpdates() throws Exception {
+        send(request("INVITE", "st4", 1, "z9hG4bK-st4", null,
+                "Supported: timer\r\nSession-Expires: 2;refresher=uas\r\n"));
+        SipResponse ok = receiveFinal();
+        assertThat(ok.header("Session-Expires")).isEqualTo("2;refresher=uas");
+        send(ack("st4", 1, ok.to().tag()));
+        SipRequest update = receiveRequest(); // at half the interval
+        assertThat(update.method()).isEqualTo("UPDATE");
+        assertThat(update.header("Session-Expires")).isEqualTo("2;refresher=uas");
+        send(new String(SipResponse.to(update, 200, "OK", null).encode(), StandardCharsets.UTF_8));
+        SipRequest next = receiveRequest(); // re-armed: the next refresh a second later
+        assertThat(next.method()).isEqualTo("UPDATE");
+        assertThat(next.cseq().number()).isEqualTo(update.cseq().number() + 1);
+        send(new String(SipResponse.to(next, 481, "Gone", null).encode(), StandardCharsets.UTF_8));
+        Thread.sleep(200);
+        assertThat(events).contains("expired st4"); // a failed refresh ends the session
+    }
+
+    SipRequest receiveRequest() throws Exception {
+        byte[] buf = new byte[65536];
+        DatagramPacket p = new DatagramPacket(buf, buf.length);
+        while (true) {
+            udp.receive(p);
+            SipMessage m = SipMessageParser.parseDatagram(buf, 0, p.getLength());
+            if (m instanceof SipRequest r) {
+                return r;
+            }
+        }
+    }
+
+    @Test
     void optionsIsAnsweredWithAllowAcceptAndSupported() throws Exception {
         send(request("OPTIONS", "o1", 1, "z9hG4bK-o1", null, ""));
         SipResponse r = receive();
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.header("Allow")).isEqualTo("INVITE, ACK, BYE, CANCEL, OPTIONS");
+        assertThat(r.header("Allow")).isEqualTo("INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO, PRACK");
         assertThat(r.header("Accept")).isEqualTo("application/sdp");
-        assertThat(r.header("Supported")).isEqualTo("siprec");
+        assertThat(r.header("Supported")).isEqualTo("siprec, timer, 100rel");
     }
 
     @Test
@@ -281,6 +429,7 @@ class SipStackTest {
         SipResponse r = receiveFinal();
         assertThat(r.statusCode()).isEqualTo(420);
         assertThat(r.header("Unsupported")).isEqualTo("foo");
+        assertThat(r.reasonPhrase()).isEqualTo("Bad Extension");
         assertThat(events).isEmpty();
     }
 
@@ -301,7 +450,7 @@ class SipStackTest {
         stack.close();
         InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         stack = new SipStack(new SipStack.Config(Map.of(Transport.TCP, List.of(any)), "test/1",
-                List.of("siprec"), "application/sdp", ";+sip.srs", null, T1), group, handler);
+                List.of("siprec"), "application/sdp", ";+sip.srs", null, T1, 90), group, handler);
         stack.start();
         InetSocketAddress tcp = stack.boundAddresses(Transport.TCP).get(0);
         try (Socket s = new Socket(tcp.getAddress(), tcp.getPort())) {
