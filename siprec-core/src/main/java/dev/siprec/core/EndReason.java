@@ -6,9 +6,13 @@ public enum EndReason {
     BYE,
     /** The SRC cancelled the INVITE before it was answered. */
     CANCELLED,
-    /** The SRC never acknowledged our 200 OK (RFC 3261 §13.3.1.4). */
+    /** The SRC never acknowledged our 200 OK (RFC 3261 §13.3.1.4); we sent BYE. */
     ACK_TIMEOUT,
-    /** The server was closed while the session was active. */
+    /** No session refresh came in time (RFC 4028), or our refresh failed; we sent BYE. */
+    SESSION_EXPIRED,
+    /** The application stopped it ({@link RecordingSession#stop()}); we sent BYE. */
+    STOPPED,
+    /** The server was closed while the session was active; we sent BYE. */
     SERVER_SHUTDOWN,
     /** The session could not be set up (for example no RTP port was free); the INVITE was rejected. */
     SETUP_FAILED

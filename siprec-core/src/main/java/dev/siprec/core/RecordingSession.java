@@ -41,6 +41,8 @@ public final class RecordingSession {
     private volatile Instant endTime;
     private volatile EndReason endReason;
     private volatile StreamStats[] finalStats;
+    private volatile CompletableFuture<Integer> byeSent = CompletableFuture.completedFuture(0);
+    private volatile java.util.function.Consumer<RecordingSession> stopper;
     MediaSession media;
     volatile Dialog dialog;
     String answerSdp;
@@ -141,6 +143,26 @@ public final class RecordingSession {
         return m == null ? StreamStats.EMPTY : m.stats(streamOfChannel(channel));
     }
 
+    /**
+     * Ends the recording now: sends BYE to the SRC, delivers the audio that is due, and calls
+     * {@link RecordingListener#onSessionEnded} with {@link EndReason#STOPPED}. Idempotent.
+     */
+    public void stop() {
+        java.util.function.Consumer<RecordingSession> s = stopper;
+        if (s != null) {
+            s.accept(this);
+        }
+    }
+
+    void stopper(java.util.function.Consumer<RecordingSession> s) {
+        this.stopper = s;
+    }
+
+    /** Completes with the final status of the BYE we sent (0 when we sent none). */
+    CompletableFuture<Integer> byeSent() {
+        return byeSent;
+    }
+
     /** Completes with the end reason once {@link RecordingListener#onSessionEnded} has returned. */
     public CompletableFuture<EndReason> ended() {
         return endFuture;
@@ -191,7 +213,11 @@ public final class RecordingSession {
         }
         Dialog d = dialog;
         if (d != null) {
-            d.terminate();
+            if (reason == EndReason.BYE || reason == EndReason.CANCELLED) {
+                d.terminate(); // the SRC ended it
+            } else {
+                byeSent = d.bye(); // we end it: RFC 3261 §15.1.1
+            }
         }
         CompletableFuture<Void> stopped = media != null ? media.stop() : CompletableFuture.completedFuture(null);
         stopped.whenComplete((v, err) -> loop.execute(() -> {

@@ -8,6 +8,7 @@ import dev.siprec.media.MediaSession;
 import dev.siprec.media.RtpPortPool;
 import dev.siprec.sip.Dialog;
 import dev.siprec.sip.ServerInvite;
+import dev.siprec.sip.ServerRequest;
 import dev.siprec.sip.SipHandler;
 import dev.siprec.sip.SipParseException;
 import dev.siprec.sip.SipRequest;
@@ -136,6 +137,7 @@ final class RecordingSessionManager implements SipHandler {
                 new MediaSession.Settings(config.sampleRate, channels.size(), 20, config.jitterMillis),
                 session::onFrame, System::nanoTime);
         invite.attachment(session);
+        session.stopper(stopped -> end(stopped, EndReason.STOPPED));
         active.put(session.id(), session);
         session.fireStarted();
         String address = advertisedAddress(request);
@@ -255,13 +257,7 @@ final class RecordingSessionManager implements SipHandler {
             }
         }
         if (body.metadata() != null) {
-            try {
-                session.updateMetadata(metadataParser.parse(body.metadata()), null);
-            } catch (MetadataException e) {
-                metadataErrors.incrementAndGet();
-                log.warn("call {}: metadata update unreadable: {}", invite.request().callId(), e.getMessage());
-                session.updateMetadata(null, e.getMessage());
-            }
+            applyMetadata(session, body.metadata(), invite.request().callId());
         }
         invite.accept("application/sdp", answer.getBytes(StandardCharsets.UTF_8));
     }
@@ -310,6 +306,58 @@ final class RecordingSessionManager implements SipHandler {
 
     private static String currentAddress(String sdp) {
         return originFields(sdp)[5];
+    }
+
+    @Override
+    public void onUpdate(Dialog dialog, ServerRequest update) {
+        RecordingSession session = (RecordingSession) dialog.attachment();
+        if (session == null || session.isEnded()) {
+            update.reject(481, "Call/Transaction Does Not Exist");
+            return;
+        }
+        InviteBody body;
+        try {
+            body = InviteBody.of(update.request());
+        } catch (SipParseException e) {
+            update.reject(e.statusCode(), e.reason());
+            return;
+        }
+        String answer = null;
+        if (body.sdp() != null) {
+            try {
+                answer = reanswer(session, SessionDescription.parse(new String(body.sdp(), StandardCharsets.UTF_8)));
+            } catch (SdpParseException e) {
+                update.reject(400, "Malformed SDP: " + e.getMessage());
+                return;
+            }
+        }
+        if (body.metadata() != null) {
+            applyMetadata(session, body.metadata(), update.request().callId());
+        }
+        // RFC 3311: an offer gets an answer; metadata alone or a bare session refresh gets 200
+        if (answer != null) {
+            update.accept("application/sdp", answer.getBytes(StandardCharsets.UTF_8));
+        } else {
+            update.accept(null, null);
+        }
+    }
+
+    private void applyMetadata(RecordingSession session, byte[] xml, String callId) {
+        try {
+            session.updateMetadata(metadataParser.parse(xml), null);
+        } catch (MetadataException e) {
+            metadataErrors.incrementAndGet();
+            log.warn("call {}: metadata update unreadable: {}", callId, e.getMessage());
+            session.updateMetadata(null, e.getMessage());
+        }
+    }
+
+    @Override
+    public void onSessionExpired(Dialog dialog) {
+        if (dialog.attachment() instanceof RecordingSession session) {
+            log.warn("call {}: session timer expired; ending the session", dialog.callId());
+            end(session, EndReason.SESSION_EXPIRED);
+        }
     }
 
     @Override

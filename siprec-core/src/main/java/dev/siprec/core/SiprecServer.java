@@ -46,9 +46,11 @@ public final class SiprecServer implements AutoCloseable {
             listen.put(e.getKey(), List.copyOf(e.getValue()));
         }
         String contactHost = b.mediaAddress != null ? b.mediaAddress.getHostAddress() : null;
-        this.stack = new SipStack(new SipStack.Config(listen, b.serverHeader, List.of("siprec"),
+        // timer and 100rel: SBCs require them (RFC 4028; RFC 3262 is met by sending no reliable
+        // provisional responses at all: we answer 100 Trying and then the final response)
+        this.stack = new SipStack(new SipStack.Config(listen, b.serverHeader, List.of("siprec", "timer", "100rel"),
                 "application/sdp, multipart/mixed, application/rs-metadata+xml, application/rs-metadata",
-                ";+sip.srs", contactHost, b.t1Millis), group, manager);
+                ";+sip.srs", contactHost, b.t1Millis, b.minSessionExpires), group, manager);
         try {
             stack.start();
         } catch (InterruptedException | RuntimeException e) {
@@ -94,18 +96,27 @@ public final class SiprecServer implements AutoCloseable {
      */
     @Override
     public void close() {
-        List<CompletableFuture<EndReason>> ending = new ArrayList<>();
+        List<CompletableFuture<?>> ending = new ArrayList<>();
+        List<CompletableFuture<?>> byes = new ArrayList<>();
         for (RecordingSession s : manager.activeSessions()) {
             manager.end(s, EndReason.SERVER_SHUTDOWN);
             ending.add(s.ended());
+            byes.add(s.byeSent());
         }
-        try {
-            CompletableFuture.allOf(ending.toArray(new CompletableFuture<?>[0])).get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            Thread.currentThread().interrupt();
-        }
+        await(ending, 10_000);
+        await(byes, 2_000); // give the SRCs a moment to answer our BYEs before the sockets close
         stack.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private static void await(List<CompletableFuture<?>> futures, long millis) {
+        try {
+            CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).get(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // a session or a BYE that did not finish in time: the sockets close anyway
+        }
     }
 
     /** Settings of a {@link SiprecServer}. Not thread-safe; build once. */
@@ -122,6 +133,7 @@ public final class SiprecServer implements AutoCloseable {
         boolean rejectMalformedMetadata;
         String serverHeader = "siprec/0.1";
         long t1Millis = 500;
+        int minSessionExpires = 90;
         int threads = Runtime.getRuntime().availableProcessors();
         int maxSessions = 10_000;
 
@@ -206,6 +218,15 @@ public final class SiprecServer implements AutoCloseable {
         /** RFC 3261 timer T1 (default 500 ms); the other timers derive from it. */
         public Builder sipTimerT1(Duration t1) {
             this.t1Millis = Math.max(1, t1.toMillis());
+            return this;
+        }
+
+        /**
+         * The smallest session interval accepted (RFC 4028 Min-SE; default 90 s, the RFC's
+         * minimum); smaller Session-Expires get 422.
+         */
+        public Builder minSessionExpires(Duration d) {
+            this.minSessionExpires = (int) Math.max(1, d.toSeconds());
             return this;
         }
 

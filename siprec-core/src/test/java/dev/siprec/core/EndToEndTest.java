@@ -241,11 +241,15 @@ class EndToEndTest {
     }
 
     @Test
-    void aMissingAckEndsTheSessionWithItsReason() throws Exception {
+    void aMissingAckEndsTheSessionWithItsReasonAndABye() throws Exception {
         start(SiprecServer.builder().sipTimerT1(Duration.ofMillis(10)));
         try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
             assertThat(src.recordingInvite("1", "2").statusCode()).isEqualTo(200);
             awaitEnded(recorder.last);
+            dev.siprec.sip.SipRequest bye = src.receiveRequest(); // RFC 3261 §13.3.1.4: the UAS sends BYE
+            assertThat(bye.method()).isEqualTo("BYE");
+            assertThat(bye.callId()).isEqualTo(src.callId);
+            src.respond(bye, 200, "OK");
         }
         assertThat(recorder.last.endReason()).isEqualTo(EndReason.ACK_TIMEOUT);
         assertThat(recorder.count("ended")).isEqualTo(1);
@@ -253,7 +257,7 @@ class EndToEndTest {
     }
 
     @Test
-    void closingTheServerEndsEveryActiveSessionOnce() throws Exception {
+    void closingTheServerEndsEveryActiveSessionOnceAndSaysByeToEachSrc() throws Exception {
         start(SiprecServer.builder());
         try (TestSrc a = new TestSrc(sip(Transport.UDP), false); TestSrc b = new TestSrc(sip(Transport.TCP), true)) {
             assertThat(a.recordingInvite("1", "2").statusCode()).isEqualTo(200);
@@ -261,11 +265,91 @@ class EndToEndTest {
             assertThat(b.recordingInvite("1", "2").statusCode()).isEqualTo(200);
             b.ack();
             assertThat(server.activeSessions()).hasSize(2);
-            server.close();
+            Thread closer = new Thread(server::close);
+            closer.start();
+            for (TestSrc src : List.of(a, b)) {
+                dev.siprec.sip.SipRequest bye = src.receiveRequest();
+                assertThat(bye.method()).isEqualTo("BYE");
+                assertThat(bye.callId()).isEqualTo(src.callId);
+                src.respond(bye, 200, "OK");
+            }
+            closer.join(5000);
         }
         assertThat(recorder.events.stream().filter(e -> e.endsWith("SERVER_SHUTDOWN")).count()).isEqualTo(2);
         assertThat(recorder.count("ended")).isEqualTo(2);
         server = null;
+    }
+
+    @Test
+    void stopSendsByeAndEndsTheSessionOnce() throws Exception {
+        start(SiprecServer.builder());
+        try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
+            assertThat(src.recordingInvite("1", "2").statusCode()).isEqualTo(200);
+            src.ack();
+            RecordingSession s = recorder.last;
+            s.stop();
+            s.stop();
+            dev.siprec.sip.SipRequest bye = src.receiveRequest();
+            assertThat(bye.method()).isEqualTo("BYE");
+            src.respond(bye, 200, "OK");
+            awaitEnded(s);
+            assertThat(s.endReason()).isEqualTo(EndReason.STOPPED);
+            // the SRC's own BYE, crossing ours, finds no dialog
+            assertThat(src.bye().statusCode()).isEqualTo(481);
+        }
+        assertThat(recorder.count("ended")).isEqualTo(1);
+        assertThat(server.rtpPortsInUse()).isZero();
+    }
+
+    @Test
+    void updateCarriesMetadataOrANewOfferOrJustARefresh() throws Exception {
+        start(SiprecServer.builder());
+        try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
+            assertThat(src.recordingInvite("1", "2").statusCode()).isEqualTo(200);
+            src.ack();
+            int[] ports = src.rtpPorts.clone();
+            // Avaya style: a single-part metadata body, legacy type without +xml
+            String carol = TestSrc.METADATA.replace("sip:bob@example.net", "sip:carol@example.org");
+            SipResponse md = src.update("application/rs-metadata", carol, "");
+            assertThat(md.statusCode()).isEqualTo(200);
+            assertThat(md.body()).isEmpty();
+            // hold by a new offer: the answer mirrors it, on the same ports
+            SipResponse hold = src.update("application/sdp",
+                    TestSrc.offer("1", "2").replace("a=sendonly", "a=inactive"), "");
+            assertThat(hold.statusCode()).isEqualTo(200);
+            assertThat(src.answer.media()).extracting(MediaDescription::direction)
+                    .containsOnly(Direction.INACTIVE);
+            assertThat(src.rtpPorts).isEqualTo(ports);
+            // a session refresh without a body
+            SipResponse refresh = src.update(null, null, "Supported: timer\r\nSession-Expires: 1800\r\n");
+            assertThat(refresh.statusCode()).isEqualTo(200);
+            assertThat(refresh.header("Session-Expires")).isEqualTo("1800;refresher=uac");
+            src.bye();
+        }
+        RecordingSession s = recorder.last;
+        awaitEnded(s);
+        assertThat(recorder.count("metadata")).isEqualTo(1);
+        assertThat(s.metadata().participant("bob").aor()).isEqualTo("sip:carol@example.org");
+    }
+
+    @Test
+    void anUnrefreshedSessionExpiresWithByeAndItsReason() throws Exception {
+        start(SiprecServer.builder().minSessionExpires(Duration.ofSeconds(1)));
+        try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
+            String invite = src.request("INVITE", 1, "z9hG4bK-st-" + src.callId.hashCode(),
+                    "multipart/mixed;boundary=boundary42", TestSrc.multipart(TestSrc.offer("1", "2"), TestSrc.METADATA))
+                    .replace("Require: siprec\r\n", "Require: siprec\r\nSupported: timer\r\nSession-Expires: 2\r\n");
+            src.send(invite);
+            SipResponse ok = src.receiveFinal("INVITE");
+            assertThat(ok.header("Session-Expires")).isEqualTo("2;refresher=uac");
+            src.toTag = ok.to().tag();
+            src.ack();
+            dev.siprec.sip.SipRequest bye = src.receiveRequest(); // 2 s - 2/3 s later
+            assertThat(bye.method()).isEqualTo("BYE");
+            src.respond(bye, 200, "OK");
+        }
+        awaitEnded(recorder.last);
+        assertThat(recorder.last.endReason()).isEqualTo(EndReason.SESSION_EXPIRED);
     }
 
     @Test

@@ -128,11 +128,42 @@ final class TestSrc implements AutoCloseable {
     }
 
     SipResponse receive() throws IOException, dev.siprec.sip.SipParseException {
+        while (true) {
+            SipMessage m = receiveAny();
+            if (m instanceof SipResponse r) {
+                return r;
+            }
+            requests.add((dev.siprec.sip.SipRequest) m);
+        }
+    }
+
+    /** Requests the SRS sent us (BYE, UPDATE), in order, held while we waited for responses. */
+    final java.util.Deque<dev.siprec.sip.SipRequest> requests = new java.util.ArrayDeque<>();
+
+    /** The next request from the SRS. */
+    dev.siprec.sip.SipRequest receiveRequest() throws Exception {
+        if (!requests.isEmpty()) {
+            return requests.poll();
+        }
+        while (true) {
+            SipMessage m = receiveAny();
+            if (m instanceof dev.siprec.sip.SipRequest r) {
+                return r;
+            }
+        }
+    }
+
+    /** Answers a request from the SRS. */
+    void respond(dev.siprec.sip.SipRequest request, int code, String reason) throws IOException {
+        send(new String(SipResponse.to(request, code, reason, null).encode(), StandardCharsets.UTF_8));
+    }
+
+    private SipMessage receiveAny() throws IOException, dev.siprec.sip.SipParseException {
         if (!tcp) {
             byte[] buf = new byte[65536];
             DatagramPacket p = new DatagramPacket(buf, buf.length);
             udp.receive(p);
-            return (SipResponse) SipMessageParser.parseDatagram(buf, 0, p.getLength());
+            return SipMessageParser.parseDatagram(buf, 0, p.getLength());
         }
         while (true) {
             String text = new String(pending, 0, pendingLength, StandardCharsets.ISO_8859_1);
@@ -149,7 +180,7 @@ final class TestSrc implements AutoCloseable {
                     SipMessage m = SipMessageParser.parseFramed(pending, 0, total);
                     System.arraycopy(pending, total, pending, 0, pendingLength - total);
                     pendingLength -= total;
-                    return (SipResponse) m;
+                    return m;
                 }
             }
             int n = in.read(pending, pendingLength, pending.length - pendingLength);
@@ -208,6 +239,21 @@ final class TestSrc implements AutoCloseable {
         }
         ack();
         return r;
+    }
+
+    /** An UPDATE with a body (SDP, or a single-part metadata document) or none (a refresh). */
+    SipResponse update(String contentType, String body, String extraHeaders) throws Exception {
+        cseq++;
+        String r = request("UPDATE", cseq, "z9hG4bK-upd-" + cseq + "-" + callId.hashCode(), contentType, body);
+        if (!extraHeaders.isEmpty()) {
+            r = r.replace("Require: siprec\r\n", "Require: siprec\r\n" + extraHeaders);
+        }
+        send(r);
+        SipResponse resp = receiveFinal("UPDATE");
+        if (resp.statusCode() == 200 && resp.body().length > 0) {
+            takeAnswer(resp);
+        }
+        return resp;
     }
 
     SipResponse bye() throws Exception {
