@@ -127,7 +127,7 @@ public final class SiprecServer implements AutoCloseable {
         InetAddress mediaAddress;
         int sampleRate = 16000;
         RecordingListener listener;
-        ChannelMapper channelMapper = ChannelMapper.participantOrder();
+        ChannelMapper channelMapper = ChannelMapper.standard();
         int jitterMillis = 60;
         long answerDelayMillis;
         boolean rejectMalformedMetadata;
@@ -179,7 +179,11 @@ public final class SiprecServer implements AutoCloseable {
             return this;
         }
 
-        /** How streams are placed on channels (default {@link ChannelMapper#participantOrder()}). */
+        /**
+         * How streams are placed on channels (default {@link ChannelMapper#standard}: vendor caller
+         * hints, then participant order, then m-line order). For configured rules use
+         * {@code ChannelMapper.standard(ChannelMapper.byLabel("2"))} and the like.
+         */
         public Builder channelMapper(ChannelMapper mapper) {
             this.channelMapper = Objects.requireNonNull(mapper);
             return this;

@@ -1,0 +1,187 @@
+package dev.siprec.core.metadata;
+
+import com.ctc.wstx.stax.WstxInputFactory;
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
+
+/**
+ * Which participant is the caller, from what SRC vendors put in their extension data
+ * (see docs/interop.md):
+ *
+ * <ul>
+ *   <li>Oracle/Acme: {@code <apkt:callingParty>true</apkt:callingParty>} in a participant's
+ *       extension data;</li>
+ *   <li>NetSapiens: {@code <netsapiensExtension>} with {@code <callingParty participant_id=...>};</li>
+ *   <li>Ribbon/Sonus: {@code <callData><fromhdr>} (the recorded call's From) matched to a
+ *       participant's AoR by user part;</li>
+ *   <li>Metaswitch: {@code <metaswitchRecordingMetadata>} {@code callType} originating or
+ *       terminating, with {@code recordedParty} matched to a participant's AoR.</li>
+ * </ul>
+ *
+ * @param participantId the caller's participant id
+ * @param source which vendor convention said so, e.g. {@code oracle-callingParty}
+ */
+public record CallerHint(String participantId, String source) {
+
+    private static final XMLInputFactory XML = xmlFactory();
+
+    private static XMLInputFactory xmlFactory() {
+        WstxInputFactory f = new WstxInputFactory();
+        f.setProperty(XMLInputFactory.SUPPORT_DTD, Boolean.FALSE);
+        f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, Boolean.FALSE);
+        return f;
+    }
+
+    /** The caller per the metadata's vendor extensions, or null when none says. */
+    public static CallerHint of(RecordingMetadata md) {
+        for (RecordingMetadata.Extension e : md.extensions()) {
+            Map<String, List<Element>> elements = elements(e.xml());
+            // Oracle: participant-level callingParty=true
+            if ("participant".equals(e.parentElement()) && e.parentId() != null
+                    && "true".equalsIgnoreCase(first(elements, "callingParty"))) {
+                return new CallerHint(e.parentId(), "oracle-callingParty");
+            }
+            // NetSapiens: callingParty with a participant_id attribute (or as text)
+            if (elements.containsKey("netsapiensExtension")) {
+                for (Element calling : elements.getOrDefault("callingParty", List.of())) {
+                    String id = calling.attributes.getOrDefault("participant_id", calling.text);
+                    if (id != null && !id.isBlank() && md.participant(id.trim()) != null) {
+                        return new CallerHint(id.trim(), "netsapiens-callingParty");
+                    }
+                }
+            }
+            // Ribbon: callData/fromhdr is the recorded call's From
+            if (elements.containsKey("callData")) {
+                RecordingMetadata.Participant p = byUser(md, first(elements, "fromhdr"));
+                if (p != null) {
+                    return new CallerHint(p.id(), "ribbon-callData-fromhdr");
+                }
+            }
+            // Metaswitch: the recorded party originated the call, or was called by the other one
+            if (elements.containsKey("metaswitchRecordingMetadata")) {
+                String callType = first(elements, "callType");
+                RecordingMetadata.Participant recorded = byUser(md, first(elements, "recordedParty"));
+                if (recorded != null && callType != null) {
+                    if (callType.toLowerCase(Locale.ROOT).startsWith("orig")) {
+                        return new CallerHint(recorded.id(), "metaswitch-callType");
+                    }
+                    RecordingMetadata.Participant other = otherThan(md, recorded);
+                    if (other != null) {
+                        return new CallerHint(other.id(), "metaswitch-callType");
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static RecordingMetadata.Participant otherThan(RecordingMetadata md, RecordingMetadata.Participant p) {
+        for (RecordingMetadata.Participant q : md.participants()) {
+            if (q != p && q.id() != null) {
+                return q;
+            }
+        }
+        return null;
+    }
+
+    /** The participant whose AoR has this user part ("sip:", parameters and host ignored). */
+    static RecordingMetadata.Participant byUser(RecordingMetadata md, String address) {
+        String user = userPart(address);
+        if (user == null || user.isEmpty()) {
+            return null;
+        }
+        for (RecordingMetadata.Participant p : md.participants()) {
+            for (RecordingMetadata.NameId n : p.nameIds()) {
+                if (user.equals(userPart(n.aor()))) {
+                    return p;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** "Name" <sip:+1555@host;x=y> -> +1555 ; tel:+1555 -> +1555 ; 2000 -> 2000 */
+    static String userPart(String address) {
+        if (address == null) {
+            return null;
+        }
+        String a = address.trim();
+        int lt = a.indexOf('<');
+        if (lt >= 0) {
+            int gt = a.indexOf('>', lt);
+            a = gt < 0 ? a.substring(lt + 1) : a.substring(lt + 1, gt);
+        }
+        int colon = a.indexOf(':');
+        if (colon >= 0 && a.substring(0, colon).matches("(?i)sips?|tel")) {
+            a = a.substring(colon + 1);
+        }
+        int end = a.length();
+        for (char c : new char[] {'@', ';', '?'}) {
+            int i = a.indexOf(c);
+            if (i >= 0 && i < end) {
+                end = i;
+            }
+        }
+        return a.substring(0, end);
+    }
+
+    private static String first(Map<String, List<Element>> elements, String name) {
+        List<Element> l = elements.get(name);
+        return l == null || l.isEmpty() ? null : l.get(0).text;
+    }
+
+    /** An element of an extension: its attributes by local name and its direct text. */
+    private record Element(Map<String, String> attributes, String text) {
+    }
+
+    /** Every element of an extension document by local name (extension data is small). */
+    private static Map<String, List<Element>> elements(String xml) {
+        Map<String, List<Element>> out = new HashMap<>();
+        XMLStreamReader r = null;
+        try {
+            r = XML.createXMLStreamReader(new StringReader(xml));
+            List<String> names = new ArrayList<>();
+            List<StringBuilder> texts = new ArrayList<>();
+            List<Map<String, String>> attrs = new ArrayList<>();
+            while (r.hasNext()) {
+                int ev = r.next();
+                if (ev == XMLStreamConstants.START_ELEMENT) {
+                    Map<String, String> a = new HashMap<>();
+                    for (int i = 0; i < r.getAttributeCount(); i++) {
+                        a.put(r.getAttributeLocalName(i), r.getAttributeValue(i));
+                    }
+                    names.add(r.getLocalName());
+                    texts.add(new StringBuilder());
+                    attrs.add(a);
+                } else if (ev == XMLStreamConstants.CHARACTERS || ev == XMLStreamConstants.CDATA) {
+                    if (!texts.isEmpty()) {
+                        texts.get(texts.size() - 1).append(r.getText());
+                    }
+                } else if (ev == XMLStreamConstants.END_ELEMENT) {
+                    int last = names.size() - 1;
+                    out.computeIfAbsent(names.remove(last), k -> new ArrayList<>())
+                            .add(new Element(attrs.remove(last), texts.remove(last).toString().trim()));
+                }
+            }
+        } catch (XMLStreamException e) {
+            // extension data was serialised by our own parser; unreadable means no hint
+        } finally {
+            if (r != null) {
+                try {
+                    r.close();
+                } catch (XMLStreamException ignored) {
+                    // nothing held
+                }
+            }
+        }
+        return out;
+    }
+}
