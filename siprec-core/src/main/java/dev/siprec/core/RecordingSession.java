@@ -34,6 +34,7 @@ public final class RecordingSession {
     private final List<RecordedChannel> channels;
     private final int sampleRate;
     private final AudioFrame frame;
+    private final boolean siprec;
     private final AtomicBoolean ended = new AtomicBoolean();
     private final CompletableFuture<EndReason> endFuture = new CompletableFuture<>();
     private volatile RecordingMetadata metadata;
@@ -51,7 +52,8 @@ public final class RecordingSession {
 
     RecordingSession(String id, SipRequest invite, Transport transport, InetSocketAddress remote, EventLoop loop,
                      RecordingListener listener, RecordingMetadata metadata, String metadataProblem,
-                     List<RecordedChannel> channels, int sampleRate) {
+                     List<RecordedChannel> channels, int sampleRate, boolean siprec) {
+        this.siprec = siprec;
         this.id = id;
         this.invite = invite;
         this.transport = transport;
@@ -118,6 +120,14 @@ public final class RecordingSession {
     /** The output channels in order: which stream and participant is on each. */
     public List<RecordedChannel> channels() {
         return channels;
+    }
+
+    /**
+     * Whether the INVITE was recognised as a SIPREC recording session; false for a plain call
+     * recorded under {@link SiprecServer.NonRecording#RECORD}.
+     */
+    public boolean siprec() {
+        return siprec;
     }
 
     /** Whether the SRC sent a single mixed stream (the audio is mono). */

@@ -7,6 +7,7 @@ import dev.siprec.core.metadata.RecordingMetadata;
 import dev.siprec.media.MediaSession;
 import dev.siprec.media.RtpPortPool;
 import dev.siprec.sip.Dialog;
+import dev.siprec.sip.NameAddress;
 import dev.siprec.sip.ServerInvite;
 import dev.siprec.sip.ServerRequest;
 import dev.siprec.sip.SipHandler;
@@ -78,6 +79,11 @@ final class RecordingSessionManager implements SipHandler {
             invite.reject(e.statusCode(), e.reason());
             return;
         }
+        boolean siprec = isRecordingSession(request, body, config.detection);
+        if (!siprec && config.nonRecording == SiprecServer.NonRecording.REJECT) {
+            invite.reject(403, "Not a SIPREC recording session (RFC 7866)");
+            return;
+        }
         if (body.sdp() == null) {
             // RFC 7866 §6.1 requires an offer; offer-less INVITEs (offer in the ACK) are not taken
             invite.reject(488, "No SDP offer in the INVITE", "Warning", "399 siprec \"SDP offer required\"");
@@ -125,7 +131,7 @@ final class RecordingSessionManager implements SipHandler {
         EventLoop loop = group.next();
         RecordingSession session = new RecordingSession(UUID.randomUUID().toString(), request, invite.transport(),
                 invite.remoteAddress(), loop, config.listener, metadata, metadataProblem, channels,
-                config.sampleRate);
+                config.sampleRate, siprec);
         List<MediaSession.LegSpec> legs = new ArrayList<>();
         for (RecordedChannel c : channels) {
             NegotiatedStream n = negotiated.get(c.mLineIndex());
@@ -171,6 +177,25 @@ final class RecordingSessionManager implements SipHandler {
     }
 
     /** Runs on the session's loop: the timeline starts, then the 200 OK goes out. */
+    /** RFC 7866 §6.1.1 and what real SRCs send instead (see {@link SiprecServer.Detection}). */
+    static boolean isRecordingSession(SipRequest request, InviteBody body, SiprecServer.Detection detection) {
+        boolean required = request.hasOptionTag("Require", "siprec");
+        boolean srcTag = false;
+        boolean looseTag = false;
+        for (String contact : request.headerElements("Contact")) {
+            NameAddress c = NameAddress.parse(contact);
+            srcTag |= c.hasParam("+sip.src");
+            String uri = c.uri().toLowerCase(java.util.Locale.ROOT);
+            looseTag |= c.hasParam("src") || c.hasParam("+sip-src") || uri.contains(";+sip.src")
+                    || uri.contains(";src") || uri.contains(";+sip-src");
+        }
+        if (detection == SiprecServer.Detection.STRICT) {
+            return required && srcTag;
+        }
+        return required || srcTag || looseTag || request.hasOptionTag("Supported", "siprec")
+                || body.metadata() != null;
+    }
+
     private void answer(ServerInvite invite, RecordingSession session) {
         if (session.isEnded()) {
             return;

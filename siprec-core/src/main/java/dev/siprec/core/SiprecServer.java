@@ -119,6 +119,27 @@ public final class SiprecServer implements AutoCloseable {
         }
     }
 
+    /** How an INVITE is recognised as a SIPREC recording session. */
+    public enum Detection {
+        /** RFC 7866 §6.1.1 to the letter: {@code Require: siprec} and {@code +sip.src} in the Contact. */
+        STRICT,
+        /**
+         * Any sign of SIPREC: siprec in Require or Supported; {@code +sip.src}, {@code src} or
+         * {@code +sip-src} as a Contact header parameter or inside the Contact URI; or an
+         * rs-metadata body part. What real SRCs need (BroadWorks sends {@code ;src} and no
+         * Require; Avaya puts the tag inside the URI).
+         */
+        LIBERAL
+    }
+
+    /** What to do with an INVITE that is not a recording session. */
+    public enum NonRecording {
+        /** Record it as plain media (its streams, no metadata). */
+        RECORD,
+        /** Answer 403 with a reason saying that it is not a SIPREC recording session. */
+        REJECT
+    }
+
     /** Settings of a {@link SiprecServer}. Not thread-safe; build once. */
     public static final class Builder {
         final Map<Transport, List<InetSocketAddress>> sip = new EnumMap<>(Transport.class);
@@ -134,6 +155,8 @@ public final class SiprecServer implements AutoCloseable {
         String serverHeader = "siprec/0.1";
         long t1Millis = 500;
         int minSessionExpires = 90;
+        Detection detection = Detection.LIBERAL;
+        NonRecording nonRecording = NonRecording.RECORD;
         int threads = Runtime.getRuntime().availableProcessors();
         int maxSessions = 10_000;
 
@@ -231,6 +254,18 @@ public final class SiprecServer implements AutoCloseable {
          */
         public Builder minSessionExpires(Duration d) {
             this.minSessionExpires = (int) Math.max(1, d.toSeconds());
+            return this;
+        }
+
+        /** How recording sessions are recognised (default {@link Detection#LIBERAL}). */
+        public Builder detection(Detection d) {
+            this.detection = Objects.requireNonNull(d);
+            return this;
+        }
+
+        /** What to do with INVITEs that are not recording sessions (default {@link NonRecording#RECORD}). */
+        public Builder nonRecordingInvites(NonRecording n) {
+            this.nonRecording = Objects.requireNonNull(n);
             return this;
         }
 

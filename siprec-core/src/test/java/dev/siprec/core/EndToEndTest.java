@@ -353,6 +353,27 @@ class EndToEndTest {
     }
 
     @Test
+    void recordingSessionsAreDetectedByPolicy() throws Exception {
+        start(SiprecServer.builder().nonRecordingInvites(SiprecServer.NonRecording.REJECT));
+        try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
+            // a plain call: no Require, no src tag, no metadata
+            String plain = src.request("INVITE", 1, "z9hG4bK-plain", "application/sdp", TestSrc.offer("1"))
+                    .replace("Require: siprec\r\n", "").replace(">;+sip.src", ">");
+            src.send(plain);
+            SipResponse r = src.receiveFinal("INVITE");
+            assertThat(r.statusCode()).isEqualTo(403);
+            assertThat(r.reasonPhrase()).isEqualTo("Not a SIPREC recording session (RFC 7866)");
+        }
+        try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
+            // BroadWorks style: ";src" and no Require is still a recording session
+            String broadworks = src.request("INVITE", 1, "z9hG4bK-bw", "application/sdp", TestSrc.offer("1"))
+                    .replace("Require: siprec\r\n", "").replace(">;+sip.src", ">;src");
+            src.send(broadworks);
+            assertThat(src.receiveFinal("INVITE").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void badInvitesGetClearAnswers() throws Exception {
         start(SiprecServer.builder());
         try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
