@@ -221,26 +221,29 @@ public final class RecordingSession {
         if (!ended.compareAndSet(false, true)) {
             return false;
         }
-        Dialog d = dialog;
-        if (d != null) {
-            if (reason == EndReason.BYE || reason == EndReason.CANCELLED) {
-                d.terminate(); // the SRC ended it
-            } else {
-                byeSent = d.bye(); // we end it: RFC 3261 §15.1.1
+        // on the session's loop: after answer() has run, so the dialog (if any) is known
+        loop.execute(() -> {
+            Dialog d = dialog;
+            if (d != null) {
+                if (reason == EndReason.BYE || reason == EndReason.CANCELLED) {
+                    d.terminate(); // the SRC ended it
+                } else {
+                    byeSent = d.bye(); // we end it: RFC 3261 §15.1.1
+                }
             }
-        }
-        CompletableFuture<Void> stopped = media != null ? media.stop() : CompletableFuture.completedFuture(null);
-        stopped.whenComplete((v, err) -> loop.execute(() -> {
-            StreamStats[] stats = new StreamStats[channels.size()];
-            for (int c = 0; c < stats.length; c++) {
-                stats[c] = media != null ? media.stats(streamOfChannel(c)) : StreamStats.EMPTY;
-            }
-            finalStats = stats;
-            endTime = Instant.now();
-            endReason = reason;
-            safely("onSessionEnded", () -> listener.onSessionEnded(this, reason));
-            endFuture.complete(reason);
-        }));
+            CompletableFuture<Void> stopped = media != null ? media.stop() : CompletableFuture.completedFuture(null);
+            stopped.whenComplete((v, err) -> loop.execute(() -> {
+                StreamStats[] stats = new StreamStats[channels.size()];
+                for (int c = 0; c < stats.length; c++) {
+                    stats[c] = media != null ? media.stats(streamOfChannel(c)) : StreamStats.EMPTY;
+                }
+                finalStats = stats;
+                endTime = Instant.now();
+                endReason = reason;
+                safely("onSessionEnded", () -> listener.onSessionEnded(this, reason));
+                endFuture.complete(reason);
+            }));
+        });
         return true;
     }
 

@@ -198,6 +198,8 @@ final class RecordingSessionManager implements SipHandler {
 
     private void answer(ServerInvite invite, RecordingSession session) {
         if (session.isEnded()) {
+            // stopped or shut down before the answer (a CANCEL already got its 487)
+            invite.reject(480, "Recording stopped");
             return;
         }
         session.media.start(); // before the 200: the SRC may send RTP the moment it has our answer
