@@ -1,5 +1,6 @@
 package dev.siprec.core;
 
+import dev.siprec.core.metadata.MetadataChange;
 import dev.siprec.core.metadata.RecordingMetadata;
 
 /**
@@ -20,8 +21,12 @@ public interface RecordingListener {
     /** One frame of time-aligned audio; valid only during the call (see {@link AudioFrame#copy()}). */
     void onAudio(RecordingSession session, AudioFrame frame);
 
-    /** The SRC sent new metadata (re-INVITE); {@code metadata} is now {@link RecordingSession#metadata()}. */
-    default void onMetadataUpdated(RecordingSession session, RecordingMetadata metadata) {
+    /**
+     * The SRC sent new metadata (re-INVITE or UPDATE). {@code metadata} is the merged result
+     * (partial updates applied, RFC 7865 §6.1), now also {@link RecordingSession#metadata()};
+     * {@code change} says what changed.
+     */
+    default void onMetadataUpdated(RecordingSession session, RecordingMetadata metadata, MetadataChange change) {
     }
 
     /** The session ended; no more calls for it follow. Counters on the session are final. */

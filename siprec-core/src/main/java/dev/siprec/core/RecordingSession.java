@@ -1,5 +1,6 @@
 package dev.siprec.core;
 
+import dev.siprec.core.metadata.MetadataChange;
 import dev.siprec.core.metadata.RecordingMetadata;
 import dev.siprec.media.MediaSession;
 import dev.siprec.media.StreamStats;
@@ -202,9 +203,12 @@ public final class RecordingSession {
                 return;
             }
             if (problem == null) {
-                metadata = updated;
+                RecordingMetadata before = metadata;
+                RecordingMetadata merged = before.apply(updated);
+                MetadataChange change = MetadataChange.between(before, updated, merged);
+                metadata = merged;
                 metadataProblem = null;
-                safely("onMetadataUpdated", () -> listener.onMetadataUpdated(this, updated));
+                safely("onMetadataUpdated", () -> listener.onMetadataUpdated(this, merged, change));
             } else {
                 metadataProblem = problem;
             }

@@ -56,9 +56,13 @@ class EndToEndTest {
             samples.put(session.id(), at + frame.samplesPerChannel());
         }
 
+        volatile dev.siprec.core.metadata.MetadataChange lastChange;
+
         @Override
-        public void onMetadataUpdated(RecordingSession session, RecordingMetadata metadata) {
+        public void onMetadataUpdated(RecordingSession session, RecordingMetadata metadata,
+                                      dev.siprec.core.metadata.MetadataChange change) {
             events.add("metadata " + session.sipCallId());
+            lastChange = change;
         }
 
         @Override

@@ -29,6 +29,63 @@ public record RecordingMetadata(String dataMode, List<Group> groups, List<Sessio
     public static final RecordingMetadata EMPTY = new RecordingMetadata(null, List.of(), List.of(), List.of(),
             List.of(), List.of(), List.of(), List.of(), List.of());
 
+    /**
+     * This model with an update applied (RFC 7865 §6.1). A {@code complete} (or unmarked)
+     * update replaces everything. A {@code partial} one is merged: groups, sessions,
+     * participants and streams by id (an element with a known id replaces the old one, new ids
+     * are appended, so document order stays stable); associations by what they associate;
+     * extension data of the elements the update mentions is replaced, the rest kept. The
+     * result is marked complete.
+     */
+    public RecordingMetadata apply(RecordingMetadata update) {
+        if (!"partial".equalsIgnoreCase(update.dataMode())) {
+            return update;
+        }
+        return new RecordingMetadata("complete",
+                mergeBy(groups, update.groups, Group::id),
+                mergeBy(sessions, update.sessions, Session::id),
+                mergeBy(participants, update.participants, Participant::id),
+                mergeBy(streams, update.streams, Stream::id),
+                mergeBy(sessionRecordingAssocs, update.sessionRecordingAssocs, SessionRecordingAssoc::sessionId),
+                mergeBy(participantSessionAssocs, update.participantSessionAssocs,
+                        a -> a.participantId() + "\u0000" + a.sessionId()),
+                mergeBy(participantStreamAssocs, update.participantStreamAssocs, ParticipantStreamAssoc::participantId),
+                mergeExtensions(extensions, update.extensions));
+    }
+
+    private static <T> List<T> mergeBy(List<T> old, List<T> update, java.util.function.Function<T, String> key) {
+        List<T> out = new ArrayList<>(old);
+        for (T u : update) {
+            String k = key.apply(u);
+            int at = -1;
+            for (int i = 0; i < out.size() && k != null; i++) {
+                if (k.equals(key.apply(out.get(i)))) {
+                    at = i;
+                    break;
+                }
+            }
+            if (at >= 0) {
+                out.set(at, u);
+            } else {
+                out.add(u);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static List<Extension> mergeExtensions(List<Extension> old, List<Extension> update) {
+        List<Extension> out = new ArrayList<>();
+        for (Extension e : old) {
+            boolean replaced = update.stream().anyMatch(u -> u.parentElement().equals(e.parentElement())
+                    && java.util.Objects.equals(u.parentId(), e.parentId()));
+            if (!replaced) {
+                out.add(e);
+            }
+        }
+        out.addAll(update);
+        return List.copyOf(out);
+    }
+
     /** Whether nothing is known. */
     public boolean isEmpty() {
         return participants.isEmpty() && streams.isEmpty() && sessions.isEmpty() && groups.isEmpty();
