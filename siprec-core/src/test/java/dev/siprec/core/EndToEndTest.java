@@ -378,6 +378,42 @@ class EndToEndTest {
     }
 
     @Test
+    void aBroadWorksMonoRecordingWithMetadataFirstIsRecordedAsMixed() throws Exception {
+        start(SiprecServer.builder());
+        String metadata = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n"
+                + "<recording_metadata xmlns=\"urn:ietf:params:xml:ns:siprec\"><dataMode>complete</dataMode>"
+                + "<session id=\"urn:uuid:s\"/>"
+                + "<participant id=\"urn:uuid:a\" session=\"urn:uuid:s\"><aor>sip:4001@as</aor>"
+                + "<send><id>urn:uuid:m</id></send></participant>"
+                + "<participant id=\"urn:uuid:b\" session=\"urn:uuid:s\"><aor>tel:+1555</aor>"
+                + "<send><id>urn:uuid:m</id></send></participant>"
+                + "<stream id=\"urn:uuid:m\" session=\"urn:uuid:s\"><label>1</label><mode>mixed</mode></stream>"
+                + "</recording_metadata>";
+        String sdp = TestSrc.offer("1");
+        // metadata first; part headers without a space after the colon and with their own Content-Length
+        String body = "--UniqueBroadWorksBoundary\r\nContent-Type:application/rs-metadata+xml\r\n"
+                + "Content-Disposition:recording-session\r\nContent-Length:" + metadata.length() + "\r\n\r\n"
+                + metadata + "\r\n--UniqueBroadWorksBoundary\r\nContent-Type:application/sdp\r\n"
+                + "Content-Length:" + sdp.length() + "\r\n\r\n" + sdp + "\r\n--UniqueBroadWorksBoundary--\r\n";
+        try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
+            String invite = src.request("INVITE", 1, "z9hG4bK-bw1", "multipart/mixed;boundary=UniqueBroadWorksBoundary",
+                    body).replace("Require: siprec\r\n", "").replace(">;+sip.src", ">;src");
+            src.send(invite);
+            SipResponse ok = src.receiveFinal("INVITE");
+            assertThat(ok.statusCode()).isEqualTo(200);
+            src.toTag = ok.to().tag();
+            src.ack();
+            src.bye();
+        }
+        RecordingSession s = recorder.last;
+        awaitEnded(s);
+        assertThat(s.siprec()).isTrue();
+        assertThat(s.mixed()).isTrue();
+        assertThat(s.metadata().participants()).hasSize(2);
+        assertThat(s.metadata().streams().get(0).mode()).isEqualTo("mixed");
+    }
+
+    @Test
     void badInvitesGetClearAnswers() throws Exception {
         start(SiprecServer.builder());
         try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {

@@ -23,7 +23,9 @@ import javax.xml.stream.XMLStreamReader;
  *   <li>Ribbon/Sonus: {@code <callData><fromhdr>} (the recorded call's From) matched to a
  *       participant's AoR by user part;</li>
  *   <li>Metaswitch: {@code <metaswitchRecordingMetadata>} {@code callType} originating or
- *       terminating, with {@code recordedParty} matched to a participant's AoR.</li>
+ *       terminating, with {@code recordedParty} matched to a participant's AoR;</li>
+ *   <li>BroadWorks: {@code <broadWorksRecordingMetadata>} {@code callType} holding
+ *       {@code origCall} or {@code termCall}, with {@code userID} (the recorded user).</li>
  * </ul>
  *
  * @param participantId the caller's participant id
@@ -76,6 +78,19 @@ public record CallerHint(String participantId, String source) {
                     RecordingMetadata.Participant other = otherThan(md, recorded);
                     if (other != null) {
                         return new CallerHint(other.id(), "metaswitch-callType");
+                    }
+                }
+            }
+            // BroadWorks: the recorded user (userID) originated the call, or received it
+            if (elements.containsKey("broadWorksRecordingMetadata")) {
+                RecordingMetadata.Participant recorded = byUser(md, first(elements, "userID"));
+                if (recorded != null && elements.containsKey("origCall")) {
+                    return new CallerHint(recorded.id(), "broadworks-callType");
+                }
+                if (recorded != null && elements.containsKey("termCall")) {
+                    RecordingMetadata.Participant other = otherThan(md, recorded);
+                    if (other != null) {
+                        return new CallerHint(other.id(), "broadworks-callType");
                     }
                 }
             }

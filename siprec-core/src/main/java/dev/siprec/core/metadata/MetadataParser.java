@@ -153,6 +153,13 @@ public final class MetadataParser {
                     case "participantstreamassoc":
                         participantStreamAssoc();
                         break;
+                    case "extensiondata": {
+                        // the pre-RFC schema (BroadWorks) names the parent: <extensiondata id parent>
+                        String parent = attr("parent");
+                        extensions.add(new RecordingMetadata.Extension(parent != null ? "element" : root, parent,
+                                raw()));
+                        break;
+                    }
                     default:
                         extensions.add(new RecordingMetadata.Extension(root, null, raw()));
                 }
@@ -225,7 +232,7 @@ public final class MetadataParser {
         private void session() throws XMLStreamException {
             String id = attr("session_id", "id");
             List<String> sipIds = new ArrayList<>(1);
-            String groupRef = attr("group_ref", "group-ref");
+            String groupRef = attr("group_ref", "group-ref", "group");
             String start = null;
             String stop = null;
             while (next() == XMLStreamConstants.START_ELEMENT) {
@@ -264,10 +271,10 @@ public final class MetadataParser {
                         names.add(new RecordingMetadata.NameId(text(), null, null));
                         break;
                     case "send":
-                        addNonEmpty(send, text());
+                        streamRefs(send);
                         break;
                     case "recv":
-                        addNonEmpty(recv, text());
+                        streamRefs(recv);
                         break;
                     default:
                         extensions.add(new RecordingMetadata.Extension("participant", id, raw()));
@@ -349,16 +356,35 @@ public final class MetadataParser {
             while (next() == XMLStreamConstants.START_ELEMENT) {
                 switch (r.getLocalName()) {
                     case "send":
-                        addNonEmpty(send, text());
+                        streamRefs(send);
                         break;
                     case "recv":
-                        addNonEmpty(recv, text());
+                        streamRefs(recv);
                         break;
                     default:
                         extensions.add(new RecordingMetadata.Extension("participantstreamassoc", participant, raw()));
                 }
             }
             pstra.add(new RecordingMetadata.ParticipantStreamAssoc(participant, List.copyOf(send), List.copyOf(recv)));
+        }
+
+        /**
+         * The stream ids of a {@code <send>} or {@code <recv>}: its text (RFC 7865), or the text of
+         * each {@code <id>} inside it (the pre-RFC schema BroadWorks sends).
+         */
+        private void streamRefs(List<String> out) throws XMLStreamException {
+            StringBuilder direct = new StringBuilder();
+            while (true) {
+                int e = r.next();
+                if (e == XMLStreamConstants.CHARACTERS || e == XMLStreamConstants.CDATA) {
+                    direct.append(r.getText());
+                } else if (e == XMLStreamConstants.START_ELEMENT) {
+                    addNonEmpty(out, text());
+                } else if (e == XMLStreamConstants.END_ELEMENT) {
+                    addNonEmpty(out, direct.toString().trim());
+                    return;
+                }
+            }
         }
 
         private static void addNonEmpty(List<String> list, String value) {

@@ -158,6 +158,48 @@ class MetadataParserTest {
         assertThat(md.extensions().get(1).parentElement()).isEqualTo("recording");
     }
 
+    /** The pre-RFC schema BroadWorks sends (draft-ram-siprec-metadata-format style), dual stream mode. */
+    static final String BROADWORKS = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <recording_metadata xmlns="urn:ietf:params:xml:ns:siprec">
+              <dataMode>complete</dataMode>
+              <recording id="urn:uuid:rec-1"><requestor>SRC</requestor><type>selective</type></recording>
+              <group id="urn:uuid:grp-1" recording="urn:uuid:rec-1"><initiator>sip:4001@as.example.com</initiator></group>
+              <session id="urn:uuid:ses-1" group="urn:uuid:grp-1"><start-time>2026-11-27T10:00:00Z</start-time></session>
+              <participant id="urn:uuid:p-agent" session="urn:uuid:ses-1">
+                <aor>sip:4001@as.example.com</aor><send><id>urn:uuid:st-1</id></send>
+              </participant>
+              <participant id="urn:uuid:p-caller" session="urn:uuid:ses-1">
+                <aor>tel:+15551230001</aor><send><id>urn:uuid:st-2</id></send>
+              </participant>
+              <stream id="urn:uuid:st-1" session="urn:uuid:ses-1"><label>1</label><mode>separate</mode></stream>
+              <stream id="urn:uuid:st-2" session="urn:uuid:ses-1"><label>2</label><mode>separate</mode></stream>
+              <extensiondata id="urn:uuid:ext-1" parent="urn:uuid:ses-1">
+                <broadWorksRecordingMetadata xmlns="http://schema.broadsoft.com/broadworksCallRecording" version="3.0">
+                  <userID>4001@as.example.com</userID>
+                  <callID>callhalf-12345:0</callID>
+                  <callType><termCall><callingPartyNumber>+15551230001</callingPartyNumber></termCall></callType>
+                </broadWorksRecordingMetadata>
+              </extensiondata>
+            </recording_metadata>
+            """;
+
+    @Test
+    void readsTheBroadWorksPreRfcSchema() throws Exception {
+        RecordingMetadata md = parse(BROADWORKS);
+        assertThat(md.dataMode()).isEqualTo("complete");
+        assertThat(md.sessions().get(0).groupRef()).isEqualTo("urn:uuid:grp-1");
+        assertThat(md.participants()).extracting(RecordingMetadata.Participant::aor)
+                .containsExactly("sip:4001@as.example.com", "tel:+15551230001");
+        assertThat(md.streamsSentBy("urn:uuid:p-caller")).containsExactly("urn:uuid:st-2");
+        assertThat(md.streams().get(0).mode()).isEqualTo("separate");
+        RecordingMetadata.Extension bw = md.extensions().stream()
+                .filter(e -> e.xml().contains("broadWorksRecordingMetadata")).findFirst().orElseThrow();
+        assertThat(bw.parentId()).isEqualTo("urn:uuid:ses-1");
+        // termCall: the recorded user (the agent) was called, so the other party is the caller
+        assertThat(CallerHint.of(md)).isEqualTo(new CallerHint("urn:uuid:p-caller", "broadworks-callType"));
+    }
+
     @Test
     void toleratesEmptyAssociationsAndMissingPieces() throws Exception {
         RecordingMetadata md = parse("<recording xmlns='urn:ietf:params:xml:ns:recording:1'>"
