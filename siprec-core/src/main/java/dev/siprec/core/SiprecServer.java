@@ -2,6 +2,7 @@ package dev.siprec.core;
 
 import dev.siprec.media.RtpPortPool;
 import dev.siprec.sip.SipStack;
+import dev.siprec.sip.TlsSettings;
 import dev.siprec.sip.Transport;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -50,7 +51,7 @@ public final class SiprecServer implements AutoCloseable {
         // provisional responses at all: we answer 100 Trying and then the final response)
         this.stack = new SipStack(new SipStack.Config(listen, b.serverHeader, List.of("siprec", "timer", "100rel"),
                 "application/sdp, multipart/mixed, application/rs-metadata+xml, application/rs-metadata",
-                ";+sip.srs", contactHost, b.t1Millis, b.minSessionExpires), group, manager);
+                ";+sip.srs", contactHost, b.t1Millis, b.minSessionExpires, b.tls), group, manager);
         try {
             stack.start();
         } catch (InterruptedException | RuntimeException e) {
@@ -156,6 +157,7 @@ public final class SiprecServer implements AutoCloseable {
         long t1Millis = 500;
         int minSessionExpires = 90;
         Detection detection = Detection.LIBERAL;
+        TlsSettings tls;
         NonRecording nonRecording = NonRecording.RECORD;
         int threads = Runtime.getRuntime().availableProcessors();
         int maxSessions = 10_000;
@@ -167,6 +169,15 @@ public final class SiprecServer implements AutoCloseable {
         public Builder sip(Transport transport, InetSocketAddress address) {
             sip.computeIfAbsent(transport, t -> new ArrayList<>()).add(Objects.requireNonNull(address));
             return this;
+        }
+
+        /**
+         * Listens for SIP over TLS (RFC 3261 §26; port 5061 by convention) with this certificate
+         * and key ({@link TlsSettings#pem} or {@link TlsSettings#keyStore}).
+         */
+        public Builder tls(InetSocketAddress address, TlsSettings settings) {
+            this.tls = Objects.requireNonNull(settings);
+            return sip(Transport.TLS, address);
         }
 
         /** RTP ports to allocate from, inclusive; even ports are used (RFC 3550 §11). */
@@ -288,6 +299,9 @@ public final class SiprecServer implements AutoCloseable {
             }
             if (sip.isEmpty()) {
                 throw new IllegalStateException("no SIP listening address configured");
+            }
+            if (sip.containsKey(Transport.TLS) && tls == null) {
+                throw new IllegalStateException("a TLS listener needs TLS settings: use tls(address, settings)");
             }
             return new SiprecServer(this);
         }

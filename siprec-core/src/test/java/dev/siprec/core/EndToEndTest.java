@@ -226,6 +226,33 @@ class EndToEndTest {
     }
 
     @Test
+    void recordsOverTls(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        dev.siprec.testing.TestCertificates certs = dev.siprec.testing.TestCertificates.create(dir);
+        InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        for (dev.siprec.sip.TlsSettings settings : List.of(
+                dev.siprec.sip.TlsSettings.pem(certs.certificatePem, certs.privateKeyPem),
+                dev.siprec.sip.TlsSettings.keyStore(certs.keyStore, dev.siprec.testing.TestCertificates.PASSWORD))) {
+            server = SiprecServer.builder().tls(any, settings).rtpPortRange(41000, 41999).sampleRate(8000)
+                    .listener(recorder).threads(2).jitterDelay(Duration.ofMillis(200)).start();
+            try (TestSrc src = new TestSrc(sip(Transport.TLS), false,
+                    dev.siprec.testing.TestCertificates.trustingClient())) {
+                SipResponse ok = src.recordingInvite("1", "2");
+                assertThat(ok.statusCode()).isEqualTo(200);
+                assertThat(ok.header("Contact")).contains(";transport=tls>;+sip.srs");
+                src.ack();
+                src.streamTones(25, 440, 1000);
+                assertThat(src.bye().statusCode()).isEqualTo(200);
+            }
+            RecordingSession s = recorder.last;
+            awaitEnded(s);
+            assertThat(s.transport()).isEqualTo(Transport.TLS);
+            assertThat(s.stats(0).packetsReceived()).isEqualTo(25);
+            server.close();
+            server = null;
+        }
+    }
+
+    @Test
     void cancelBeforeTheAnswerEndsTheSessionOnce() throws Exception {
         start(SiprecServer.builder().answerDelay(Duration.ofMillis(400)));
         try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {

@@ -40,10 +40,27 @@ final class TestSrc implements AutoCloseable {
     private final byte[] pending = new byte[65536];
     private int pendingLength;
 
+    final boolean tls;
+
     TestSrc(InetSocketAddress server, boolean tcp) throws IOException {
+        this(server, tcp, null);
+    }
+
+    /** Over TLS when {@code tlsContext} is given (stream framing, like TCP). */
+    TestSrc(InetSocketAddress server, boolean tcp, javax.net.ssl.SSLContext tlsContext) throws IOException {
         this.server = server;
-        this.tcp = tcp;
-        if (tcp) {
+        this.tcp = tcp || tlsContext != null;
+        this.tls = tlsContext != null;
+        if (tlsContext != null) {
+            javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) tlsContext.getSocketFactory()
+                    .createSocket(server.getAddress(), server.getPort());
+            s.startHandshake();
+            socket = s;
+            socket.setSoTimeout(5000);
+            in = socket.getInputStream();
+            out = socket.getOutputStream();
+            udp = null;
+        } else if (tcp) {
             socket = new Socket(server.getAddress(), server.getPort());
             socket.setSoTimeout(5000);
             in = socket.getInputStream();
@@ -102,7 +119,7 @@ final class TestSrc implements AutoCloseable {
     }
 
     String request(String method, int seq, String branch, String contentType, String body) {
-        String transport = tcp ? "TCP" : "UDP";
+        String transport = tls ? "TLS" : tcp ? "TCP" : "UDP";
         byte[] b = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
         return method + " sip:srs@127.0.0.1:" + server.getPort() + " SIP/2.0\r\n"
                 + "Via: SIP/2.0/" + transport + " 127.0.0.1:" + localPort() + ";branch=" + branch + ";rport\r\n"

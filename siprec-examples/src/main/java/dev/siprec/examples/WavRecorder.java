@@ -8,6 +8,7 @@ import dev.siprec.core.RecordingSession;
 import dev.siprec.core.SiprecServer;
 import dev.siprec.core.metadata.RecordingMetadata;
 import dev.siprec.media.StreamStats;
+import dev.siprec.sip.TlsSettings;
 import dev.siprec.sip.Transport;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -33,7 +34,8 @@ import java.util.concurrent.CountDownLatch;
  * stream) and, once the WAV is complete, a JSON file with the session, channels, counters and
  * metadata.
  *
- * <pre>java -jar siprec-examples.jar [--bind ADDR] [--sip-port N] [--rtp-ports A-B] [--out DIR] [--rate HZ]</pre>
+ * <pre>java -jar siprec-examples.jar [--bind ADDR] [--sip-port N] [--rtp-ports A-B] [--out DIR] [--rate HZ]
+ *     [--tls-port N --tls-cert CERT.pem --tls-key KEY.pem]</pre>
  */
 public final class WavRecorder implements RecordingListener, AutoCloseable {
 
@@ -49,7 +51,12 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
     }
 
     /** Options of the recorder, as on the command line. */
-    record Options(String bind, int sipPort, int rtpMin, int rtpMax, Path out, int rate) {
+    record Options(String bind, int sipPort, int rtpMin, int rtpMax, Path out, int rate, int tlsPort, Path tlsCert,
+                   Path tlsKey) {
+
+        Options(String bind, int sipPort, int rtpMin, int rtpMax, Path out, int rate) {
+            this(bind, sipPort, rtpMin, rtpMax, out, rate, -1, null, null);
+        }
 
         static Options parse(String[] args) {
             String bind = "0.0.0.0";
@@ -58,6 +65,9 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
             int rtpMax = 29999;
             Path out = Paths.get("recordings");
             int rate = 16000;
+            int tlsPort = -1;
+            Path tlsCert = null;
+            Path tlsKey = null;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 if (a.equals("-h") || a.equals("--help")) {
@@ -80,10 +90,22 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
                         break;
                     case "--out": out = Paths.get(v); break;
                     case "--rate": rate = intArg(a, v); break;
+                    case "--tls-port": tlsPort = intArg(a, v); break;
+                    case "--tls-cert": tlsCert = Paths.get(v); break;
+                    case "--tls-key": tlsKey = Paths.get(v); break;
                     default: throw new IllegalArgumentException("unknown option " + a);
                 }
             }
-            return new Options(bind, sipPort, rtpMin, rtpMax, out, rate);
+            if ((tlsCert == null) != (tlsKey == null)) {
+                throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+            }
+            if (tlsCert != null && tlsPort < 0) {
+                tlsPort = 5061;
+            }
+            if (tlsPort >= 0 && tlsCert == null) {
+                throw new IllegalArgumentException("--tls-port needs --tls-cert and --tls-key (PEM)");
+            }
+            return new Options(bind, sipPort, rtpMin, rtpMax, out, rate, tlsPort, tlsCert, tlsKey);
         }
 
         private static int intArg(String option, String v) {
@@ -109,11 +131,16 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
         if (!bind.isAnyLocalAddress()) {
             b.mediaAddress(bind);
         }
+        if (o.tlsCert() != null) {
+            b.tls(new InetSocketAddress(bind, o.tlsPort()), TlsSettings.pem(o.tlsCert(), o.tlsKey()));
+        }
         recorder.server = b.start();
         InetSocketAddress udp = recorder.server.sipAddresses(Transport.UDP).get(0);
         InetSocketAddress tcp = recorder.server.sipAddresses(Transport.TCP).get(0);
-        console.println("listening sip=udp:" + hostPort(udp) + ",tcp:" + hostPort(tcp) + " rtp=" + o.rtpMin() + "-"
-                + o.rtpMax() + " out=" + o.out());
+        String tls = recorder.server.sipAddresses(Transport.TLS).isEmpty() ? ""
+                : ",tls:" + hostPort(recorder.server.sipAddresses(Transport.TLS).get(0));
+        console.println("listening sip=udp:" + hostPort(udp) + ",tcp:" + hostPort(tcp) + tls + " rtp=" + o.rtpMin()
+                + "-" + o.rtpMax() + " out=" + o.out());
         console.flush();
         return recorder;
     }
@@ -133,7 +160,7 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
                 System.err.println("error: " + e.getMessage());
             }
             System.err.println("usage: WavRecorder [--bind ADDR] [--sip-port N] [--rtp-ports A-B] [--out DIR]"
-                    + " [--rate 8000|16000|48000]");
+                    + " [--rate 8000|16000|48000] [--tls-port N --tls-cert CERT.pem --tls-key KEY.pem]");
             System.exit(e.getMessage().isEmpty() ? 0 : 2);
             return;
         }

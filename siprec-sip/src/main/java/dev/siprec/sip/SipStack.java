@@ -63,10 +63,11 @@ public final class SipStack implements AutoCloseable {
      * @param t1Millis RFC 3261 T1 (500 ms); T2 = 8*T1 capped at 4 s, T4 = 10*T1 capped at 5 s
      * @param minSessionExpires the smallest Session-Expires we accept (RFC 4028 Min-SE, >= 90 s
      *     in production), in seconds
+     * @param tls certificate settings for the TLS listeners, or null when there are none
      */
     public record Config(Map<Transport, List<InetSocketAddress>> listen, String serverHeader, List<String> supported,
                          String accept, String contactParams, String contactHost, long t1Millis,
-                         int minSessionExpires) {
+                         int minSessionExpires, TlsSettings tls) {
     }
 
     /** A stack with these settings, on {@code group}, calling {@code handler}. Call {@link #start()}. */
@@ -76,11 +77,22 @@ public final class SipStack implements AutoCloseable {
         this.handler = handler;
     }
 
-    /** Binds every listening address; throws when one cannot be bound. */
+    /** Binds every listening address; throws when one cannot be bound or TLS is misconfigured. */
     public void start() throws InterruptedException {
+        io.netty.handler.ssl.SslContext ssl = null;
+        if (config.listen().containsKey(Transport.TLS)) {
+            if (config.tls() == null) {
+                throw new IllegalStateException("TLS listener configured without TLS settings");
+            }
+            try {
+                ssl = config.tls().context();
+            } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+                throw new IllegalStateException("TLS certificate or key unusable: " + e.getMessage(), e);
+            }
+        }
         for (Map.Entry<Transport, List<InetSocketAddress>> e : config.listen().entrySet()) {
             for (InetSocketAddress address : e.getValue()) {
-                Channel ch = e.getKey() == Transport.UDP ? bindUdp(address) : bindTcp(address);
+                Channel ch = e.getKey() == Transport.UDP ? bindUdp(address) : bindStream(address, e.getKey(), ssl);
                 channels.add(ch);
                 bound.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add((InetSocketAddress) ch.localAddress());
             }
@@ -127,13 +139,18 @@ public final class SipStack implements AutoCloseable {
                 .bind(address).sync().channel();
     }
 
-    private Channel bindTcp(InetSocketAddress address) throws InterruptedException {
+    /** TCP, or TLS: the same framing behind an SslHandler (which owns the TLS records' buffers). */
+    private Channel bindStream(InetSocketAddress address, Transport transport, io.netty.handler.ssl.SslContext ssl)
+            throws InterruptedException {
         return new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new SipStreamFramer(SipStack.this), new TcpHandler());
+                        if (transport == Transport.TLS) {
+                            ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+                        }
+                        ch.pipeline().addLast(new SipStreamFramer(SipStack.this), new StreamHandler(transport));
                     }
                 })
                 .bind(address).sync().channel();
@@ -166,11 +183,17 @@ public final class SipStack implements AutoCloseable {
         }
     }
 
-    /** Receives framed messages of one TCP connection. */
-    private final class TcpHandler extends SimpleChannelInboundHandler<byte[]> {
+    /** Receives framed messages of one TCP or TLS connection. */
+    private final class StreamHandler extends SimpleChannelInboundHandler<byte[]> {
+        private final Transport transport;
+
+        StreamHandler(Transport transport) {
+            this.transport = transport;
+        }
+
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, byte[] data) {
-            ReplyPath path = new ReplyPath(Transport.TCP, ctx.channel(), (InetSocketAddress) ctx.channel().remoteAddress());
+            ReplyPath path = new ReplyPath(transport, ctx.channel(), (InetSocketAddress) ctx.channel().remoteAddress());
             SipMessage message;
             try {
                 message = SipMessageParser.parseFramed(data, 0, data.length);
@@ -183,7 +206,7 @@ public final class SipStack implements AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            log.debug("SIP TCP connection {} closed: {}", ctx.channel().remoteAddress(), cause.toString());
+            log.debug("SIP {} connection {} closed: {}", transport, ctx.channel().remoteAddress(), cause.toString());
             ctx.close();
         }
     }
@@ -437,7 +460,8 @@ public final class SipStack implements AutoCloseable {
         if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
             host = "[" + host + "]";
         }
-        String transport = path.transport() == Transport.TCP ? ";transport=tcp" : "";
+        String transport = path.transport() == Transport.UDP ? "" : ";transport=" + path.transport().name()
+                .toLowerCase(java.util.Locale.ROOT);
         return "<sip:srs@" + host + ":" + local.getPort() + transport + ">" + config.contactParams();
     }
 

@@ -92,7 +92,7 @@ class SipStackTest {
         group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         stack = new SipStack(new SipStack.Config(Map.of(Transport.UDP, List.of(any)), "test/1",
-                List.of("siprec", "timer", "100rel"), "application/sdp", ";+sip.srs", null, T1, 1), group, handler);
+                List.of("siprec", "timer", "100rel"), "application/sdp", ";+sip.srs", null, T1, 1, null), group, handler);
         stack.start();
         server = stack.boundAddresses(Transport.UDP).get(0);
         udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -450,7 +450,7 @@ class SipStackTest {
         stack.close();
         InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         stack = new SipStack(new SipStack.Config(Map.of(Transport.TCP, List.of(any)), "test/1",
-                List.of("siprec"), "application/sdp", ";+sip.srs", null, T1, 90), group, handler);
+                List.of("siprec"), "application/sdp", ";+sip.srs", null, T1, 90, null), group, handler);
         stack.start();
         InetSocketAddress tcp = stack.boundAddresses(Transport.TCP).get(0);
         try (Socket s = new Socket(tcp.getAddress(), tcp.getPort())) {
