@@ -32,7 +32,7 @@ public final class RecordingSession {
     private final Instant startTime = Instant.now();
     private final EventLoop loop;
     private final RecordingListener listener;
-    private final List<RecordedChannel> channels;
+    private volatile List<RecordedChannel> channels;
     private final int sampleRate;
     private final AudioFrame frame;
     private final boolean siprec;
@@ -45,6 +45,9 @@ public final class RecordingSession {
     private volatile StreamStats[] finalStats;
     private volatile CompletableFuture<Integer> byeSent = CompletableFuture.completedFuture(0);
     private volatile java.util.function.Consumer<RecordingSession> stopper;
+    private volatile java.util.function.Function<RecordingSession, CompletableFuture<RecordingMetadata>> snapshotter;
+    // snapshot requests waiting for the next complete metadata document (touched on the loop)
+    private final List<CompletableFuture<RecordingMetadata>> pendingSnapshots = new java.util.ArrayList<>();
     MediaSession media;
     volatile Dialog dialog;
     String answerSdp;
@@ -169,6 +172,59 @@ public final class RecordingSession {
         this.stopper = s;
     }
 
+    /**
+     * Asks the SRC for a complete metadata snapshot (RFC 7866): an UPDATE with an
+     * {@code application/rs-metadata-request} body. Completes with the merged metadata once a
+     * complete document arrives (in the answer or in a later request from the SRC), and
+     * {@link RecordingListener#onMetadataUpdated} is called as for any update; completes
+     * exceptionally when the SRC refuses (an SRC that does not take UPDATE answers 405).
+     */
+    public CompletableFuture<RecordingMetadata> requestMetadataSnapshot() {
+        java.util.function.Function<RecordingSession, CompletableFuture<RecordingMetadata>> s = snapshotter;
+        return s == null ? CompletableFuture.failedFuture(new IllegalStateException("session not answered yet"))
+                : s.apply(this);
+    }
+
+    void snapshotter(java.util.function.Function<RecordingSession, CompletableFuture<RecordingMetadata>> s) {
+        this.snapshotter = s;
+    }
+
+    /**
+     * The channels with stream ids and participants looked up again in new metadata, by label
+     * (Avaya sends placeholder participants first and the real ones by UPDATE). Which stream is
+     * on which channel does not change during a recording.
+     */
+    static List<RecordedChannel> refreshed(List<RecordedChannel> channels, RecordingMetadata md) {
+        List<RecordedChannel> out = new java.util.ArrayList<>(channels.size());
+        for (RecordedChannel c : channels) {
+            RecordingMetadata.Stream ms = c.label() == null ? null : md.streamByLabel(c.label());
+            RecordingMetadata.Participant sender = ms == null || ms.id() == null ? null : md.senderOf(ms.id());
+            out.add(ms == null ? c : new RecordedChannel(c.index(), c.mLineIndex(), c.label(), ms.id(),
+                    sender != null ? sender : c.participant(), c.codec(), c.rule()));
+        }
+        return List.copyOf(out);
+    }
+
+    /** A stream's codec changed by a re-offer. */
+    void codecChanged(int channel, String codec) {
+        List<RecordedChannel> out = new java.util.ArrayList<>(channels);
+        RecordedChannel c = out.get(channel);
+        out.set(channel, new RecordedChannel(c.index(), c.mLineIndex(), c.label(), c.streamId(), c.participant(), codec,
+                c.rule()));
+        channels = List.copyOf(out);
+    }
+
+    /** Registers a snapshot request; completed by the next complete metadata document. */
+    void awaitSnapshot(CompletableFuture<RecordingMetadata> f) {
+        loop.execute(() -> {
+            if (ended.get()) {
+                f.completeExceptionally(new IllegalStateException("session ended"));
+            } else {
+                pendingSnapshots.add(f);
+            }
+        });
+    }
+
     /** Completes with the final status of the BYE we sent (0 when we sent none). */
     CompletableFuture<Integer> byeSent() {
         return byeSent;
@@ -208,7 +264,14 @@ public final class RecordingSession {
                 MetadataChange change = MetadataChange.between(before, updated, merged);
                 metadata = merged;
                 metadataProblem = null;
+                channels = refreshed(channels, merged);
                 safely("onMetadataUpdated", () -> listener.onMetadataUpdated(this, merged, change));
+                if (!change.partial()) {
+                    for (CompletableFuture<RecordingMetadata> f : pendingSnapshots) {
+                        f.complete(merged);
+                    }
+                    pendingSnapshots.clear();
+                }
             } else {
                 metadataProblem = problem;
             }

@@ -13,7 +13,9 @@ import dev.siprec.sip.ServerRequest;
 import dev.siprec.sip.SipHandler;
 import dev.siprec.sip.SipParseException;
 import dev.siprec.sip.SipRequest;
+import dev.siprec.sip.sdp.MediaDescription;
 import dev.siprec.sip.sdp.NegotiatedStream;
+import dev.siprec.sip.sdp.RtpMap;
 import dev.siprec.sip.sdp.OfferAnswer;
 import dev.siprec.sip.sdp.SdpParseException;
 import dev.siprec.sip.sdp.SessionDescription;
@@ -26,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -144,6 +147,7 @@ final class RecordingSessionManager implements SipHandler {
                 session::onFrame, System::nanoTime);
         invite.attachment(session);
         session.stopper(stopped -> end(stopped, EndReason.STOPPED));
+        session.snapshotter(this::requestSnapshot);
         active.put(session.id(), session);
         session.fireStarted();
         String address = advertisedAddress(request);
@@ -301,6 +305,7 @@ final class RecordingSessionManager implements SipHandler {
             boolean known = i < session.ports.length && session.ports[i] != 0;
             if (n.accepted() && known) {
                 byMLine[i] = session.ports[i];
+                negotiated.set(i, keepCodec(session, offer, n));
             } else if (n.accepted()) {
                 negotiated.set(i, new NegotiatedStream(n.index(), n.label(), false, null, null,
                         n.offerDirection(), n.answerDirection(), n.remote(), n.remotePort()));
@@ -316,6 +321,50 @@ final class RecordingSessionManager implements SipHandler {
             session.answerSdp = candidate;
         }
         return session.answerSdp;
+    }
+
+    /**
+     * RFC 3264 §8.3.2: a re-offer may change codecs. Keep the stream's current codec when it is
+     * still offered (its payload type number may have changed); otherwise switch the stream's
+     * decoder to the newly negotiated one.
+     */
+    private static NegotiatedStream keepCodec(RecordingSession session, SessionDescription offer, NegotiatedStream n) {
+        RecordedChannel channel = null;
+        for (RecordedChannel c : session.channels()) {
+            if (c.mLineIndex() == n.index()) {
+                channel = c;
+            }
+        }
+        if (channel == null) {
+            return n;
+        }
+        MediaDescription m = offer.media().get(n.index());
+        RtpMap chosen = n.codec();
+        for (String f : m.formats()) {
+            RtpMap map = parsePt(f) < 0 ? null : m.rtpMap(parsePt(f));
+            if (map != null && channel.codec().equalsIgnoreCase(map.encoding() + "/" + map.clockRate())) {
+                chosen = map;
+                break;
+            }
+        }
+        int te = n.telephoneEvent() == null ? -1 : n.telephoneEvent().payloadType();
+        MediaSession.LegSpec now = session.media.streamSpec(channel.index());
+        if (now.payloadType() != chosen.payloadType() || now.telephoneEventPayloadType() != te
+                || !now.encoding().equalsIgnoreCase(chosen.encoding())) {
+            session.media.changeCodec(channel.index(), new MediaSession.LegSpec(channel.index(), chosen.payloadType(),
+                    chosen.encoding(), chosen.clockRate(), chosen.channels(), te));
+            session.codecChanged(channel.index(), chosen.encoding() + "/" + chosen.clockRate());
+        }
+        return new NegotiatedStream(n.index(), n.label(), true, chosen, n.telephoneEvent(), n.offerDirection(),
+                n.answerDirection(), n.remote(), n.remotePort());
+    }
+
+    private static int parsePt(String f) {
+        try {
+            return Integer.parseInt(f);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private static boolean sameExceptOrigin(String a, String b) {
@@ -377,6 +426,37 @@ final class RecordingSessionManager implements SipHandler {
             log.warn("call {}: metadata update unreadable: {}", callId, e.getMessage());
             session.updateMetadata(null, e.getMessage());
         }
+    }
+
+    /** RFC 7866 snapshot request by UPDATE; the snapshot may come in the 2xx or in a later request. */
+    private CompletableFuture<RecordingMetadata> requestSnapshot(RecordingSession session) {
+        Dialog dialog = session.dialog;
+        if (dialog == null || session.isEnded()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("session not established"));
+        }
+        CompletableFuture<RecordingMetadata> result = new CompletableFuture<>();
+        session.awaitSnapshot(result);
+        dialog.update("application/rs-metadata-request",
+                "SRS requests a complete metadata snapshot".getBytes(StandardCharsets.UTF_8),
+                "Content-Disposition", "recording-session").whenComplete((response, error) -> {
+                    if (error != null) {
+                        result.completeExceptionally(error);
+                    } else if (response.statusCode() >= 300) {
+                        result.completeExceptionally(new IllegalStateException("the SRC answered "
+                                + response.statusCode() + " " + response.reasonPhrase() + " to the snapshot request"));
+                    } else {
+                        try {
+                            InviteBody body = InviteBody.of(response);
+                            if (body.metadata() != null) {
+                                applyMetadata(session, body.metadata(), dialog.callId());
+                            }
+                        } catch (SipParseException e) {
+                            log.warn("call {}: unreadable body in the answer to a snapshot request: {}",
+                                    dialog.callId(), e.reason());
+                        }
+                    }
+                });
+        return result;
     }
 
     @Override

@@ -441,6 +441,70 @@ class EndToEndTest {
     }
 
     @Test
+    void aReOfferThatChangesTheCodecIsDecodedWithTheNewOne() throws Exception {
+        start(SiprecServer.builder());
+        try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
+            assertThat(src.recordingInvite("1", "2").statusCode()).isEqualTo(200);
+            src.ack();
+            // PCMU still offered (as another payload number is not possible for a static type): kept
+            SipResponse same = src.reInvite(TestSrc.offerCodecs("8 0 101",
+                    "a=rtpmap:8 PCMA/8000\r\na=rtpmap:0 PCMU/8000\r\n", "1", "2"));
+            assertThat(same.statusCode()).isEqualTo(200);
+            assertThat(src.answer.media().get(0).formats()).containsExactly("0", "101");
+            // only PCMA now: the streams switch decoder
+            SipResponse changed = src.reInvite(TestSrc.offerCodecs("8 101", "a=rtpmap:8 PCMA/8000\r\n", "1", "2"));
+            assertThat(changed.statusCode()).isEqualTo(200);
+            assertThat(src.answer.media().get(0).formats()).containsExactly("8", "101");
+            TestSrc.Payloads pcma440 = (k, packet, offset) -> {
+                for (int i = 0; i < 160; i++) {
+                    double t = (160.0 * k + i) / 8000;
+                    packet[offset + i] = dev.siprec.codecs.G711.linearToAlaw((int) (8000 * Math.sin(2 * Math.PI * 440 * t)));
+                }
+                return 160;
+            };
+            src.stream(50, 8, pcma440, pcma440);
+            Thread.sleep(300);
+            src.bye();
+        }
+        RecordingSession s = recorder.last;
+        awaitEnded(s);
+        assertThat(s.channels()).extracting(RecordedChannel::codec).containsOnly("PCMA/8000");
+        short[] ch = recorder.audio.get(s.id())[0];
+        int from = firstSound(ch) + 400;
+        assertThat(power(ch, from, 4000, 440, 8000)).isGreaterThan(1000 * power(ch, from, 4000, 1000, 8000));
+        assertThat(s.stats(0).packetsInvalid()).isZero();
+    }
+
+    @Test
+    void aMetadataSnapshotCanBeRequestedAndAvayaPlaceholdersAreReplaced() throws Exception {
+        start(SiprecServer.builder());
+        // Avaya SBCE: a dummy participant first, real ones later
+        String placeholder = TestSrc.METADATA.replace("sip:bob@example.net", "sip:ASBCE@asbce.com")
+                .replace("sip:alice@example.com", "sip:ASBCE@asbce.com");
+        try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
+            assertThat(src.invite("multipart/mixed;boundary=boundary42",
+                    TestSrc.multipart(TestSrc.offer("1", "2"), placeholder)).statusCode()).isEqualTo(200);
+            src.ack();
+            RecordingSession s = recorder.last;
+            assertThat(s.channels().get(0).participant().aor()).isEqualTo("sip:ASBCE@asbce.com");
+            java.util.concurrent.CompletableFuture<RecordingMetadata> snapshot = s.requestMetadataSnapshot();
+            dev.siprec.sip.SipRequest request = src.receiveRequest();
+            assertThat(request.method()).isEqualTo("UPDATE");
+            assertThat(request.contentType().essence()).isEqualTo("application/rs-metadata-request");
+            assertThat(request.header("Content-Disposition")).isEqualTo("recording-session");
+            SipResponse ok = SipResponse.to(request, 200, "OK", null);
+            ok.setBody("application/rs-metadata+xml", TestSrc.METADATA.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            src.send(new String(ok.encode(), java.nio.charset.StandardCharsets.UTF_8));
+            RecordingMetadata md = snapshot.get(5, TimeUnit.SECONDS);
+            assertThat(md.participant("bob").aor()).isEqualTo("sip:bob@example.net");
+            assertThat(s.channels().get(0).participant().aor()).isEqualTo("sip:bob@example.net");
+            assertThat(s.channels().get(1).participant().aor()).isEqualTo("sip:alice@example.com");
+            src.bye();
+        }
+        awaitEnded(recorder.last);
+    }
+
+    @Test
     void badInvitesGetClearAnswers() throws Exception {
         start(SiprecServer.builder());
         try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {

@@ -28,18 +28,18 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
     private static final Logger log = LoggerFactory.getLogger(Leg.class);
     static final int RESYNC_MILLIS = 1000;
 
-    final MediaSession.LegSpec spec;
+    MediaSession.LegSpec spec;
     private final MediaSession session;
-    private final AudioDecoder decoder;
-    private final RateConverter converter;
+    private AudioDecoder decoder;
+    private RateConverter converter;
     private final int outputRate;
     private final JitterBuffer jitter = new JitterBuffer(512);
     private final RtpPacket rtp = new RtpPacket();
     private final short[] ring;
     private final int ringMask;
     private final byte[] scratch = new byte[2048];
-    private final short[] pcm;
-    private final short[] converted;
+    private short[] pcm;
+    private short[] converted;
     Channel channel;
     int port = -1;
 
@@ -64,13 +64,29 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
         this.spec = spec;
         this.decoder = decoder;
         this.outputRate = outputRate;
-        this.converter = new RateConverter(decoder.sampleRate(), outputRate);
         int ringSize = Integer.highestOneBit(outputRate * 2) << 1; // > 2 s of output
         this.ring = new short[ringSize];
         this.ringMask = ringSize - 1;
-        int maxSamples = decoder.maxSamplesPerChannel(scratch.length) * decoder.channels();
+        use(decoder);
+    }
+
+    private void use(AudioDecoder d) {
+        this.decoder = d;
+        this.converter = new RateConverter(d.sampleRate(), outputRate);
+        int maxSamples = d.maxSamplesPerChannel(scratch.length) * d.channels();
         this.pcm = new short[maxSamples];
         this.converted = new short[converter.outputLength(maxSamples) + 8];
+    }
+
+    /**
+     * The SRC changed this stream's codec or payload type (a re-offer, RFC 3264 §8.3.2): decode
+     * with the new one from now on; what is buffered was sent with the old one and is decoded so.
+     */
+    void retune(MediaSession.LegSpec newSpec, AudioDecoder newDecoder) {
+        drainAll();
+        this.spec = newSpec;
+        use(newDecoder);
+        synced = false; // the new payload starts its own timing anchor
     }
 
     @Override

@@ -261,6 +261,26 @@ public final class MediaSession {
         return running;
     }
 
+    /**
+     * Changes the codec of stream {@code i} (a re-offer chose another one); the channel stays.
+     *
+     * @throws IllegalArgumentException when the codec is not supported
+     */
+    public void changeCodec(int i, LegSpec spec) {
+        AudioDecoder decoder = Codecs.newDecoder(spec.encoding(), spec.clockRate(), spec.codecChannels());
+        if (decoder == null) {
+            throw new IllegalArgumentException("no decoder for " + spec.encoding() + "/" + spec.clockRate());
+        }
+        LegSpec keep = new LegSpec(legs.get(i).spec.channel(), spec.payloadType(), spec.encoding(), spec.clockRate(),
+                spec.codecChannels(), spec.telephoneEventPayloadType());
+        loop.execute(() -> legs.get(i).retune(keep, decoder));
+    }
+
+    /** The current description of stream {@code i}. */
+    public LegSpec streamSpec(int i) {
+        return legs.get(i).spec;
+    }
+
     /** Leg {@code i} (tests, and the in-package delivery path). */
     Leg leg(int i) {
         return legs.get(i);

@@ -14,7 +14,7 @@ final class ClientTransaction {
     final String branch;
     private final SipRequest request;
     private final ReplyPath path;
-    private final CompletableFuture<Integer> result = new CompletableFuture<>();
+    private final CompletableFuture<SipResponse> result = new CompletableFuture<>();
     private ScheduledFuture<?> retransmit;
     private ScheduledFuture<?> timeout;
     private boolean provisional;
@@ -26,13 +26,14 @@ final class ClientTransaction {
         this.path = path;
     }
 
-    /** Sends the request; completes with the final status code, or 408 when none came. */
-    CompletableFuture<Integer> start() {
+    /** Sends the request; completes with the final response, or a local 408 when none came (§8.1.3.1). */
+    CompletableFuture<SipResponse> start() {
         path.send(request);
         if (!path.transport().reliable()) {
             scheduleRetransmit(stack.t1Millis());
         }
-        timeout = stack.schedule(() -> finish(408), 64 * stack.t1Millis()); // Timer F
+        timeout = stack.schedule(() -> finish(SipResponse.to(request, 408, "Request Timeout", null)),
+                64 * stack.t1Millis()); // Timer F
         return result;
     }
 
@@ -51,11 +52,11 @@ final class ClientTransaction {
         if (response.statusCode() < 200) {
             provisional = true;
         } else {
-            finish(response.statusCode());
+            finish(response);
         }
     }
 
-    private void finish(int status) {
+    private void finish(SipResponse response) {
         if (result.isDone()) {
             return;
         }
@@ -66,6 +67,6 @@ final class ClientTransaction {
             timeout.cancel(false);
         }
         stack.removeClientTransaction(this);
-        result.complete(status);
+        result.complete(response);
     }
 }

@@ -100,10 +100,38 @@ public final class Dialog {
     public java.util.concurrent.CompletableFuture<Integer> bye() {
         synchronized (stack) {
             terminateLocked();
-            SipRequest bye = new SipRequest("BYE", remoteTarget != null ? remoteTarget : "sip:" + path.remote()
-                    .getAddress().getHostAddress() + ":" + path.remote().getPort());
-            return stack.sendInDialog(bye, this);
+            SipRequest bye = new SipRequest("BYE", target());
+            return stack.sendInDialog(bye, this).thenApply(SipResponse::statusCode);
         }
+    }
+
+    /**
+     * Sends an UPDATE in this dialog (RFC 3311), e.g. a metadata snapshot request (RFC 7866).
+     *
+     * @param extraHeaders name/value pairs
+     * @return completes with the final response (a local 408 when none came)
+     */
+    public java.util.concurrent.CompletableFuture<SipResponse> update(String contentType, byte[] body,
+                                                                      String... extraHeaders) {
+        synchronized (stack) {
+            if (terminated) {
+                return java.util.concurrent.CompletableFuture.failedFuture(
+                        new IllegalStateException("dialog " + callId + " has ended"));
+            }
+            SipRequest update = new SipRequest("UPDATE", target());
+            for (int i = 0; i + 1 < extraHeaders.length; i += 2) {
+                update.addHeader(extraHeaders[i], extraHeaders[i + 1]);
+            }
+            if (contentType != null) {
+                update.setBody(contentType, body);
+            }
+            return stack.sendInDialog(update, this);
+        }
+    }
+
+    private String target() {
+        return remoteTarget != null ? remoteTarget
+                : "sip:" + path.remote().getAddress().getHostAddress() + ":" + path.remote().getPort();
     }
 
     String localUri() {
@@ -167,16 +195,15 @@ public final class Dialog {
         if (terminated) {
             return;
         }
-        SipRequest update = new SipRequest("UPDATE", remoteTarget != null ? remoteTarget
-                : "sip:" + path.remote().getAddress().getHostAddress() + ":" + path.remote().getPort());
+        SipRequest update = new SipRequest("UPDATE", target());
         update.addHeader("Session-Expires", intervalSeconds + ";refresher=uas");
         update.addHeader(SipHeaders.SUPPORTED, "timer");
-        stack.sendInDialog(update, this).whenComplete((status, error) -> {
+        stack.sendInDialog(update, this).whenComplete((response, error) -> {
             synchronized (stack) {
                 if (terminated) {
                     return;
                 }
-                if (status != null && status >= 200 && status < 300) {
+                if (response != null && response.statusCode() >= 200 && response.statusCode() < 300) {
                     armSessionTimer(intervalSeconds, true);
                 } else {
                     expired();

@@ -480,7 +480,7 @@ public final class SipStack implements AutoCloseable {
     }
 
     /** Sends a request in a dialog through a new client transaction (§12.2.1.1). Caller holds the lock. */
-    java.util.concurrent.CompletableFuture<Integer> sendInDialog(SipRequest request, Dialog dialog) {
+    java.util.concurrent.CompletableFuture<SipResponse> sendInDialog(SipRequest request, Dialog dialog) {
         ReplyPath path = dialog.path();
         String branch = Via.MAGIC_COOKIE + Long.toHexString(ThreadLocalRandom.current().nextLong());
         String host = dialog.localHost.indexOf(':') >= 0 ? "[" + dialog.localHost + "]" : dialog.localHost;
