@@ -86,6 +86,23 @@ public final class RecordingSession {
         return invite.header(name);
     }
 
+    /**
+     * Headers of the INVITE that vendors use to correlate the recording with the recorded call:
+     * {@code User-to-User} (Avaya UCID), {@code Session-ID}, and every {@code X-*} header,
+     * first value each, in order.
+     */
+    public java.util.Map<String, String> correlationHeaders() {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String[] h : invite.allHeaders()) {
+            String name = h[0];
+            String lower = name.toLowerCase(java.util.Locale.ROOT);
+            if (lower.equals("user-to-user") || lower.equals("session-id") || lower.startsWith("x-")) {
+                out.putIfAbsent(name, h[1]);
+            }
+        }
+        return out;
+    }
+
     /** The transport the SRC used. */
     public Transport transport() {
         return transport;

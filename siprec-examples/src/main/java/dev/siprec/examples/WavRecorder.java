@@ -251,6 +251,13 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
         m.put("sampleRate", s.sampleRate());
         m.put("mixed", s.mixed());
         m.put("transport", s.transport().name());
+        m.put("siprec", s.siprec());
+        Map<String, Object> correlation = new LinkedHashMap<>();
+        correlation.put("groupId", s.metadata().groupId());
+        correlation.put("sipSessionIds", s.metadata().sipSessionIds());
+        correlation.put("groupSeq", s.metadata().extensionValue("groupSeq"));
+        correlation.put("headers", s.correlationHeaders());
+        m.put("correlation", correlation);
         List<Object> channels = new ArrayList<>();
         for (RecordedChannel c : s.channels()) {
             Map<String, Object> ch = new LinkedHashMap<>();

@@ -1,16 +1,8 @@
 package dev.siprec.core.metadata;
 
-import com.ctc.wstx.stax.WstxInputFactory;
-import java.io.StringReader;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import javax.xml.stream.XMLInputFactory;
-import javax.xml.stream.XMLStreamConstants;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamReader;
 
 /**
  * Which participant is the caller, from what SRC vendors put in their extension data
@@ -33,19 +25,10 @@ import javax.xml.stream.XMLStreamReader;
  */
 public record CallerHint(String participantId, String source) {
 
-    private static final XMLInputFactory XML = xmlFactory();
-
-    private static XMLInputFactory xmlFactory() {
-        WstxInputFactory f = new WstxInputFactory();
-        f.setProperty(XMLInputFactory.SUPPORT_DTD, Boolean.FALSE);
-        f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, Boolean.FALSE);
-        return f;
-    }
-
     /** The caller per the metadata's vendor extensions, or null when none says. */
     public static CallerHint of(RecordingMetadata md) {
         for (RecordingMetadata.Extension e : md.extensions()) {
-            Map<String, List<Element>> elements = elements(e.xml());
+            Map<String, List<ExtensionXml.Element>> elements = ExtensionXml.elements(e.xml());
             // Oracle: participant-level callingParty=true
             if ("participant".equals(e.parentElement()) && e.parentId() != null
                     && "true".equalsIgnoreCase(first(elements, "callingParty"))) {
@@ -53,8 +36,8 @@ public record CallerHint(String participantId, String source) {
             }
             // NetSapiens: callingParty with a participant_id attribute (or as text)
             if (elements.containsKey("netsapiensExtension")) {
-                for (Element calling : elements.getOrDefault("callingParty", List.of())) {
-                    String id = calling.attributes.getOrDefault("participant_id", calling.text);
+                for (ExtensionXml.Element calling : elements.getOrDefault("callingParty", List.of())) {
+                    String id = calling.attributes().getOrDefault("participant_id", calling.text());
                     if (id != null && !id.isBlank() && md.participant(id.trim()) != null) {
                         return new CallerHint(id.trim(), "netsapiens-callingParty");
                     }
@@ -148,55 +131,7 @@ public record CallerHint(String participantId, String source) {
         return a.substring(0, end);
     }
 
-    private static String first(Map<String, List<Element>> elements, String name) {
-        List<Element> l = elements.get(name);
-        return l == null || l.isEmpty() ? null : l.get(0).text;
-    }
-
-    /** An element of an extension: its attributes by local name and its direct text. */
-    private record Element(Map<String, String> attributes, String text) {
-    }
-
-    /** Every element of an extension document by local name (extension data is small). */
-    private static Map<String, List<Element>> elements(String xml) {
-        Map<String, List<Element>> out = new HashMap<>();
-        XMLStreamReader r = null;
-        try {
-            r = XML.createXMLStreamReader(new StringReader(xml));
-            List<String> names = new ArrayList<>();
-            List<StringBuilder> texts = new ArrayList<>();
-            List<Map<String, String>> attrs = new ArrayList<>();
-            while (r.hasNext()) {
-                int ev = r.next();
-                if (ev == XMLStreamConstants.START_ELEMENT) {
-                    Map<String, String> a = new HashMap<>();
-                    for (int i = 0; i < r.getAttributeCount(); i++) {
-                        a.put(r.getAttributeLocalName(i), r.getAttributeValue(i));
-                    }
-                    names.add(r.getLocalName());
-                    texts.add(new StringBuilder());
-                    attrs.add(a);
-                } else if (ev == XMLStreamConstants.CHARACTERS || ev == XMLStreamConstants.CDATA) {
-                    if (!texts.isEmpty()) {
-                        texts.get(texts.size() - 1).append(r.getText());
-                    }
-                } else if (ev == XMLStreamConstants.END_ELEMENT) {
-                    int last = names.size() - 1;
-                    out.computeIfAbsent(names.remove(last), k -> new ArrayList<>())
-                            .add(new Element(attrs.remove(last), texts.remove(last).toString().trim()));
-                }
-            }
-        } catch (XMLStreamException e) {
-            // extension data was serialised by our own parser; unreadable means no hint
-        } finally {
-            if (r != null) {
-                try {
-                    r.close();
-                } catch (XMLStreamException ignored) {
-                    // nothing held
-                }
-            }
-        }
-        return out;
+    private static String first(Map<String, List<ExtensionXml.Element>> elements, String name) {
+        return ExtensionXml.first(elements, name);
     }
 }

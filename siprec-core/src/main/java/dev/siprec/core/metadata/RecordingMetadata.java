@@ -91,6 +91,42 @@ public record RecordingMetadata(String dataMode, List<Group> groups, List<Sessio
         return participants.isEmpty() && streams.isEmpty() && sessions.isEmpty() && groups.isEmpty();
     }
 
+    /** The communication session group id (RFC 7865 §6.2), or null: ties transferred calls together. */
+    public String groupId() {
+        if (!groups.isEmpty() && groups.get(0).id() != null) {
+            return groups.get(0).id();
+        }
+        for (Session s : sessions) {
+            if (s.groupRef() != null) {
+                return s.groupRef();
+            }
+        }
+        return null;
+    }
+
+    /** Every sipSessionID (RFC 7989 Session-ID of the recorded calls), in document order. */
+    public List<String> sipSessionIds() {
+        List<String> out = new ArrayList<>();
+        for (Session s : sessions) {
+            out.addAll(s.sipSessionIds());
+        }
+        return out;
+    }
+
+    /**
+     * The text of the first element with this local name anywhere in the extension data, or
+     * null: vendor values such as NetSapiens' {@code groupSeq} or Oracle's {@code ucid}.
+     */
+    public String extensionValue(String localName) {
+        for (Extension e : extensions) {
+            String v = ExtensionXml.first(ExtensionXml.elements(e.xml()), localName);
+            if (v != null) {
+                return v;
+            }
+        }
+        return null;
+    }
+
     /** A participant by id, or null. */
     public Participant participant(String id) {
         for (Participant p : participants) {

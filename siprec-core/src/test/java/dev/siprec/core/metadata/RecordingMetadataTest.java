@@ -61,6 +61,26 @@ class RecordingMetadataTest {
     }
 
     @Test
+    void correlationValuesForStitchingTransfers() throws Exception {
+        RecordingMetadata md = parse("""
+                <recording xmlns='urn:ietf:params:xml:ns:recording:1'>
+                  <group group_id='grp-7'><associate-time>t</associate-time></group>
+                  <session session_id='s1'><sipSessionID>aaa;remote=bbb</sipSessionID><group-ref>grp-7</group-ref></session>
+                  <session session_id='s2'><sipSessionID>ccc;remote=ddd</sipSessionID></session>
+                  <netsapiensExtension xmlns='http://schema.netsapiens.com/netsapiensSipRec' version='1.1'>
+                    <groupSeq>3</groupSeq><byAction>XferSup</byAction>
+                  </netsapiensExtension>
+                </recording>
+                """);
+        assertThat(md.groupId()).isEqualTo("grp-7");
+        assertThat(md.sipSessionIds()).containsExactly("aaa;remote=bbb", "ccc;remote=ddd");
+        assertThat(md.extensionValue("groupSeq")).isEqualTo("3");
+        assertThat(md.extensionValue("byAction")).isEqualTo("XferSup");
+        assertThat(md.extensionValue("nothing")).isNull();
+        assertThat(RecordingMetadata.EMPTY.groupId()).isNull();
+    }
+
+    @Test
     void aCompleteUpdateReplacesEverything() throws Exception {
         RecordingMetadata before = parse(COMPLETE);
         RecordingMetadata update = parse(COMPLETE.replace("sip:bob@x", "sip:robert@x")
