@@ -231,6 +231,13 @@ final class TestSrc implements AutoCloseable {
         return r;
     }
 
+    /** Takes the SDP answer of a 200 (if it has one). */
+    void takeAnswerOf(SipResponse ok) throws Exception {
+        if (ok.statusCode() == 200 && ok.body().length > 0) {
+            takeAnswer(ok);
+        }
+    }
+
     private void takeAnswer(SipResponse ok) throws Exception {
         answer = SessionDescription.parse(new String(ok.body(), StandardCharsets.UTF_8));
         rtpPorts = new int[answer.media().size()];
@@ -256,6 +263,27 @@ final class TestSrc implements AutoCloseable {
         }
         ack();
         return r;
+    }
+
+    /**
+     * A request shaped by a vendor: {@code contact} replaces our Contact value (null keeps it),
+     * {@code require} false drops Require, {@code extraHeaders} (CRLF-terminated lines) are
+     * added before Content-Type.
+     */
+    String vendorRequest(String method, int seq, String branch, String contentType, String body, String contact,
+                         boolean require, String extraHeaders) {
+        String r = request(method, seq, branch, contentType, body);
+        if (contact != null) {
+            r = r.replaceFirst("Contact: [^\r]*\r\n", java.util.regex.Matcher.quoteReplacement("Contact: " + contact + "\r\n"));
+        }
+        if (!require) {
+            r = r.replace("Require: siprec\r\n", "");
+        }
+        int at = r.indexOf("Content-Type:");
+        if (at < 0) {
+            at = r.indexOf("Content-Length:");
+        }
+        return r.substring(0, at) + extraHeaders + r.substring(at);
     }
 
     /** An UPDATE with a body (SDP, or a single-part metadata document) or none (a refresh). */
