@@ -107,19 +107,40 @@ class SippInteropTest {
     @ParameterizedTest(name = "SIPp over {0}")
     @ValueSource(strings = {"u1", "t1"})
     void sippRecordsAStereoCall(String transport, @TempDir Path dir) throws Exception {
+        Path out = runSipp("siprec_stereo.xml", transport, dir);
+        checkRecording(out);
+    }
+
+    @ParameterizedTest(name = "SIPp over {0}")
+    @ValueSource(strings = {"u1", "t1"})
+    void sippHoldsResumesUpdatesMetadataAndRefreshesTheSession(String transport, @TempDir Path dir) throws Exception {
+        Path out = runSipp("siprec_midcall.xml", transport, dir);
+        Path json;
+        try (Stream<Path> s = Files.list(out)) {
+            json = s.filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();
+        }
+        String j = Files.readString(json);
+        assertThat(j).contains("\"endReason\": \"BYE\"").contains("\"sampleRate\": 8000");
+        // the partial update merged: Carol joined and now sends label 2, which is channel 1
+        assertThat(Pattern.compile("\"label\": \"2\"[^}]*\"aor\": \"sip:carol@example.org\"").matcher(j).find())
+                .as("channel of label 2 names Carol after the update").isTrue();
+        assertThat(j).contains("\"aor\": \"sip:alice@example.com\"").contains("\"aor\": \"sip:bob@example.net\"");
+    }
+
+    /** Starts the recorder, runs one SIPp call of {@code scenario}, returns the recordings folder. */
+    static Path runSipp(String scenarioName, String transport, Path dir) throws Exception {
         Path out = dir.resolve("recordings");
         int sipPort = freePort();
         WavRecorder.Options options = new WavRecorder.Options("127.0.0.1", sipPort, 43000, 43999, out, 8000);
         Path pcap = dir.resolve("tones.pcap");
         writePcap(pcap);
         String scenario;
-        try (InputStream in = SippInteropTest.class.getResourceAsStream("/sipp/siprec_stereo.xml")) {
+        try (InputStream in = SippInteropTest.class.getResourceAsStream("/sipp/" + scenarioName)) {
             scenario = new String(in.readAllBytes(), StandardCharsets.UTF_8)
                     .replace("@PCAP@", pcap.toString()).replace("@HOLD_MS@", "2500");
         }
-        Path scenarioFile = dir.resolve("siprec_stereo.xml");
+        Path scenarioFile = dir.resolve(scenarioName);
         Files.writeString(scenarioFile, scenario);
-        String console;
         try (WavRecorder recorder = WavRecorder.start(options, new PrintStream(OutputStream.nullOutputStream()))) {
             int clientPort = freePort();
             int mediaPort = freePort();
@@ -133,7 +154,7 @@ class SippInteropTest {
                 sipp.destroyForcibly();
                 fail("sipp did not finish");
             }
-            console = Files.readString(dir.resolve("sipp.out"));
+            String console = Files.readString(dir.resolve("sipp.out"));
             String errors = Files.exists(dir.resolve("sipp_errors.log"))
                     ? Files.readString(dir.resolve("sipp_errors.log")) : "";
             assertThat(sipp.exitValue()).as("sipp exit status; output:%n%s%nerrors:%n%s", console, errors)
@@ -141,7 +162,7 @@ class SippInteropTest {
             waitForJson(out);
             assertThat(recorder.server().activeSessions()).isEmpty();
         }
-        checkRecording(out);
+        return out;
     }
 
     static void waitForJson(Path out) throws Exception {
