@@ -52,7 +52,84 @@ public final class RecordingSession {
     volatile Dialog dialog;
     String answerSdp;
     long answerVersion;
-    int[] ports;
+    private final List<ReceivedStream> streams = new java.util.ArrayList<>(); // guarded by this
+
+    /** One stream we receive: the media leg that decodes it, the channel it feeds, its port. */
+    static final class ReceivedStream {
+        final String label;
+        final int leg;
+        final int channel;
+        final int port;
+        int mLine;
+        boolean active = true;
+
+        ReceivedStream(String label, int leg, int channel, int port, int mLine) {
+            this.label = label;
+            this.leg = leg;
+            this.channel = channel;
+            this.port = port;
+            this.mLine = mLine;
+        }
+    }
+
+    synchronized void addStream(ReceivedStream s) {
+        streams.add(s);
+    }
+
+    synchronized List<ReceivedStream> activeStreams() {
+        List<ReceivedStream> out = new java.util.ArrayList<>();
+        for (ReceivedStream s : streams) {
+            if (s.active) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    synchronized void removeStream(ReceivedStream s) {
+        s.active = false;
+        media.removeStream(s.leg);
+    }
+
+    /** A new stream (label) took over a channel whose stream the SRC removed. */
+    void channelTakenOver(int channel, int mLine, String label, String codec) {
+        List<RecordedChannel> out = new java.util.ArrayList<>(channels);
+        RecordedChannel c = out.get(channel);
+        RecordingMetadata md = metadata;
+        RecordingMetadata.Stream ms = label == null ? null : md.streamByLabel(label);
+        RecordingMetadata.Participant sender = ms == null || ms.id() == null ? null : md.senderOf(ms.id());
+        out.set(channel, new RecordedChannel(c.index(), mLine, label, ms == null ? null : ms.id(), sender, codec,
+                "took-over-channel"));
+        channels = List.copyOf(out);
+    }
+
+    /** Counters of every stream that fed a channel, added up. */
+    private StreamStats channelStats(int channel) {
+        MediaSession m = media;
+        if (m == null) {
+            return StreamStats.EMPTY;
+        }
+        long received = 0;
+        long lost = 0;
+        long late = 0;
+        long duplicate = 0;
+        long invalid = 0;
+        long concealed = 0;
+        synchronized (this) {
+            for (ReceivedStream s : streams) {
+                if (s.channel == channel) {
+                    StreamStats st = m.stats(s.leg);
+                    received += st.packetsReceived();
+                    lost += st.packetsLost();
+                    late += st.packetsLate();
+                    duplicate += st.packetsDuplicate();
+                    invalid += st.packetsInvalid();
+                    concealed += st.framesConcealed();
+                }
+            }
+        }
+        return new StreamStats(received, lost, late, duplicate, invalid, concealed);
+    }
 
     RecordingSession(String id, SipRequest invite, Transport transport, InetSocketAddress remote, EventLoop loop,
                      RecordingListener listener, RecordingMetadata metadata, String metadataProblem,
@@ -170,8 +247,7 @@ public final class RecordingSession {
         if (done != null) {
             return done[channel];
         }
-        MediaSession m = media;
-        return m == null ? StreamStats.EMPTY : m.stats(streamOfChannel(channel));
+        return channelStats(channel);
     }
 
     /**
@@ -252,10 +328,6 @@ public final class RecordingSession {
         return endFuture;
     }
 
-    int streamOfChannel(int channel) {
-        return channel; // media legs are created in channel order
-    }
-
     EventLoop loop() {
         return loop;
     }
@@ -319,7 +391,7 @@ public final class RecordingSession {
             stopped.whenComplete((v, err) -> loop.execute(() -> {
                 StreamStats[] stats = new StreamStats[channels.size()];
                 for (int c = 0; c < stats.length; c++) {
-                    stats[c] = media != null ? media.stats(streamOfChannel(c)) : StreamStats.EMPTY;
+                    stats[c] = channelStats(c);
                 }
                 finalStats = stats;
                 endTime = Instant.now();

@@ -167,8 +167,10 @@ final class RecordingSessionManager implements SipHandler {
             int[] byMLine = new int[negotiated.size()];
             for (RecordedChannel c : channels) {
                 byMLine[c.mLineIndex()] = bound[c.index()];
+                // media legs are created in channel order
+                session.addStream(new RecordingSession.ReceivedStream(c.label(), c.index(), c.index(),
+                        bound[c.index()], c.mLineIndex()));
             }
-            session.ports = byMLine;
             session.answerVersion = 1;
             long sessionId = ThreadLocalRandom.current().nextLong(1L << 40);
             session.answerSdp = OfferAnswer.answer(offer, negotiated, byMLine, address, sessionId, 1).format();
@@ -180,7 +182,6 @@ final class RecordingSessionManager implements SipHandler {
         }, loop);
     }
 
-    /** Runs on the session's loop: the timeline starts, then the 200 OK goes out. */
     /** RFC 7866 §6.1.1 and what real SRCs send instead (see {@link SiprecServer.Detection}). */
     static boolean isRecordingSession(SipRequest request, InviteBody body, SiprecServer.Detection detection) {
         boolean required = request.hasOptionTag("Require", "siprec");
@@ -200,6 +201,7 @@ final class RecordingSessionManager implements SipHandler {
                 || body.metadata() != null;
     }
 
+    /** Runs on the session's loop: the timeline starts, then the 200 OK goes out. */
     private void answer(ServerInvite invite, RecordingSession session) {
         if (session.isEnded()) {
             // stopped or shut down before the answer (a CANCEL already got its 487)
@@ -278,7 +280,7 @@ final class RecordingSessionManager implements SipHandler {
             invite.reject(e.statusCode(), e.reason());
             return;
         }
-        String answer = session.answerSdp;
+        CompletableFuture<String> answer = CompletableFuture.completedFuture(session.answerSdp);
         if (body.sdp() != null) {
             try {
                 answer = reanswer(session, SessionDescription.parse(new String(body.sdp(), StandardCharsets.UTF_8)));
@@ -290,37 +292,101 @@ final class RecordingSessionManager implements SipHandler {
         if (body.metadata() != null) {
             applyMetadata(session, body.metadata(), invite.request().callId());
         }
-        invite.accept("application/sdp", answer.getBytes(StandardCharsets.UTF_8));
+        // a new stream is answered once its socket is bound; the transaction waits (100 was sent)
+        answer.whenComplete((sdp, error) -> {
+            if (error != null) {
+                invite.reject(500, "Cannot set up the offered streams");
+            } else {
+                invite.accept("application/sdp", sdp.getBytes(StandardCharsets.UTF_8));
+            }
+        });
     }
 
     /**
-     * A complete answer to a re-INVITE's offer on the ports we already have, with directions
-     * mirrored (RFC 3264 §8); streams added by the offer are declined for now.
+     * A complete answer to a re-offer (RFC 3264 §8), directions mirrored. Streams are matched
+     * to what we receive by label (by m-line index when the SRC uses no labels), so their ports
+     * stay put even if the SRC reorders its m-lines. A stream the offer drops or declines (port
+     * 0) is closed and frees its channel; a new label takes a free channel (a transfer replaces
+     * one party's stream by another's), and is declined when none is free: a recording's
+     * channels do not change.
      */
-    private String reanswer(RecordingSession session, SessionDescription offer) {
+    private CompletableFuture<String> reanswer(RecordingSession session, SessionDescription offer) {
         List<NegotiatedStream> negotiated = new ArrayList<>(OfferAnswer.negotiate(offer, DECODABLE));
-        int[] byMLine = new int[negotiated.size()];
-        for (int i = 0; i < negotiated.size(); i++) {
-            NegotiatedStream n = negotiated.get(i);
-            boolean known = i < session.ports.length && session.ports[i] != 0;
-            if (n.accepted() && known) {
-                byMLine[i] = session.ports[i];
-                negotiated.set(i, keepCodec(session, offer, n));
-            } else if (n.accepted()) {
-                negotiated.set(i, new NegotiatedStream(n.index(), n.label(), false, null, null,
-                        n.offerDirection(), n.answerDirection(), n.remote(), n.remotePort()));
+        int count = negotiated.size();
+        int[] byMLine = new int[count];
+        List<CompletableFuture<?>> binds = new ArrayList<>();
+        synchronized (session) {
+            List<RecordingSession.ReceivedStream> active = session.activeStreams();
+            RecordingSession.ReceivedStream[] match = new RecordingSession.ReceivedStream[count];
+            java.util.Set<RecordingSession.ReceivedStream> kept = new java.util.HashSet<>();
+            for (int i = 0; i < count; i++) {
+                NegotiatedStream n = negotiated.get(i);
+                for (RecordingSession.ReceivedStream r : active) {
+                    boolean same = n.label() != null ? n.label().equals(r.label)
+                            : r.label == null && r.mLine == i;
+                    if (same && !kept.contains(r)) {
+                        match[i] = r;
+                        break;
+                    }
+                }
+                if (match[i] != null && n.accepted()) {
+                    kept.add(match[i]);
+                    match[i].mLine = i;
+                    byMLine[i] = match[i].port;
+                    negotiated.set(i, keepCodec(session, offer, n, match[i]));
+                }
+            }
+            java.util.TreeSet<Integer> freeChannels = new java.util.TreeSet<>();
+            for (int c = 0; c < session.channels().size(); c++) {
+                freeChannels.add(c);
+            }
+            for (RecordingSession.ReceivedStream r : active) {
+                if (kept.contains(r)) {
+                    freeChannels.remove(r.channel);
+                } else {
+                    session.removeStream(r); // dropped or declined by the SRC
+                }
+            }
+            for (int i = 0; i < count; i++) {
+                NegotiatedStream n = negotiated.get(i);
+                if (!n.accepted() || byMLine[i] != 0) {
+                    continue;
+                }
+                Integer channel = freeChannels.pollFirst();
+                if (channel == null) {
+                    log.info("call {}: no free channel for the new stream {}; declined", session.sipCallId(), n.label());
+                    negotiated.set(i, declined(n));
+                    continue;
+                }
+                int mLine = i;
+                int te = n.telephoneEvent() == null ? -1 : n.telephoneEvent().payloadType();
+                binds.add(session.media.addStream(new MediaSession.LegSpec(channel, n.codec().payloadType(),
+                        n.codec().encoding(), n.codec().clockRate(), n.codec().channels(), te)).thenAccept(r -> {
+                            byMLine[mLine] = r[1];
+                            session.addStream(new RecordingSession.ReceivedStream(n.label(), r[0], channel, r[1], mLine));
+                            session.channelTakenOver(channel, mLine, n.label(),
+                                    n.codec().encoding() + "/" + n.codec().clockRate());
+                        }));
             }
         }
-        String current = session.answerSdp;
-        String candidate = OfferAnswer.answer(offer, negotiated, byMLine, currentAddress(current),
-                currentSessionId(current), session.answerVersion).format();
-        if (!sameExceptOrigin(candidate, current)) {
-            session.answerVersion++;
-            candidate = OfferAnswer.answer(offer, negotiated, byMLine, currentAddress(current),
-                    currentSessionId(current), session.answerVersion).format();
-            session.answerSdp = candidate;
-        }
-        return session.answerSdp;
+        return CompletableFuture.allOf(binds.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
+            synchronized (session) {
+                String current = session.answerSdp;
+                String candidate = OfferAnswer.answer(offer, negotiated, byMLine, currentAddress(current),
+                        currentSessionId(current), session.answerVersion).format();
+                if (!sameExceptOrigin(candidate, current)) {
+                    session.answerVersion++;
+                    session.answerSdp = OfferAnswer.answer(offer, negotiated, byMLine, currentAddress(current),
+                            currentSessionId(current), session.answerVersion).format();
+                }
+                return session.answerSdp;
+            }
+        });
+    }
+
+    private static NegotiatedStream declined(NegotiatedStream n) {
+        return new NegotiatedStream(n.index(), n.label(), false, null, null, n.offerDirection(), n.answerDirection(),
+                n.remote(), n.remotePort());
     }
 
     /**
@@ -328,32 +394,25 @@ final class RecordingSessionManager implements SipHandler {
      * still offered (its payload type number may have changed); otherwise switch the stream's
      * decoder to the newly negotiated one.
      */
-    private static NegotiatedStream keepCodec(RecordingSession session, SessionDescription offer, NegotiatedStream n) {
-        RecordedChannel channel = null;
-        for (RecordedChannel c : session.channels()) {
-            if (c.mLineIndex() == n.index()) {
-                channel = c;
-            }
-        }
-        if (channel == null) {
-            return n;
-        }
+    private static NegotiatedStream keepCodec(RecordingSession session, SessionDescription offer, NegotiatedStream n,
+                                              RecordingSession.ReceivedStream stream) {
+        MediaSession.LegSpec now = session.media.streamSpec(stream.leg);
+        String current = now.encoding() + "/" + now.clockRate();
         MediaDescription m = offer.media().get(n.index());
         RtpMap chosen = n.codec();
         for (String f : m.formats()) {
             RtpMap map = parsePt(f) < 0 ? null : m.rtpMap(parsePt(f));
-            if (map != null && channel.codec().equalsIgnoreCase(map.encoding() + "/" + map.clockRate())) {
+            if (map != null && current.equalsIgnoreCase(map.encoding() + "/" + map.clockRate())) {
                 chosen = map;
                 break;
             }
         }
         int te = n.telephoneEvent() == null ? -1 : n.telephoneEvent().payloadType();
-        MediaSession.LegSpec now = session.media.streamSpec(channel.index());
         if (now.payloadType() != chosen.payloadType() || now.telephoneEventPayloadType() != te
                 || !now.encoding().equalsIgnoreCase(chosen.encoding())) {
-            session.media.changeCodec(channel.index(), new MediaSession.LegSpec(channel.index(), chosen.payloadType(),
+            session.media.changeCodec(stream.leg, new MediaSession.LegSpec(stream.channel, chosen.payloadType(),
                     chosen.encoding(), chosen.clockRate(), chosen.channels(), te));
-            session.codecChanged(channel.index(), chosen.encoding() + "/" + chosen.clockRate());
+            session.codecChanged(stream.channel, chosen.encoding() + "/" + chosen.clockRate());
         }
         return new NegotiatedStream(n.index(), n.label(), true, chosen, n.telephoneEvent(), n.offerDirection(),
                 n.answerDirection(), n.remote(), n.remotePort());
@@ -398,7 +457,7 @@ final class RecordingSessionManager implements SipHandler {
             update.reject(e.statusCode(), e.reason());
             return;
         }
-        String answer = null;
+        CompletableFuture<String> answer = CompletableFuture.completedFuture(null);
         if (body.sdp() != null) {
             try {
                 answer = reanswer(session, SessionDescription.parse(new String(body.sdp(), StandardCharsets.UTF_8)));
@@ -411,11 +470,15 @@ final class RecordingSessionManager implements SipHandler {
             applyMetadata(session, body.metadata(), update.request().callId());
         }
         // RFC 3311: an offer gets an answer; metadata alone or a bare session refresh gets 200
-        if (answer != null) {
-            update.accept("application/sdp", answer.getBytes(StandardCharsets.UTF_8));
-        } else {
-            update.accept(null, null);
-        }
+        answer.whenComplete((sdp, error) -> {
+            if (error != null) {
+                update.reject(500, "Cannot set up the offered streams");
+            } else if (sdp != null) {
+                update.accept("application/sdp", sdp.getBytes(StandardCharsets.UTF_8));
+            } else {
+                update.accept(null, null);
+            }
+        });
     }
 
     private void applyMetadata(RecordingSession session, byte[] xml, String callId) {

@@ -505,6 +505,56 @@ class EndToEndTest {
     }
 
     @Test
+    void aStreamAddedByAReOfferTakesTheChannelOfTheOneItReplaces() throws Exception {
+        start(SiprecServer.builder());
+        try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
+            assertThat(src.recordingInvite("1", "2").statusCode()).isEqualTo(200);
+            src.ack();
+            int port1 = src.rtpPorts[0];
+            int port2 = src.rtpPorts[1];
+            // reordered m-lines keep their ports: streams are matched by label
+            String reordered = "v=0\r\no=SBC 1234 2 IN IP4 127.0.0.1\r\ns=SIPREC\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                    + "m=audio 30002 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=sendonly\r\na=label:2\r\n"
+                    + "m=audio 30000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=sendonly\r\na=label:1\r\n";
+            assertThat(src.reInvite(reordered).statusCode()).isEqualTo(200);
+            assertThat(src.rtpPorts).containsExactly(port2, port1);
+            // transfer: Bob's stream (label 2) is declined with port 0, Carol's new stream (label 3) is added
+            String transfer = "v=0\r\no=SBC 1234 3 IN IP4 127.0.0.1\r\ns=SIPREC\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                    + "m=audio 30000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=sendonly\r\na=label:1\r\n"
+                    + "m=audio 0 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=sendonly\r\na=label:2\r\n"
+                    + "m=audio 30004 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=sendonly\r\na=label:3\r\n";
+            SipResponse r = src.reInvite(transfer);
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(src.rtpPorts[0]).isEqualTo(port1);
+            assertThat(src.rtpPorts[1]).isZero();
+            assertThat(src.rtpPorts[2]).isPositive().isNotEqualTo(port1);
+            assertThat(src.answer.media().get(2).label()).isEqualTo("3");
+            assertThat(src.answer.media().get(2).direction()).isEqualTo(Direction.RECVONLY);
+            // a fourth stream would need a third channel: declined
+            String more = transfer.replace("o=SBC 1234 3", "o=SBC 1234 4")
+                    + "m=audio 30006 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=sendonly\r\na=label:4\r\n";
+            assertThat(src.reInvite(more).statusCode()).isEqualTo(200);
+            assertThat(src.rtpPorts[3]).isZero();
+            // Carol (label 3) speaks 1000 Hz, Alice (label 1) 440 Hz
+            int[] ports = {src.rtpPorts[0], src.rtpPorts[2]};
+            src.rtpPorts = ports;
+            src.streamTones(40, 440, 1000);
+            Thread.sleep(300);
+            src.bye();
+        }
+        RecordingSession s = recorder.last;
+        awaitEnded(s);
+        // channel 0 was Bob's (label 2, first participant in the metadata): Carol took it over
+        assertThat(s.channels().get(0).label()).isEqualTo("3");
+        assertThat(s.channels().get(0).rule()).isEqualTo("took-over-channel");
+        short[] bobsChannel = recorder.audio.get(s.id())[0];
+        int from = firstSound(bobsChannel) + 400;
+        assertThat(power(bobsChannel, from, 4000, 1000, 8000)).isGreaterThan(1000 * power(bobsChannel, from, 4000, 440, 8000));
+        assertThat(s.stats(0).packetsReceived()).isEqualTo(40);
+        assertThat(server.rtpPortsInUse()).isZero();
+    }
+
+    @Test
     void badInvitesGetClearAnswers() throws Exception {
         start(SiprecServer.builder());
         try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {

@@ -185,10 +185,14 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
                 payload.release();
             }
         }
+        // added, not assigned: a channel can be fed by more than one leg over time (a stream
+        // that took over the channel of a removed one), and the frame starts as silence
         int ch = spec.channel();
         for (long p = start; p < end; p++) {
             int idx = (int) (p & ringMask);
-            out[(int) (p - start) * channels + ch] = ring[idx];
+            int o = (int) (p - start) * channels + ch;
+            int v = out[o] + ring[idx];
+            out[o] = (short) (v > 32767 ? 32767 : v < -32768 ? -32768 : v);
             ring[idx] = 0;
         }
     }

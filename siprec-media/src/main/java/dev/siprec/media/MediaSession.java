@@ -10,7 +10,6 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +56,9 @@ public final class MediaSession {
     private final Settings settings;
     private final FrameSink sink;
     private final LongSupplier clock;
-    private final List<Leg> legs = new ArrayList<>();
+    // appended on the loop when a stream is added; read from any thread (stats, specs)
+    private final List<Leg> legs = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private InetAddress bindAddress;
     private final short[] frame;
     private final int frameSamples;
     private RtpPortPool pool;
@@ -101,6 +102,7 @@ public final class MediaSession {
      */
     public CompletableFuture<int[]> bind(InetAddress address, RtpPortPool ports) {
         this.pool = ports;
+        this.bindAddress = address;
         CompletableFuture<int[]> result = new CompletableFuture<>();
         loop.execute(() -> bindLeg(0, address, 0, result)); // on the loop, ordered with stop()
         return result;
@@ -122,28 +124,12 @@ public final class MediaSession {
             result.complete(bound);
             return;
         }
-        Leg leg = legs.get(index);
-        int port = pool.acquire();
-        if (port < 0 || attempts > 16) {
-            if (port >= 0) {
-                pool.release(port);
-            }
-            releasePorts();
-            result.completeExceptionally(new IllegalStateException("no free RTP port"));
-            return;
-        }
-        ChannelFuture f = new Bootstrap().group(loop).channel(NioDatagramChannel.class)
-                .option(ChannelOption.SO_RCVBUF, 256 * 1024)
-                .handler(leg)
-                .bind(new InetSocketAddress(address, port));
-        f.addListener(done -> {
-            if (done.isSuccess()) {
-                leg.channel = f.channel();
-                leg.port = port;
-                bindLeg(index + 1, address, 0, result);
+        bindOne(legs.get(index), 0, new CompletableFuture<Integer>()).whenComplete((port, error) -> {
+            if (error != null && !stopped) {
+                releasePorts();
+                result.completeExceptionally(error);
             } else {
-                pool.release(port);
-                bindLeg(index, address, attempts + 1, result);
+                bindLeg(index + 1, address, 0, result); // (a stop during the bind is handled there)
             }
         });
     }
@@ -259,6 +245,90 @@ public final class MediaSession {
 
     boolean isRunning() {
         return running;
+    }
+
+    /**
+     * Adds a stream to a running session (a re-offer brought a new one): binds a socket on a
+     * port from the pool, on the session's loop.
+     *
+     * @return completes with {index of the new stream, its port}
+     * @throws IllegalArgumentException when the codec is not supported or the channel is out of range
+     */
+    public CompletableFuture<int[]> addStream(LegSpec spec) {
+        AudioDecoder decoder = Codecs.newDecoder(spec.encoding(), spec.clockRate(), spec.codecChannels());
+        if (decoder == null) {
+            throw new IllegalArgumentException("no decoder for " + spec.encoding() + "/" + spec.clockRate());
+        }
+        if (spec.channel() < 0 || spec.channel() >= settings.channels()) {
+            throw new IllegalArgumentException("channel " + spec.channel() + " out of range");
+        }
+        CompletableFuture<int[]> result = new CompletableFuture<>();
+        loop.execute(() -> {
+            if (stopped) {
+                result.completeExceptionally(new IllegalStateException("session stopped"));
+                return;
+            }
+            Leg leg = new Leg(this, spec, decoder, settings.outputRate());
+            legs.add(leg);
+            int index = legs.size() - 1;
+            bindOne(leg, 0, new CompletableFuture<Integer>()).whenComplete((port, error) -> {
+                if (error != null) {
+                    result.completeExceptionally(error);
+                } else {
+                    result.complete(new int[] {index, port});
+                }
+            });
+        });
+        return result;
+    }
+
+    /**
+     * Stops receiving stream {@code i} (the SRC removed it): closes its socket and returns its
+     * port; audio it already delivered stays on the timeline.
+     */
+    public void removeStream(int i) {
+        loop.execute(() -> {
+            Leg leg = legs.get(i);
+            if (leg.channel != null) {
+                leg.channel.close();
+                leg.channel = null;
+            }
+            if (leg.port >= 0 && pool != null) {
+                pool.release(leg.port);
+                leg.port = -1;
+            }
+        });
+    }
+
+    /** Binds one leg on a free port, trying further ports when one is taken. On the loop. */
+    private CompletableFuture<Integer> bindOne(Leg leg, int attempts, CompletableFuture<Integer> result) {
+        int port = pool.acquire();
+        if (port < 0 || attempts > 16) {
+            if (port >= 0) {
+                pool.release(port);
+            }
+            result.completeExceptionally(new IllegalStateException("no free RTP port"));
+            return result;
+        }
+        ChannelFuture f = new Bootstrap().group(loop).channel(NioDatagramChannel.class)
+                .option(ChannelOption.SO_RCVBUF, 256 * 1024)
+                .handler(leg)
+                .bind(new InetSocketAddress(bindAddress, port));
+        f.addListener(done -> {
+            if (!done.isSuccess()) {
+                pool.release(port);
+                bindOne(leg, attempts + 1, result);
+            } else if (stopped) {
+                f.channel().close();
+                pool.release(port);
+                result.completeExceptionally(new IllegalStateException("session stopped while binding"));
+            } else {
+                leg.channel = f.channel();
+                leg.port = port;
+                result.complete(port);
+            }
+        });
+        return result;
     }
 
     /**
