@@ -493,32 +493,37 @@ final class RecordingSessionManager implements SipHandler {
 
     /** RFC 7866 snapshot request by UPDATE; the snapshot may come in the 2xx or in a later request. */
     private CompletableFuture<RecordingMetadata> requestSnapshot(RecordingSession session) {
-        Dialog dialog = session.dialog;
-        if (dialog == null || session.isEnded()) {
-            return CompletableFuture.failedFuture(new IllegalStateException("session not established"));
-        }
         CompletableFuture<RecordingMetadata> result = new CompletableFuture<>();
-        session.awaitSnapshot(result);
-        dialog.update("application/rs-metadata-request",
-                "SRS requests a complete metadata snapshot".getBytes(StandardCharsets.UTF_8),
-                "Content-Disposition", "recording-session").whenComplete((response, error) -> {
-                    if (error != null) {
-                        result.completeExceptionally(error);
-                    } else if (response.statusCode() >= 300) {
-                        result.completeExceptionally(new IllegalStateException("the SRC answered "
-                                + response.statusCode() + " " + response.reasonPhrase() + " to the snapshot request"));
-                    } else {
-                        try {
-                            InviteBody body = InviteBody.of(response);
-                            if (body.metadata() != null) {
-                                applyMetadata(session, body.metadata(), dialog.callId());
+        // on the session's loop: after answer(), so the dialog of an answered session is known
+        session.loop().execute(() -> {
+            Dialog dialog = session.dialog;
+            if (dialog == null || session.isEnded()) {
+                result.completeExceptionally(new IllegalStateException("session not established"));
+                return;
+            }
+            session.awaitSnapshot(result);
+            dialog.update("application/rs-metadata-request",
+                    "SRS requests a complete metadata snapshot".getBytes(StandardCharsets.UTF_8),
+                    "Content-Disposition", "recording-session").whenComplete((response, error) -> {
+                        if (error != null) {
+                            result.completeExceptionally(error);
+                        } else if (response.statusCode() >= 300) {
+                            result.completeExceptionally(new IllegalStateException("the SRC answered "
+                                    + response.statusCode() + " " + response.reasonPhrase()
+                                    + " to the snapshot request"));
+                        } else {
+                            try {
+                                InviteBody body = InviteBody.of(response);
+                                if (body.metadata() != null) {
+                                    applyMetadata(session, body.metadata(), dialog.callId());
+                                }
+                            } catch (SipParseException e) {
+                                log.warn("call {}: unreadable body in the answer to a snapshot request: {}",
+                                        dialog.callId(), e.reason());
                             }
-                        } catch (SipParseException e) {
-                            log.warn("call {}: unreadable body in the answer to a snapshot request: {}",
-                                    dialog.callId(), e.reason());
                         }
-                    }
-                });
+                    });
+        });
         return result;
     }
 
