@@ -302,12 +302,18 @@ public final class MediaSession {
 
     /** Binds one leg on a free port, trying further ports when one is taken. On the loop. */
     private CompletableFuture<Integer> bindOne(Leg leg, int attempts, CompletableFuture<Integer> result) {
+        return bindOne(leg, attempts, result, null);
+    }
+
+    private CompletableFuture<Integer> bindOne(Leg leg, int attempts, CompletableFuture<Integer> result,
+                                               Throwable lastFailure) {
         int port = pool.acquire();
         if (port < 0 || attempts > 16) {
             if (port >= 0) {
                 pool.release(port);
             }
-            result.completeExceptionally(new IllegalStateException("no free RTP port"));
+            result.completeExceptionally(new IllegalStateException(port < 0 ? "no free RTP port"
+                    : "no RTP port could be bound (last: " + lastFailure + ")"));
             return result;
         }
         ChannelFuture f = new Bootstrap().group(loop).channel(NioDatagramChannel.class)
@@ -317,7 +323,7 @@ public final class MediaSession {
         f.addListener(done -> {
             if (!done.isSuccess()) {
                 pool.release(port);
-                bindOne(leg, attempts + 1, result);
+                bindOne(leg, attempts + 1, result, done.cause());
             } else if (stopped) {
                 f.channel().close();
                 pool.release(port);
