@@ -2,7 +2,9 @@ package dev.siprec.media;
 
 /**
  * Hands out even RTP ports from a range (RFC 3550 §11: RTP on even ports, RTCP on the next
- * odd one), next-fit so that a port just released is not reused at once. Thread-safe.
+ * odd one), next-fit so that a port just released is not reused at once. The first port is
+ * chosen at random, so that a restarted recorder does not reuse the ports of its previous run
+ * at once (stray RTP of old calls may still arrive on them). Thread-safe.
  */
 public final class RtpPortPool {
 
@@ -13,6 +15,11 @@ public final class RtpPortPool {
 
     /** Even ports from {@code min} to {@code max} inclusive (an odd {@code min} is rounded up). */
     public RtpPortPool(int min, int max) {
+        this(min, max, -1);
+    }
+
+    /** As above, starting at the {@code start}-th even port (-1: at random). */
+    RtpPortPool(int min, int max, int start) {
         if (min < 1 || max > 65535 || min > max) {
             throw new IllegalArgumentException("invalid RTP port range " + min + "-" + max);
         }
@@ -23,6 +30,10 @@ public final class RtpPortPool {
         }
         inUse = new boolean[count];
         free = count;
+        // a random start, leaving room for a session's streams before the range wraps, so that a
+        // fresh recorder's first call gets consecutive ports (tools such as SIPp rely on that)
+        next = start >= 0 ? start % count
+                : java.util.concurrent.ThreadLocalRandom.current().nextInt(Math.max(1, count - 4));
     }
 
     /** The next free even port, or -1 when all are in use. */

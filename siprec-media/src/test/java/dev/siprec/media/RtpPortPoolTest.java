@@ -9,7 +9,7 @@ class RtpPortPoolTest {
 
     @Test
     void handsOutEvenPortsNextFitAndTakesThemBack() {
-        RtpPortPool pool = new RtpPortPool(40001, 40007);
+        RtpPortPool pool = new RtpPortPool(40001, 40007, 0);
         assertThat(pool.size()).isEqualTo(3);
         assertThat(pool.acquire()).isEqualTo(40002);
         assertThat(pool.acquire()).isEqualTo(40004);
@@ -22,6 +22,21 @@ class RtpPortPoolTest {
         assertThat(pool.available()).isZero();
         pool.release(40004);
         assertThat(pool.available()).isEqualTo(1);
+    }
+
+    @Test
+    void startsAtARandomPortAndStillHandsOutEveryOne() {
+        java.util.Set<Integer> firsts = new java.util.HashSet<>();
+        for (int i = 0; i < 50; i++) {
+            firsts.add(new RtpPortPool(40000, 40999).acquire());
+        }
+        assertThat(firsts.size()).isGreaterThan(10);
+        RtpPortPool pool = new RtpPortPool(40000, 40009);
+        java.util.Set<Integer> all = new java.util.HashSet<>();
+        for (int i = 0; i < 5; i++) {
+            all.add(pool.acquire());
+        }
+        assertThat(all).containsExactlyInAnyOrder(40000, 40002, 40004, 40006, 40008);
     }
 
     @Test
