@@ -59,9 +59,22 @@ public final class TestCertificates {
                 + "\n-----END " + type + "-----\n";
     }
 
-    /** A client context that trusts any server: for tests against the self-signed certificate only. */
-    public static SSLContext trustingClient() throws Exception {
-        TrustManager trustAll = new X509TrustManager() {
+    /** A client context that presents this certificate and trusts any server. */
+    public SSLContext clientWithCertificate() throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keyStore)) {
+            store.load(in, PASSWORD);
+        }
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory
+                .getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(store, PASSWORD);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), new TrustManager[] {trustAll()}, null);
+        return ctx;
+    }
+
+    private static TrustManager trustAll() {
+        return new X509TrustManager() {
             @Override
             public void checkClientTrusted(X509Certificate[] chain, String authType) {
             }
@@ -75,8 +88,12 @@ public final class TestCertificates {
                 return new X509Certificate[0];
             }
         };
+    }
+
+    /** A client context that trusts any server: for tests against the self-signed certificate only. */
+    public static SSLContext trustingClient() throws Exception {
         SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new TrustManager[] {trustAll}, null);
+        ctx.init(null, new TrustManager[] {trustAll()}, null);
         return ctx;
     }
 }

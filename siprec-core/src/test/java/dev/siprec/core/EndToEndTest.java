@@ -253,6 +253,58 @@ class EndToEndTest {
     }
 
     @Test
+    void mutualTlsLetsInOnlySrcsWithATrustedCertificate(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        dev.siprec.testing.TestCertificates certs = dev.siprec.testing.TestCertificates.create(dir);
+        InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        server = SiprecServer.builder().tls(any, dev.siprec.sip.TlsSettings.pem(certs.certificatePem, certs.privateKeyPem)
+                        .requireClientCertificates(certs.certificatePem))
+                .rtpPortRange(41000, 41999).sampleRate(8000).listener(recorder).threads(2).start();
+        try (TestSrc src = new TestSrc(sip(Transport.TLS), false, certs.clientWithCertificate())) {
+            assertThat(src.recordingInvite("1", "2").statusCode()).isEqualTo(200);
+            src.ack();
+            src.bye();
+        }
+        boolean refused;
+        try (TestSrc anonymous = new TestSrc(sip(Transport.TLS), false,
+                dev.siprec.testing.TestCertificates.trustingClient())) {
+            anonymous.recordingInvite("1", "2");
+            refused = false;
+        } catch (java.io.IOException e) {
+            refused = true; // the handshake or the connection fails: no certificate, no call
+        }
+        assertThat(refused).isTrue();
+        assertThat(recorder.count("started")).isEqualTo(1);
+    }
+
+    @Test
+    void aConferenceWithThreeStreamsIsDeliveredAsThreeChannels() throws Exception {
+        start(SiprecServer.builder());
+        try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
+            assertThat(src.invite("application/sdp", TestSrc.offer("1", "2", "3")).statusCode()).isEqualTo(200);
+            assertThat(src.answer.media()).extracting(MediaDescription::port).doesNotContain(0);
+            src.ack();
+            src.streamTones(25, 440, 1000, 700);
+            Thread.sleep(300);
+            src.bye();
+        }
+        RecordingSession s = recorder.last;
+        awaitEnded(s);
+        assertThat(s.channels()).hasSize(3);
+        short[][] a = recorder.audio.get(s.id());
+        double[] tones = {440, 1000, 700};
+        for (int c = 0; c < 3; c++) {
+            int from = firstSound(a[c]) + 200;
+            for (double other : tones) {
+                if (other != tones[c]) {
+                    assertThat(power(a[c], from, 2400, tones[c], 8000))
+                            .as("channel %d", c).isGreaterThan(100 * power(a[c], from, 2400, other, 8000));
+                }
+            }
+        }
+    }
+
+    @Test
     void cancelBeforeTheAnswerEndsTheSessionOnce() throws Exception {
         start(SiprecServer.builder().answerDelay(Duration.ofMillis(400)));
         try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {

@@ -332,6 +332,16 @@ public final class SipStack implements AutoCloseable {
                     respond(tx, 481, "Call/Transaction Does Not Exist");
                     return;
                 }
+                ServerInvite pendingInvite = dialog.pendingInvite;
+                if (pendingInvite != null && !pendingInvite.hasFinalResponse() && !pendingInvite.terminated
+                        && carriesOffer(request)) {
+                    // RFC 3311 §5.2: an offer while the re-INVITE's offer is still unanswered
+                    SipResponse busy = decorate(SipResponse.to(request, 500, "Earlier offer still pending", localTag),
+                            path, null);
+                    busy.addHeader("Retry-After", Integer.toString(ThreadLocalRandom.current().nextInt(11)));
+                    tx.respond(busy);
+                    return;
+                }
                 if (!SessionTimer.acceptable(request, config.minSessionExpires())) {
                     SipResponse small = decorate(SipResponse.to(request, 422, "Session Interval Too Small", localTag),
                             path, null);
@@ -352,6 +362,20 @@ public final class SipStack implements AutoCloseable {
                         null);
                 tx.respond(notAllowed);
         }
+    }
+
+    /** Whether a request's body holds an SDP offer (alone or as a multipart part). */
+    static boolean carriesOffer(SipRequest request) {
+        MediaType type = request.contentType();
+        if (type == null || request.body().length == 0) {
+            return false;
+        }
+        if (type.is("application/sdp")) {
+            return true;
+        }
+        return type.type().equals("multipart")
+                && new String(request.body(), java.nio.charset.StandardCharsets.ISO_8859_1).toLowerCase(java.util.Locale.ROOT)
+                        .contains("application/sdp");
     }
 
     /** §12.2.2: requests with a To tag need a dialog (481) and a CSeq above the last (500). */

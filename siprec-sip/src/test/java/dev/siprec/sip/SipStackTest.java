@@ -312,6 +312,39 @@ class SipStackTest {
     }
 
     @Test
+    void anOfferInAnUpdateWhileAReInviteIsPendingGets500() throws Exception {
+        String tag = establish("g2");
+        holdReInvites = true;
+        send(request("INVITE", "g2", 2, "z9hG4bK-g2a", tag, ""));
+        assertThat(receive().statusCode()).isEqualTo(100);
+        String update = request("UPDATE", "g2", 3, "z9hG4bK-g2u", tag, "Content-Type: application/sdp\r\n")
+                .replace("Content-Length: 0\r\n\r\n", "Content-Length: 5\r\n\r\nv=0\r\n");
+        send(update);
+        SipResponse r = receiveFinal();
+        assertThat(r.statusCode()).isEqualTo(500);
+        assertThat(r.reasonPhrase()).isEqualTo("Earlier offer still pending");
+        send(request("UPDATE", "g2", 4, "z9hG4bK-g2v", tag, "")); // no offer: a refresh is fine
+        assertThat(receiveFinal().statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aCancelAfterTheAnswerIsAnsweredAndChangesNothing() throws Exception {
+        send(request("INVITE", "c9", 1, "z9hG4bK-c9", null, ""));
+        SipResponse ok = receiveFinal();
+        assertThat(ok.statusCode()).isEqualTo(200);
+        send(request("CANCEL", "c9", 1, "z9hG4bK-c9", null, ""));
+        SipResponse cancelled = receive();
+        while (cancelled.cseq().method().equals("INVITE")) { // a 200 retransmission may come first
+            cancelled = receive();
+        }
+        assertThat(cancelled.statusCode()).isEqualTo(200);
+        assertThat(cancelled.cseq().method()).isEqualTo("CANCEL");
+        send(ack("c9", 1, ok.to().tag()));
+        drainFor(100);
+        assertThat(events).containsExactly("invite c9", "ack c9"); // no cancel event, the call stands
+    }
+
+    @Test
     void byeFromUsIsRetransmittedUntilAnsweredAndCarriesTheDialog() throws Exception {
         String tag = establish("b1");
         java.util.concurrent.CompletableFuture<Integer> result = lastDialog.bye();
