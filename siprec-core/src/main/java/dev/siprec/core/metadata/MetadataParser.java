@@ -262,6 +262,9 @@ public final class MetadataParser {
             List<String> send = new ArrayList<>(1);
             List<String> recv = new ArrayList<>(1);
             while (next() == XMLStreamConstants.START_ELEMENT) {
+                if (sendOrRecv(send, recv)) {
+                    continue; // draft style: <send>/<recv> directly inside <participant>
+                }
                 switch (r.getLocalName()) {
                     case "nameID":
                     case "nameId":
@@ -269,12 +272,6 @@ public final class MetadataParser {
                         break;
                     case "aor": // draft style: <aor> directly inside <participant>
                         names.add(new RecordingMetadata.NameId(text(), null, null));
-                        break;
-                    case "send":
-                        streamRefs(send);
-                        break;
-                    case "recv":
-                        streamRefs(recv);
                         break;
                     default:
                         extensions.add(new RecordingMetadata.Extension("participant", id, raw()));
@@ -354,18 +351,25 @@ public final class MetadataParser {
             List<String> send = new ArrayList<>(1);
             List<String> recv = new ArrayList<>(1);
             while (next() == XMLStreamConstants.START_ELEMENT) {
-                switch (r.getLocalName()) {
-                    case "send":
-                        streamRefs(send);
-                        break;
-                    case "recv":
-                        streamRefs(recv);
-                        break;
-                    default:
-                        extensions.add(new RecordingMetadata.Extension("participantstreamassoc", participant, raw()));
+                if (!sendOrRecv(send, recv)) {
+                    extensions.add(new RecordingMetadata.Extension("participantstreamassoc", participant, raw()));
                 }
             }
             pstra.add(new RecordingMetadata.ParticipantStreamAssoc(participant, List.copyOf(send), List.copyOf(recv)));
+        }
+
+        /** Reads a {@code <send>} or {@code <recv>} at the cursor into its list; false for any other element. */
+        private boolean sendOrRecv(List<String> send, List<String> recv) throws XMLStreamException {
+            switch (r.getLocalName()) {
+                case "send":
+                    streamRefs(send);
+                    return true;
+                case "recv":
+                    streamRefs(recv);
+                    return true;
+                default:
+                    return false;
+            }
         }
 
         /**
