@@ -438,6 +438,10 @@ class VendorFlavourTest {
                 break;
             default: // a metadata-only UPDATE with this content type (Avaya: the real participants)
                 r = src.update(e[1], e[2], "");
+                // the listener hears of it on the session's loop, possibly after the 200 went out
+                for (int i = 0; i < 100 && recorder.changes.isEmpty(); i++) {
+                    Thread.sleep(20);
+                }
                 assertThat(recorder.changes).isNotEmpty();
                 break;
         }
