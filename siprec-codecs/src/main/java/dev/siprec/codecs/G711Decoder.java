@@ -2,11 +2,13 @@ package dev.siprec.codecs;
 
 /**
  * G.711 µ-law (PCMU, RTP payload type 0) or A-law (PCMA, payload type 8) decoder: one byte
- * per sample at 8 kHz (RFC 3551 §4.5.14).
+ * per sample at 8 kHz (RFC 3551 §4.5.14). Lost packets are concealed by pitch repetition with
+ * a fade to silence ({@link PitchConcealer}, in the spirit of G.711 Appendix I).
  */
 public final class G711Decoder implements AudioDecoder {
 
     private final boolean alaw;
+    private final PitchConcealer concealer = new PitchConcealer(8000);
 
     private G711Decoder(boolean alaw) {
         this.alaw = alaw;
@@ -51,11 +53,18 @@ public final class G711Decoder implements AudioDecoder {
                 out[outOffset + i] = G711.ulawToLinear(payload[offset + i]);
             }
         }
+        concealer.remember(out, outOffset, length);
         return length;
     }
 
     @Override
+    public int conceal(int samplesPerChannel, short[] out, int outOffset) {
+        concealer.conceal(out, outOffset, samplesPerChannel);
+        return samplesPerChannel;
+    }
+
+    @Override
     public void reset() {
-        // stateless
+        concealer.reset();
     }
 }

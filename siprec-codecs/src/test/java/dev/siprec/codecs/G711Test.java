@@ -57,14 +57,41 @@ class G711Test {
         assertThat(d.decode(new byte[10], 0, 10, new short[5], 0)).isEqualTo(AudioDecoder.MALFORMED);
         short[] out = new short[4];
         assertThat(d.conceal(4, out, 0)).isEqualTo(4);
-        assertThat(out).containsOnly((short) 0);
+        assertThat(out).containsOnly((short) 0); // nothing decoded yet: silence
     }
 
     @Test
-    void registryKnowsG711Only() {
+    void aLostPacketContinuesTheSignalAndALongLossFadesOut() {
+        AudioDecoder d = G711Decoder.ulaw();
+        byte[] tone = new byte[480]; // 60 ms of 250 Hz
+        for (int i = 0; i < tone.length; i++) {
+            tone[i] = G711.linearToUlaw((int) (10000 * Math.sin(2 * Math.PI * 250 * i / 8000.0)));
+        }
+        short[] pcm = new short[480];
+        d.decode(tone, 0, 480, pcm, 0);
+        short[] lost = new short[160];
+        d.conceal(160, lost, 0);
+        double err = 0;
+        double energy = 0;
+        for (int i = 0; i < 160; i++) {
+            double truth = G711.ulawToLinear(G711.linearToUlaw((int) (10000 * Math.sin(2 * Math.PI * 250 * (480 + i) / 8000.0))));
+            err += (lost[i] - truth) * (lost[i] - truth);
+            energy += truth * truth;
+        }
+        assertThat(10 * Math.log10(energy / err)).as("SNR of the concealed 20 ms").isGreaterThan(15);
+        short[] more = new short[480];
+        d.conceal(480, more, 0); // 20 to 80 ms into the loss
+        for (int i = 320; i < 480; i++) {
+            assertThat(more[i]).isZero();
+        }
+    }
+
+    @Test
+    void registryKnowsItsCodecs() {
         assertThat(Codecs.isSupported("pcmu", 8000)).isTrue();
         assertThat(Codecs.isSupported("PCMA", 8000)).isTrue();
         assertThat(Codecs.isSupported("PCMU", 16000)).isFalse();
+        assertThat(Codecs.isSupported("G722", 8000)).isTrue();
         assertThat(Codecs.isSupported("opus", 48000)).isFalse();
     }
 

@@ -32,18 +32,29 @@ class DecodeTest {
 
     @Test
     void lostUnitsAreConcealed(@TempDir Path dir) throws Exception {
-        byte[] codes = new byte[480];
-        java.util.Arrays.fill(codes, (byte) 0x80); // loud
+        byte[] codes = new byte[160 * 5]; // 100 ms of a 200 Hz tone
+        for (int i = 0; i < codes.length; i++) {
+            codes[i] = G711.linearToAlaw((int) (12000 * Math.sin(2 * Math.PI * 200 * i / 8000.0)));
+        }
         Path in = Files.write(dir.resolve("in.alaw"), codes);
-        Path loss = Files.writeString(dir.resolve("loss.txt"), "# units of 20 ms\n0\n1\n0\n");
+        // unit 0 lost (no history yet: silence); unit 3 lost after 40 ms of audio: concealed
+        Path loss = Files.writeString(dir.resolve("loss.txt"), "# units of 20 ms\n1\n0\n0\n1\n0\n");
         Path out = dir.resolve("out.raw");
         Decode.run(new String[] {"pcma", in.toString(), out.toString(), "--loss", loss.toString()});
         byte[] pcm = Files.readAllBytes(out);
-        assertThat(pcm).hasSize(960);
-        for (int i = 160; i < 320; i++) {
-            assertThat(pcm[2 * i]).isZero();
+        assertThat(pcm).hasSize(2 * codes.length);
+        int peakFirst = 0;
+        int peakConcealed = 0;
+        for (int i = 0; i < 160; i++) {
+            peakFirst = Math.max(peakFirst, Math.abs(sample(pcm, i)));
+            peakConcealed = Math.max(peakConcealed, Math.abs(sample(pcm, 480 + i)));
         }
-        assertThat(pcm[0] | pcm[1]).isNotZero();
+        assertThat(peakFirst).isZero();
+        assertThat(peakConcealed).isGreaterThan(8000); // the tone goes on through the lost unit
+    }
+
+    static short sample(byte[] pcm, int i) {
+        return (short) ((pcm[2 * i] & 0xFF) | (pcm[2 * i + 1] << 8));
     }
 
     @Test
