@@ -29,6 +29,13 @@ public interface RecordingListener {
     default void onMetadataUpdated(RecordingSession session, RecordingMetadata metadata, MetadataChange change) {
     }
 
+    /**
+     * A DTMF digit ended (RFC 4733 telephone-event). Reported once per digit; usually before
+     * the audio frames of its time, which carry silence where the digit was.
+     */
+    default void onDtmf(RecordingSession session, DtmfEvent event) {
+    }
+
     /** The session ended; no more calls for it follow. Counters on the session are final. */
     void onSessionEnded(RecordingSession session, EndReason reason);
 }

@@ -342,6 +342,12 @@ public final class RecordingSession {
         safely("onAudio", () -> listener.onAudio(this, frame));
     }
 
+    /** A telephone event from the media session, on the session's loop. */
+    void onTelephoneEvent(int channel, int event, long position, int durationMillis) {
+        DtmfEvent e = new DtmfEvent(channel, DtmfEvent.digitOf(event), event, position, durationMillis, sampleRate);
+        safely("onDtmf", () -> listener.onDtmf(this, e));
+    }
+
     void updateMetadata(RecordingMetadata updated, String problem) {
         loop.execute(() -> {
             if (ended.get()) {

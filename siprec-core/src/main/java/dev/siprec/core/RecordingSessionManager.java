@@ -144,7 +144,17 @@ final class RecordingSessionManager implements SipHandler {
         }
         session.media = new MediaSession(loop, legs,
                 new MediaSession.Settings(config.sampleRate, channels.size(), 20, config.jitterMillis),
-                session::onFrame, System::nanoTime);
+                new dev.siprec.media.FrameSink() {
+                    @Override
+                    public void onFrame(long position, short[] samples, int samplesPerChannel, int channelCount) {
+                        session.onFrame(position, samples, samplesPerChannel, channelCount);
+                    }
+
+                    @Override
+                    public void onTelephoneEvent(int channel, int event, long position, int durationMillis) {
+                        session.onTelephoneEvent(channel, event, position, durationMillis);
+                    }
+                }, System::nanoTime);
         invite.attachment(session);
         session.stopper(stopped -> end(stopped, EndReason.STOPPED));
         session.snapshotter(this::requestSnapshot);

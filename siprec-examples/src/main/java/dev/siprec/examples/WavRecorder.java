@@ -1,6 +1,7 @@
 package dev.siprec.examples;
 
 import dev.siprec.core.AudioFrame;
+import dev.siprec.core.DtmfEvent;
 import dev.siprec.core.EndReason;
 import dev.siprec.core.RecordedChannel;
 import dev.siprec.core.RecordingListener;
@@ -44,6 +45,7 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
 
     private final Path outDir;
     private final Map<String, WavWriter> writers = new ConcurrentHashMap<>();
+    private final Map<String, List<Object>> dtmf = new ConcurrentHashMap<>();
     private SiprecServer server;
 
     private WavRecorder(Path outDir) {
@@ -225,6 +227,16 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
     }
 
     @Override
+    public void onDtmf(RecordingSession session, DtmfEvent event) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("channel", event.channel());
+        e.put("digit", String.valueOf(event.digit()));
+        e.put("startMillis", event.startMillis());
+        e.put("durationMillis", event.durationMillis());
+        dtmf.computeIfAbsent(session.id(), k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(e);
+    }
+
+    @Override
     public void onSessionEnded(RecordingSession session, EndReason reason) {
         WavWriter w = writers.remove(session.id());
         String name = fileName(session);
@@ -233,7 +245,10 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
                 w.close();
             }
             Path tmp = outDir.resolve(name + ".json.tmp");
-            Files.write(tmp, Json.write(describe(session)).getBytes(StandardCharsets.UTF_8));
+            Map<String, Object> description = describe(session);
+            description.put("dtmf", dtmf.getOrDefault(session.id(), List.of()));
+            dtmf.remove(session.id());
+            Files.write(tmp, Json.write(description).getBytes(StandardCharsets.UTF_8));
             Files.move(tmp, outDir.resolve(name + ".json"), StandardCopyOption.REPLACE_EXISTING,
                     StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

@@ -13,4 +13,17 @@ public interface FrameSink {
      * @param channels number of channels
      */
     void onFrame(long position, short[] samples, int samplesPerChannel, int channels);
+
+    /**
+     * An RFC 4733 telephone event (a DTMF digit) ended on a channel's stream. Reported once per
+     * event, when its first end packet arrives (or when the next event starts, if every end
+     * packet was lost), so usually before the frames that hold its time are delivered.
+     *
+     * @param channel the channel of the stream that carried it
+     * @param event the event code: 0-9 digits, 10 '*', 11 '#', 12-15 A-D, 16 flash
+     * @param position where it started on the session timeline (samples per channel)
+     * @param durationMillis how long it lasted
+     */
+    default void onTelephoneEvent(int channel, int event, long position, int durationMillis) {
+    }
 }

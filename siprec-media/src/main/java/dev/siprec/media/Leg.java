@@ -117,8 +117,10 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
             return;
         }
         received++;
-        if (pt == spec.telephoneEventPayloadType()) {
-            return; // RFC 4733 events are not audio; event delivery comes with the media pipeline work
+        boolean event = pt == spec.telephoneEventPayloadType();
+        if (event && rtp.payloadLength() < 4) {
+            invalid++; // RFC 4733 §2.3: an event payload is 4 octets
+            return;
         }
         long arrivalPos = session.positionAt(arrivalNanos);
         int seq = rtp.sequenceNumber();
@@ -147,13 +149,19 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
         }
         long position = anchorPos + (extTs - anchorExtTs) * outputRate / spec.clockRate();
         long resync = (long) RESYNC_MILLIS * outputRate / 1000;
-        if (Math.abs(position - arrivalPos) > resync) {
+        // (event packets all carry their event's start timestamp: a long tone is not a jump)
+        if (!event && Math.abs(position - arrivalPos) > resync) {
             // a timestamp jump with no matching gap in time (source restart): follow arrival time
             anchorExtTs = extTs;
             anchorPos = arrivalPos;
             position = arrivalPos;
         }
-        ByteBuf payload = content.retainedSlice(rtp.payloadIndex(), rtp.payloadLength());
+        if (event) {
+            onEvent(content, rtp.payloadIndex(), extTs, position);
+        }
+        // an event packet takes its sequence number in the buffer as an empty payload: no false
+        // loss is counted for it, and the time it covers is not decoded as speech
+        ByteBuf payload = content.retainedSlice(rtp.payloadIndex(), event ? 0 : rtp.payloadLength());
         switch (jitter.insert(extSeq, position, payload)) {
             case DUPLICATE:
                 duplicate++;
@@ -177,10 +185,12 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
             long missing = jitter.lostOnLastPop();
             lost += missing;
             try {
-                if (missing > 0) {
-                    concealGap(position, start, missing);
+                if (payload.isReadable()) { // empty: a telephone-event packet's slot
+                    if (missing > 0) {
+                        concealGap(position, start, missing);
+                    }
+                    decodeAt(payload, position, start);
                 }
-                decodeAt(payload, position, start);
             } finally {
                 payload.release();
             }
@@ -250,6 +260,43 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
             ring[(int) (p & ringMask)] = converted[(int) (p - position)];
         }
         return true;
+    }
+
+    // RFC 4733 event state: the event's timestamp identifies it across its packets
+    private long eventTs = Long.MIN_VALUE;
+    private int eventCode;
+    private int eventDuration;
+    private long eventPosition;
+    private boolean eventReported = true;
+
+    /** One telephone-event packet (RFC 4733 §2.3): event, E bit, volume, duration. */
+    private void onEvent(ByteBuf content, int at, long extTs, long position) {
+        int code = content.getUnsignedByte(at);
+        boolean end = (content.getUnsignedByte(at + 1) & 0x80) != 0;
+        int duration = content.getUnsignedShort(at + 2);
+        if (extTs != eventTs) {
+            reportEvent(); // a new event: the previous one ends here even if its end packets were lost
+            eventTs = extTs;
+            eventCode = code;
+            eventPosition = position;
+            eventReported = false;
+        }
+        if (eventReported) {
+            return; // the redundant end packets (§2.5.1.4)
+        }
+        eventDuration = Math.max(eventDuration, duration);
+        if (end) {
+            reportEvent();
+        }
+    }
+
+    private void reportEvent() {
+        if (!eventReported) {
+            eventReported = true;
+            session.telephoneEvent(spec.channel(), eventCode, eventPosition,
+                    (int) (eventDuration * 1000L / spec.clockRate()));
+        }
+        eventDuration = 0;
     }
 
     /** Decodes everything held into the ring (on a source change), so no received audio is dropped. */

@@ -235,6 +235,10 @@ public final class MediaSession {
         return micros * settings.outputRate() / 1_000_000;
     }
 
+    void telephoneEvent(int channel, int event, long position, int durationMillis) {
+        sink.onTelephoneEvent(channel, event, position, durationMillis);
+    }
+
     long nextFramePosition() {
         return nextFrame * frameSamples;
     }

@@ -33,6 +33,7 @@ class MediaSessionTest {
     MediaSession session;
     int rate;
     final List<short[]> channels = new ArrayList<>();
+    final List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
     long delivered;
 
     @BeforeEach
@@ -56,14 +57,22 @@ class MediaSessionTest {
             channels.add(new short[outputRate * 30]);
         }
         session = new MediaSession(group.next(), specs, new MediaSession.Settings(outputRate, legs, 20, 60),
-                (position, samples, n, chs) -> {
-                    for (int c = 0; c < chs; c++) {
-                        for (int i = 0; i < n; i++) {
-                            channels.get(c)[(int) position + i] = samples[i * chs + c];
+                new FrameSink() {
+                    @Override
+                    public void onFrame(long position, short[] samples, int n, int chs) {
+                        for (int c = 0; c < chs; c++) {
+                            for (int i = 0; i < n; i++) {
+                                channels.get(c)[(int) position + i] = samples[i * chs + c];
+                            }
                         }
+                        assertThat(position).isEqualTo(delivered); // frames are contiguous
+                        delivered += n;
                     }
-                    assertThat(position).isEqualTo(delivered); // frames are contiguous
-                    delivered += n;
+
+                    @Override
+                    public void onTelephoneEvent(int channel, int event, long position, int durationMillis) {
+                        events.add(channel + ":" + event + "@" + position + "/" + durationMillis + "ms");
+                    }
                 }, clock::get);
         session.start();
         onLoop(() -> null);
@@ -266,6 +275,55 @@ class MediaSessionTest {
             assertThat(pool.available()).isEqualTo(pool.size());
         }
         session = null;
+    }
+
+    /** An RFC 4733 packet: event, end bit, volume 10, duration in timestamp units. */
+    static ByteBuf dtmf(int seq, long ts, int event, boolean end, int duration) {
+        ByteBuf b = PooledByteBufAllocator.DEFAULT.directBuffer(16);
+        b.writeByte(0x80).writeByte(101).writeShort(seq & 0xFFFF).writeInt((int) ts).writeInt(1);
+        b.writeByte(event).writeByte((end ? 0x80 : 0) | 10).writeShort(duration);
+        return b;
+    }
+
+    @Test
+    void telephoneEventsAreReportedOnceAndAreNeitherLossNorSpeech() throws Exception {
+        open(8000, 1);
+        int seq = 0;
+        long at = 0;
+        for (int k = 0; k < 10; k++, seq++, at += 20) { // 200 ms of speech
+            arrive(0, at * MS, pcmu(seq, 160L * seq, 1, 440));
+        }
+        long eventTs = 160L * seq; // digit 5 starts here; its packets keep this timestamp
+        for (int d = 1; d <= 4; d++, seq++, at += 20) {
+            arrive(0, at * MS, dtmf(seq, eventTs, 5, false, 160 * d));
+        }
+        for (int r = 0; r < 3; r++, seq++, at += 20) { // the end packet, sent three times (§2.5.1.4)
+            arrive(0, at * MS, dtmf(seq, eventTs, 5, true, 800));
+        }
+        // a second event whose end packets are all lost: reported when the next one starts
+        long hashTs = 160L * (seq + 5);
+        arrive(0, at * MS, dtmf(seq++, hashTs, 11, false, 160));
+        at += 20;
+        arrive(0, at * MS, dtmf(seq++, hashTs, 11, false, 320));
+        at += 20;
+        long oneTs = 160L * 40;
+        arrive(0, at * MS, dtmf(seq++, oneTs, 1, true, 160));
+        at += 20;
+        for (int k = 0; k < 10; k++, seq++, at += 20) { // speech again
+            arrive(0, at * MS, pcmu(seq, 160L * (seq + 30), 1, 440));
+        }
+        advanceTo((at + 500) * MS);
+        // positions follow the RTP timestamps from the first packet's anchor (ts 0 = sample 0)
+        assertThat(events).containsExactly("0:5@1600/100ms", "0:11@" + hashTs + "/40ms", "0:1@" + oneTs + "/20ms");
+        StreamStats s = onLoop(() -> session.stats(0));
+        assertThat(s.packetsLost()).isZero();
+        assertThat(s.framesConcealed()).isZero();
+        assertThat(s.packetsLate()).isZero();
+        // the event's time is silence, not decoded as speech
+        short[] x = channels.get(0);
+        for (int i = 1600 + 160; i < 1600 + 160 * 6; i++) {
+            assertThat(x[i]).isZero();
+        }
     }
 
     @Test
