@@ -251,6 +251,8 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
         }
         int m = converter.convert(decoded, n, converted);
         playedEnd = position + m;
+        // the converter's filter delays its output by a constant: shift it back into place
+        position -= converter.latency();
         if (position + m <= windowStart) {
             return false;
         }

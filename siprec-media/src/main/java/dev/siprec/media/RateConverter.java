@@ -1,64 +1,151 @@
 package dev.siprec.media;
 
 /**
- * Converts decoded PCM to the session's output rate by an integer ratio: linear
- * interpolation up, block averaging down. Deliberately simple; it keeps one sample of state
- * so that interpolation is continuous across packets. A band-limited resampler replaces it
- * with the media pipeline work (see docs/architecture.md).
+ * Converts decoded PCM to the session's output rate by a rational ratio up/down (8, 12, 16,
+ * 24 and 48 kHz in any direction), with a polyphase windowed-sinc low-pass filter designed by
+ * Kaiser's formulas: passband to 0.40 x the lower of the two rates, stopband from 0.50 x (its
+ * Nyquist frequency), 75 dB. Measured in RateConverterTest: gain within 0.1 dB up to 0.4 x
+ * the lower rate, images and aliases more than 70 dB down. Equal rates pass through untouched
+ * (bit-exact).
+ *
+ * <p>The filter delays its output by a constant {@link #latency()}, which the leg subtracts
+ * when it places audio on the timeline, so that legs of different codecs stay aligned. Keeps
+ * its history across calls; allocates only when built.
  */
 final class RateConverter {
 
+    private static final double STOPBAND_DB = 75;
+
     private final int up;
+    private final int taps; // per phase
     private final int down;
-    private int previous;
+    private final float[] coefficients; // phase p, tap k at [p * taps + k]
+    private final float[] history; // the last taps input samples, oldest first, then the block
+    private long next; // position of the next output, in units of 1/up input sample, from history start
 
     RateConverter(int inputRate, int outputRate) {
-        if (outputRate % inputRate == 0) {
-            up = outputRate / inputRate;
-            down = 1;
-        } else if (inputRate % outputRate == 0) {
-            up = 1;
-            down = inputRate / outputRate;
-        } else {
-            throw new IllegalArgumentException("no integer ratio between " + inputRate + " and " + outputRate + " Hz");
+        int g = gcd(inputRate, outputRate);
+        this.up = outputRate / g;
+        this.down = inputRate / g;
+        if (up > 12 || down > 12) {
+            throw new IllegalArgumentException("unsupported rate pair " + inputRate + " -> " + outputRate);
         }
+        if (up == 1 && down == 1) {
+            coefficients = null;
+            history = null;
+            taps = 0;
+            return;
+        }
+        // Kaiser: length from the attenuation and the transition width (0.1 x the lower rate),
+        // relative to the up-sampled rate at which the prototype runs
+        double transition = 0.1 / Math.max(up, down);
+        int length = (int) Math.ceil((STOPBAND_DB - 7.95) / (2.285 * 2 * Math.PI * transition)) + 1;
+        taps = (length + up - 1) / up;
+        coefficients = design(up, down, taps);
+        history = new float[taps + 4096];
+        next = (long) taps * up; // the first output uses the first input (and zeros before it)
     }
 
-    /** Output samples produced for {@code inputSamples} input samples. */
+    /**
+     * The windowed-sinc prototype at up x the input rate, split into {@code up} phases and
+     * scaled by {@code up} (zero stuffing divides the signal's level by up).
+     */
+    private static float[] design(int up, int down, int taps) {
+        int n = up * taps;
+        double cutoff = 0.45 / Math.max(up, down); // of the up-sampled rate: 0.45 x the lower rate
+        double center = (n - 1) / 2.0;
+        float[] h = new float[n];
+        double beta = 0.1102 * (STOPBAND_DB - 8.7);
+        double i0Beta = besselI0(beta);
+        for (int j = 0; j < n; j++) {
+            double t = j - center;
+            double sinc = t == 0 ? 2 * cutoff : Math.sin(2 * Math.PI * cutoff * t) / (Math.PI * t);
+            double r = 2.0 * j / (n - 1) - 1;
+            double window = besselI0(beta * Math.sqrt(Math.max(0, 1 - r * r))) / i0Beta;
+            double value = up * sinc * window;
+            // polyphase layout: output phase p uses prototype taps p, p + up, p + 2 up, ...
+            h[(j % up) * taps + j / up] = (float) value;
+        }
+        return h;
+    }
+
+    private static double besselI0(double x) {
+        double sum = 1;
+        double term = 1;
+        for (int k = 1; k < 50; k++) {
+            term *= (x / (2 * k)) * (x / (2 * k));
+            sum += term;
+            if (term < 1e-12 * sum) {
+                break;
+            }
+        }
+        return sum;
+    }
+
+    private static int gcd(int a, int b) {
+        return b == 0 ? a : gcd(b, a % b);
+    }
+
+    /** Output samples produced for {@code inputSamples} input samples (rounded up). */
     int outputLength(int inputSamples) {
-        return inputSamples * up / down;
+        return (int) (((long) inputSamples * up + down - 1) / down) + 1;
+    }
+
+    /** The constant delay of the filter, in output samples (0 for equal rates). */
+    int latency() {
+        return coefficients == null ? 0 : (int) Math.round((up * taps - 1) / 2.0 / down);
     }
 
     /** Converts {@code n} samples from {@code in} into {@code out}; returns samples written. */
     int convert(short[] in, int n, short[] out) {
-        if (up == 1 && down == 1) {
+        if (coefficients == null) {
             System.arraycopy(in, 0, out, 0, n);
             return n;
         }
-        int w = 0;
-        if (up > 1) {
-            int prev = previous;
-            for (int i = 0; i < n; i++) {
-                int cur = in[i];
-                for (int k = 1; k <= up; k++) {
-                    out[w++] = (short) (prev + (cur - prev) * k / up);
-                }
-                prev = cur;
+        int written = 0;
+        int offset = 0;
+        while (offset < n) { // blocks that fit the history buffer
+            int block = Math.min(n - offset, history.length - taps);
+            for (int i = 0; i < block; i++) {
+                history[taps + i] = in[offset + i];
             }
-            previous = prev;
-            return w;
+            written = filter(block, out, written);
+            offset += block;
         }
-        for (int i = 0; i + down <= n; i += down) {
-            int sum = 0;
-            for (int k = 0; k < down; k++) {
-                sum += in[i + k];
+        return written;
+    }
+
+    /**
+     * Produces every output whose newest input is in this block. history[0..taps) holds the
+     * previous taps samples, history[taps..taps+block) the new ones; positions are counted
+     * from history[0].
+     */
+    private int filter(int block, short[] out, int w) {
+        long end = (long) (taps + block) * up;
+        float[] h = coefficients;
+        float[] x = history;
+        while (next < end) {
+            int newest = (int) (next / up);
+            int phase = (int) (next % up);
+            float acc = 0;
+            int base = phase * taps;
+            for (int k = 0; k < taps; k++) {
+                acc += x[newest - k] * h[base + k];
             }
-            out[w++] = (short) (sum / down);
+            int v = Math.round(acc);
+            out[w++] = (short) (v > 32767 ? 32767 : v < -32768 ? -32768 : v);
+            next += down;
         }
+        // keep the last taps inputs as the next block's history
+        System.arraycopy(x, block, x, 0, taps);
+        next -= (long) block * up;
         return w;
     }
 
     void reset() {
-        previous = 0;
+        if (history != null) {
+            java.util.Arrays.fill(history, 0);
+            next = (long) taps * up;
+        }
     }
 }
