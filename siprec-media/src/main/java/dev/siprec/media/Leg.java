@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * written is silence and the legs can never slide against each other.
  *
  * <p>Buffer ownership: each datagram is released by {@link SimpleChannelInboundHandler};
- * the jitter buffer holds a retained slice of the payload until it is decoded or cleared.
+ * the jitter buffer holds one more reference to it, indices narrowed to the payload, until it
+ * is decoded or cleared.
  * Everything runs on the session's event loop.
  */
 final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
@@ -159,9 +160,12 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
         if (event) {
             onEvent(content, rtp.payloadIndex(), extTs, position);
         }
-        // an event packet takes its sequence number in the buffer as an empty payload: no false
-        // loss is counted for it, and the time it covers is not decoded as speech
-        ByteBuf payload = content.retainedSlice(rtp.payloadIndex(), event ? 0 : rtp.payloadLength());
+        // Zero copy, zero allocation: the jitter buffer holds the datagram's own buffer, retained,
+        // with its indices narrowed to the payload (the datagram is ours alone; its handler only
+        // releases it when we return). An event packet takes its sequence number as an empty
+        // payload: no false loss is counted for it, and its time is not decoded as speech.
+        int from = rtp.payloadIndex();
+        ByteBuf payload = content.retain().setIndex(from, from + (event ? 0 : rtp.payloadLength()));
         switch (jitter.insert(extSeq, position, payload)) {
             case DUPLICATE:
                 duplicate++;
