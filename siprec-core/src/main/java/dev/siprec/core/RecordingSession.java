@@ -115,6 +115,7 @@ public final class RecordingSession {
         long duplicate = 0;
         long invalid = 0;
         long concealed = 0;
+        double jitter = 0;
         synchronized (this) {
             for (ReceivedStream s : streams) {
                 if (s.channel == channel) {
@@ -125,10 +126,11 @@ public final class RecordingSession {
                     duplicate += st.packetsDuplicate();
                     invalid += st.packetsInvalid();
                     concealed += st.framesConcealed();
+                    jitter = Math.max(jitter, st.jitterMillis());
                 }
             }
         }
-        return new StreamStats(received, lost, late, duplicate, invalid, concealed);
+        return new StreamStats(received, lost, late, duplicate, invalid, concealed, jitter);
     }
 
     RecordingSession(String id, SipRequest invite, Transport transport, InetSocketAddress remote, EventLoop loop,

@@ -289,6 +289,7 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
             ch.put("packetsDuplicate", st.packetsDuplicate());
             ch.put("packetsInvalid", st.packetsInvalid());
             ch.put("framesConcealed", st.framesConcealed());
+            ch.put("jitterMillis", Math.round(st.jitterMillis() * 100) / 100.0);
             channels.add(ch);
         }
         m.put("channels", channels);

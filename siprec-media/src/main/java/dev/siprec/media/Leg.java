@@ -55,6 +55,9 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
     private long playedEnd = Long.MIN_VALUE; // timeline position just after the last decoded packet
     private long received;
     private long concealedFrames;
+    // RFC 3550 A.8: J += (|D| - J) / 16, with D the change in relative transit time, in RTP units
+    private double interarrivalJitter;
+    private long lastTransit = Long.MIN_VALUE;
     private long lost;
     private long late;
     private long duplicate;
@@ -140,6 +143,7 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
             decoder.reset();
             converter.reset();
             playedEnd = Long.MIN_VALUE;
+            lastTransit = Long.MIN_VALUE; // a new source: its transit times start afresh
         }
         long extSeq = highestExtSeq + (short) (seq - (int) highestExtSeq);
         long extTs = highestExtTs + (ts - highestTs);
@@ -147,6 +151,13 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
             highestExtSeq = extSeq;
             highestTs = ts;
             highestExtTs = extTs;
+        }
+        if (!event) { // event packets repeat their start timestamp: no transit time to compare
+            long transit = arrivalNanos / 1000 * spec.clockRate() / 1_000_000 - extTs;
+            if (lastTransit != Long.MIN_VALUE) {
+                interarrivalJitter += (Math.abs(transit - lastTransit) - interarrivalJitter) / 16;
+            }
+            lastTransit = transit;
         }
         long position = anchorPos + (extTs - anchorExtTs) * outputRate / spec.clockRate();
         long resync = (long) RESYNC_MILLIS * outputRate / 1000;
@@ -327,6 +338,7 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
     }
 
     StreamStats stats() {
-        return new StreamStats(received, lost, late, duplicate, invalid, concealedFrames);
+        return new StreamStats(received, lost, late, duplicate, invalid, concealedFrames,
+                interarrivalJitter * 1000 / spec.clockRate());
     }
 }

@@ -10,10 +10,11 @@ package dev.siprec.media;
  * @param packetsInvalid datagrams that were not valid RTP, or had a payload type not negotiated, or
  *     a payload the decoder rejected (dropped)
  * @param framesConcealed frames produced by the codec's concealment for lost packets
+ * @param jitterMillis interarrival jitter estimate of RFC 3550 §6.4.1 / A.8, in milliseconds
  */
 public record StreamStats(long packetsReceived, long packetsLost, long packetsLate, long packetsDuplicate,
-                          long packetsInvalid, long framesConcealed) {
+                          long packetsInvalid, long framesConcealed, double jitterMillis) {
 
     /** All zero. */
-    public static final StreamStats EMPTY = new StreamStats(0, 0, 0, 0, 0, 0);
+    public static final StreamStats EMPTY = new StreamStats(0, 0, 0, 0, 0, 0, 0);
 }

@@ -138,8 +138,8 @@ class MediaSessionTest {
         assertThat(firstSound(right) - firstSound(left)).isBetween(20, 30);
         StreamStats a = onLoop(() -> session.stats(0));
         StreamStats b = onLoop(() -> session.stats(1));
-        assertThat(a).isEqualTo(new StreamStats(100, 0, 0, 0, 0, 0));
-        assertThat(b).isEqualTo(new StreamStats(100, 0, 0, 0, 0, 0));
+        assertThat(a).isEqualTo(new StreamStats(100, 0, 0, 0, 0, 0, 0)); // perfectly paced: no jitter
+        assertThat(b).isEqualTo(new StreamStats(100, 0, 0, 0, 0, 0, 0));
         // continuous audio over the 2 s of packets: no hole anywhere after the wrap
         for (int i = firstSound(right) + 100; i < firstSound(right) + 15_000; i += 40) {
             assertThat(Math.abs(right[i]) + Math.abs(right[i + 1]) + Math.abs(right[i + 2])).isPositive();
@@ -178,6 +178,19 @@ class MediaSessionTest {
         assertThat(s.packetsLost()).isEqualTo(1);
         assertThat(s.framesConcealed()).isEqualTo(1);
         assertThat(s.packetsLate()).isZero();
+    }
+
+    @Test
+    void interarrivalJitterFollowsRfc3550() throws Exception {
+        open(8000, 1);
+        // packets 20 ms apart in timestamp, arriving alternately 10 ms early and late:
+        // every transit difference is 20 ms, and J converges to 20 ms
+        for (int k = 0; k < 400; k++) {
+            long at = 100 + 20L * k + (k % 2 == 0 ? -10 : 10);
+            arrive(0, at * MS, pcmu(k, 160L * k, 1, 440));
+        }
+        double j = onLoop(() -> session.stats(0).jitterMillis());
+        assertThat(j).isBetween(19.0, 20.0);
     }
 
     @Test
