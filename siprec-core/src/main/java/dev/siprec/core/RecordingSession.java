@@ -116,6 +116,7 @@ public final class RecordingSession {
         long invalid = 0;
         long concealed = 0;
         double jitter = 0;
+        long otherSource = 0;
         synchronized (this) {
             for (ReceivedStream s : streams) {
                 if (s.channel == channel) {
@@ -127,10 +128,11 @@ public final class RecordingSession {
                     invalid += st.packetsInvalid();
                     concealed += st.framesConcealed();
                     jitter = Math.max(jitter, st.jitterMillis());
+                    otherSource += st.packetsOtherSource();
                 }
             }
         }
-        return new StreamStats(received, lost, late, duplicate, invalid, concealed, jitter);
+        return new StreamStats(received, lost, late, duplicate, invalid, concealed, jitter, otherSource);
     }
 
     RecordingSession(String id, SipRequest invite, Transport transport, InetSocketAddress remote, EventLoop loop,

@@ -143,7 +143,8 @@ final class RecordingSessionManager implements SipHandler {
                     n.telephoneEvent() == null ? -1 : n.telephoneEvent().payloadType()));
         }
         session.media = new MediaSession(loop, legs,
-                new MediaSession.Settings(config.sampleRate, channels.size(), 20, config.jitterMillis),
+                new MediaSession.Settings(config.sampleRate, channels.size(), 20, config.jitterMillis,
+                        config.latchSources),
                 new dev.siprec.media.FrameSink() {
                     @Override
                     public void onFrame(long position, short[] samples, int samplesPerChannel, int channelCount) {
@@ -379,6 +380,7 @@ final class RecordingSessionManager implements SipHandler {
                         }));
             }
         }
+        session.media.relatchSources(); // after a re-offer the SRC may send from elsewhere
         return CompletableFuture.allOf(binds.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
             synchronized (session) {
                 String current = session.answerSdp;

@@ -158,6 +158,7 @@ public final class SiprecServer implements AutoCloseable {
         int minSessionExpires = 90;
         Detection detection = Detection.LIBERAL;
         TlsSettings tls;
+        boolean latchSources = true;
         NonRecording nonRecording = NonRecording.RECORD;
         int threads = Runtime.getRuntime().availableProcessors();
         int maxSessions = 10_000;
@@ -265,6 +266,16 @@ public final class SiprecServer implements AutoCloseable {
          */
         public Builder minSessionExpires(Duration d) {
             this.minSessionExpires = (int) Math.max(1, d.toSeconds());
+            return this;
+        }
+
+        /**
+         * Source latching (default on): each stream takes RTP only from the sender of its first
+         * valid packet; others are dropped and counted ({@code packetsOtherSource}). It re-latches
+         * after a re-offer, or when the latched sender has been silent for 2 s (SBC fail-over).
+         */
+        public Builder latchSources(boolean latch) {
+            this.latchSources = latch;
             return this;
         }
 

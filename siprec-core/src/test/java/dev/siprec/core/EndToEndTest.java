@@ -607,6 +607,42 @@ class EndToEndTest {
     }
 
     @Test
+    void aStreamLatchesToItsSenderAndReLatchesAfterAReOffer() throws Exception {
+        start(SiprecServer.builder());
+        try (TestSrc src = new TestSrc(sip(Transport.UDP), false);
+             java.net.DatagramSocket stray = new java.net.DatagramSocket(
+                     new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            assertThat(src.recordingInvite("1", "2").statusCode()).isEqualTo(200);
+            src.ack();
+            src.streamTones(10, 440, 1000); // the SRC's sockets now own the streams
+            byte[] junk = new byte[172];
+            junk[0] = (byte) 0x80;
+            for (int i = 0; i < 5; i++) { // valid RTP, but from somewhere else
+                stray.send(new java.net.DatagramPacket(junk, junk.length, InetAddress.getLoopbackAddress(),
+                        src.rtpPorts[0]));
+            }
+            Thread.sleep(200);
+            RecordingSession s = recorder.last;
+            int label1 = s.channels().get(0).label().equals("1") ? 0 : 1; // the stray packets' stream
+            assertThat(s.stats(label1).packetsOtherSource()).isEqualTo(5);
+            assertThat(s.stats(label1).packetsReceived()).isEqualTo(10);
+            // after a re-offer the SRC may send from elsewhere: the next sender owns the stream
+            assertThat(src.reInvite(TestSrc.offer("1", "2")).statusCode()).isEqualTo(200);
+            Thread.sleep(100);
+            for (int i = 0; i < 5; i++) {
+                junk[3] = (byte) (100 + i); // sequence numbers after the tones
+                stray.send(new java.net.DatagramPacket(junk, junk.length, InetAddress.getLoopbackAddress(),
+                        src.rtpPorts[0]));
+            }
+            Thread.sleep(200);
+            assertThat(s.stats(label1).packetsReceived()).isEqualTo(15);
+            assertThat(s.stats(label1).packetsOtherSource()).isEqualTo(5);
+            src.bye();
+        }
+        awaitEnded(recorder.last);
+    }
+
+    @Test
     void badInvitesGetClearAnswers() throws Exception {
         start(SiprecServer.builder());
         try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {

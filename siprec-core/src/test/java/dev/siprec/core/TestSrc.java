@@ -345,10 +345,13 @@ final class TestSrc implements AutoCloseable {
      * one stream per payload source to the answered m-lines in order, starting together.
      * The second stream's sequence number and timestamp wrap during the call.
      */
+    /** Our RTP sockets, one per stream, kept for the whole call as a real SRC keeps its ports. */
+    final List<DatagramSocket> rtpSockets = new ArrayList<>();
+
     void stream(int packets, int payloadType, Payloads... legs) throws IOException {
-        List<DatagramSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < legs.length; i++) {
+        List<DatagramSocket> sockets = rtpSockets;
+        {
+            while (sockets.size() < legs.length) {
                 sockets.add(new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
             }
             long start = System.nanoTime();
@@ -371,8 +374,6 @@ final class TestSrc implements AutoCloseable {
                 long next = start + (k + 1) * 20_000_000L;
                 LockSupport.parkNanos(next - System.nanoTime());
             }
-        } finally {
-            sockets.forEach(DatagramSocket::close);
         }
     }
 
@@ -395,6 +396,7 @@ final class TestSrc implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        rtpSockets.forEach(DatagramSocket::close);
         if (udp != null) {
             udp.close();
         }

@@ -290,6 +290,7 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
             ch.put("packetsInvalid", st.packetsInvalid());
             ch.put("framesConcealed", st.framesConcealed());
             ch.put("jitterMillis", Math.round(st.jitterMillis() * 100) / 100.0);
+            ch.put("packetsOtherSource", st.packetsOtherSource());
             channels.add(ch);
         }
         m.put("channels", channels);

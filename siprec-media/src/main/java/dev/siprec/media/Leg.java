@@ -95,7 +95,37 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-        onPacket(packet.content(), session.clockNanos());
+        long now = session.clockNanos();
+        if (!acceptSource(packet.sender(), now)) {
+            otherSource++;
+            return;
+        }
+        onPacket(packet.content(), now);
+    }
+
+    // Source latching: the first sender of a valid packet owns the stream; another sender is
+    // taken over only after the current one has been silent for SOURCE_IDLE (SBC fail-over)
+    // or when the session re-latches (a re-offer: the SRC may have moved).
+    static final long SOURCE_IDLE_NANOS = 2_000_000_000L;
+    private java.net.InetSocketAddress source;
+    private long sourceLastSeen;
+    private long otherSource;
+
+    private boolean acceptSource(java.net.InetSocketAddress sender, long now) {
+        if (!session.latchSources() || sender == null) {
+            return true;
+        }
+        if (source == null || source.equals(sender) || now - sourceLastSeen > SOURCE_IDLE_NANOS) {
+            source = sender;
+            sourceLastSeen = now;
+            return true;
+        }
+        return false;
+    }
+
+    /** Forgets the latched sender: the next packet's sender owns the stream. */
+    void relatch() {
+        source = null;
     }
 
     @Override
@@ -339,6 +369,6 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
 
     StreamStats stats() {
         return new StreamStats(received, lost, late, duplicate, invalid, concealedFrames,
-                interarrivalJitter * 1000 / spec.clockRate());
+                interarrivalJitter * 1000 / spec.clockRate(), otherSource);
     }
 }

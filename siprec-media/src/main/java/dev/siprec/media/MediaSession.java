@@ -48,8 +48,15 @@ public final class MediaSession {
      * @param channels output channels
      * @param frameMillis frame duration
      * @param jitterMillis playout delay: how long after its end a frame is delivered
+     * @param latchSources whether each stream takes packets only from the sender of its first
+     *     valid packet (others are dropped and counted)
      */
-    public record Settings(int outputRate, int channels, int frameMillis, int jitterMillis) {
+    public record Settings(int outputRate, int channels, int frameMillis, int jitterMillis, boolean latchSources) {
+
+        /** Settings with source latching on. */
+        public Settings(int outputRate, int channels, int frameMillis, int jitterMillis) {
+            this(outputRate, channels, frameMillis, jitterMillis, true);
+        }
     }
 
     private final EventLoop loop;
@@ -233,6 +240,15 @@ public final class MediaSession {
     long positionAt(long nanos) {
         long micros = (nanos - startNanos) / 1000;
         return micros * settings.outputRate() / 1_000_000;
+    }
+
+    boolean latchSources() {
+        return settings.latchSources();
+    }
+
+    /** Every stream forgets its latched sender (the SRC may have moved: a re-offer). */
+    public void relatchSources() {
+        loop.execute(() -> legs.forEach(Leg::relatch));
     }
 
     void telephoneEvent(int channel, int event, long position, int durationMillis) {

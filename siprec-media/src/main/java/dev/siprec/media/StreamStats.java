@@ -11,10 +11,11 @@ package dev.siprec.media;
  *     a payload the decoder rejected (dropped)
  * @param framesConcealed frames produced by the codec's concealment for lost packets
  * @param jitterMillis interarrival jitter estimate of RFC 3550 §6.4.1 / A.8, in milliseconds
+ * @param packetsOtherSource packets from a sender other than the one the stream latched to (dropped)
  */
 public record StreamStats(long packetsReceived, long packetsLost, long packetsLate, long packetsDuplicate,
-                          long packetsInvalid, long framesConcealed, double jitterMillis) {
+                          long packetsInvalid, long framesConcealed, double jitterMillis, long packetsOtherSource) {
 
     /** All zero. */
-    public static final StreamStats EMPTY = new StreamStats(0, 0, 0, 0, 0, 0, 0);
+    public static final StreamStats EMPTY = new StreamStats(0, 0, 0, 0, 0, 0, 0, 0);
 }
