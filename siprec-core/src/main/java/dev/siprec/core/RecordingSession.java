@@ -109,30 +109,15 @@ public final class RecordingSession {
         if (m == null) {
             return StreamStats.EMPTY;
         }
-        long received = 0;
-        long lost = 0;
-        long late = 0;
-        long duplicate = 0;
-        long invalid = 0;
-        long concealed = 0;
-        double jitter = 0;
-        long otherSource = 0;
+        StreamStats sum = StreamStats.EMPTY;
         synchronized (this) {
             for (ReceivedStream s : streams) {
                 if (s.channel == channel) {
-                    StreamStats st = m.stats(s.leg);
-                    received += st.packetsReceived();
-                    lost += st.packetsLost();
-                    late += st.packetsLate();
-                    duplicate += st.packetsDuplicate();
-                    invalid += st.packetsInvalid();
-                    concealed += st.framesConcealed();
-                    jitter = Math.max(jitter, st.jitterMillis());
-                    otherSource += st.packetsOtherSource();
+                    sum = sum.plus(m.stats(s.leg));
                 }
             }
         }
-        return new StreamStats(received, lost, late, duplicate, invalid, concealed, jitter, otherSource);
+        return sum;
     }
 
     RecordingSession(String id, SipRequest invite, Transport transport, InetSocketAddress remote, EventLoop loop,

@@ -138,9 +138,7 @@ final class RecordingSessionManager implements SipHandler {
         List<MediaSession.LegSpec> legs = new ArrayList<>();
         for (RecordedChannel c : channels) {
             NegotiatedStream n = negotiated.get(c.mLineIndex());
-            legs.add(new MediaSession.LegSpec(c.index(), n.codec().payloadType(), n.codec().encoding(),
-                    n.codec().clockRate(), n.codec().channels(),
-                    n.telephoneEvent() == null ? -1 : n.telephoneEvent().payloadType()));
+            legs.add(legSpec(c.index(), n.codec(), n.telephoneEvent(), n.comfortNoise()));
         }
         session.media = new MediaSession(loop, legs,
                 new MediaSession.Settings(config.sampleRate, channels.size(), 20, config.jitterMillis,
@@ -370,9 +368,8 @@ final class RecordingSessionManager implements SipHandler {
                     continue;
                 }
                 int mLine = i;
-                int te = n.telephoneEvent() == null ? -1 : n.telephoneEvent().payloadType();
-                binds.add(session.media.addStream(new MediaSession.LegSpec(channel, n.codec().payloadType(),
-                        n.codec().encoding(), n.codec().clockRate(), n.codec().channels(), te)).thenAccept(r -> {
+                binds.add(session.media.addStream(legSpec(channel, n.codec(), n.telephoneEvent(), n.comfortNoise()))
+                        .thenAccept(r -> {
                             byMLine[mLine] = r[1];
                             session.addStream(new RecordingSession.ReceivedStream(n.label(), r[0], channel, r[1], mLine));
                             session.channelTakenOver(channel, mLine, n.label(),
@@ -397,7 +394,7 @@ final class RecordingSessionManager implements SipHandler {
     }
 
     private static NegotiatedStream declined(NegotiatedStream n) {
-        return new NegotiatedStream(n.index(), n.label(), false, null, null, n.offerDirection(), n.answerDirection(),
+        return new NegotiatedStream(n.index(), n.label(), false, null, null, null, n.offerDirection(), n.answerDirection(),
                 n.remote(), n.remotePort());
     }
 
@@ -419,15 +416,22 @@ final class RecordingSessionManager implements SipHandler {
                 break;
             }
         }
-        int te = n.telephoneEvent() == null ? -1 : n.telephoneEvent().payloadType();
-        if (now.payloadType() != chosen.payloadType() || now.telephoneEventPayloadType() != te
-                || !now.encoding().equalsIgnoreCase(chosen.encoding())) {
-            session.media.changeCodec(stream.leg, new MediaSession.LegSpec(stream.channel, chosen.payloadType(),
-                    chosen.encoding(), chosen.clockRate(), chosen.channels(), te));
-            session.codecChanged(stream.channel, chosen.encoding() + "/" + chosen.clockRate());
+        RtpMap cn = OfferAnswer.comfortNoise(m, chosen.clockRate());
+        MediaSession.LegSpec wanted = legSpec(stream.channel, chosen, n.telephoneEvent(), cn);
+        if (!wanted.equals(now)) {
+            session.media.changeCodec(stream.leg, wanted);
+            if (!now.encoding().equalsIgnoreCase(chosen.encoding()) || now.clockRate() != chosen.clockRate()) {
+                session.codecChanged(stream.channel, chosen.encoding() + "/" + chosen.clockRate());
+            }
         }
-        return new NegotiatedStream(n.index(), n.label(), true, chosen, n.telephoneEvent(), n.offerDirection(),
+        return new NegotiatedStream(n.index(), n.label(), true, chosen, n.telephoneEvent(), cn, n.offerDirection(),
                 n.answerDirection(), n.remote(), n.remotePort());
+    }
+
+    private static MediaSession.LegSpec legSpec(int channel, RtpMap codec, RtpMap telephoneEvent, RtpMap comfortNoise) {
+        return new MediaSession.LegSpec(channel, codec.payloadType(), codec.encoding(), codec.clockRate(),
+                codec.channels(), telephoneEvent == null ? -1 : telephoneEvent.payloadType(),
+                comfortNoise == null ? -1 : comfortNoise.payloadType());
     }
 
     private static int parsePt(String f) {

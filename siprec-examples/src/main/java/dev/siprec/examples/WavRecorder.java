@@ -291,6 +291,7 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
             ch.put("framesConcealed", st.framesConcealed());
             ch.put("jitterMillis", Math.round(st.jitterMillis() * 100) / 100.0);
             ch.put("packetsOtherSource", st.packetsOtherSource());
+            ch.put("packetsComfortNoise", st.packetsComfortNoise());
             channels.add(ch);
         }
         m.put("channels", channels);

@@ -26,6 +26,8 @@ public final class JitterBuffer {
     private final ByteBuf[] payloads;
     private final long[] seqs;
     private final long[] positions;
+    private final byte[] kinds;
+    private int kindOfLastPop;
     private long nextSeq = Long.MIN_VALUE; // extended sequence number expected next
     private long highest = Long.MIN_VALUE;
     private int size;
@@ -40,6 +42,7 @@ public final class JitterBuffer {
         payloads = new ByteBuf[c];
         seqs = new long[c];
         positions = new long[c];
+        kinds = new byte[c];
     }
 
     /** Capacity in packets. */
@@ -61,6 +64,15 @@ public final class JitterBuffer {
      * @param position playout position of the payload's first sample on the session timeline
      */
     public Result insert(long extSeq, long position, ByteBuf payload) {
+        return insert(extSeq, position, payload, 0);
+    }
+
+    /**
+     * Stores a payload with a caller-defined kind (0 to 127), handed back by
+     * {@link #kindOfLastPop()}: payloads of one stream that are not all audio (comfort noise, events)
+     * share the sequence space and must be played in the same order.
+     */
+    public Result insert(long extSeq, long position, ByteBuf payload, int kind) {
         if (nextSeq == Long.MIN_VALUE) {
             nextSeq = extSeq;
         } else if (extSeq < nextSeq && playedWindow == 0 && nextSeq - extSeq <= mask
@@ -84,6 +96,7 @@ public final class JitterBuffer {
         payloads[slot] = payload;
         seqs[slot] = extSeq;
         positions[slot] = position;
+        kinds[slot] = (byte) kind;
         size++;
         if (extSeq > highest) {
             highest = extSeq;
@@ -116,6 +129,7 @@ public final class JitterBuffer {
         }
         ByteBuf p = payloads[slot];
         long seq = seqs[slot];
+        kindOfLastPop = kinds[slot];
         payloads[slot] = null;
         size--;
         lostOnLastPop = seq - nextSeq;
@@ -128,6 +142,11 @@ public final class JitterBuffer {
     /** Packets skipped (never received) by the last {@link #pop}. */
     public long lostOnLastPop() {
         return lostOnLastPop;
+    }
+
+    /** The kind the payload returned by the last {@link #pop} was inserted with. */
+    public int kindOfLastPop() {
+        return kindOfLastPop;
     }
 
     /** Releases every payload held and forgets the sequence state. */

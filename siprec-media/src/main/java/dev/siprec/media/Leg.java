@@ -28,6 +28,10 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
 
     private static final Logger log = LoggerFactory.getLogger(Leg.class);
     static final int RESYNC_MILLIS = 1000;
+    // what a jitter-buffer slot holds
+    private static final int AUDIO = 0;
+    private static final int EVENT = 1;
+    private static final int NOISE = 2;
 
     MediaSession.LegSpec spec;
     private final MediaSession session;
@@ -62,6 +66,13 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
     private long late;
     private long duplicate;
     private long invalid;
+    private long comfortNoisePackets;
+
+    // RFC 3389 comfort noise: from a CN packet's position until the next audio packet
+    private boolean noise;
+    private long noiseCursor; // timeline position up to which noise has been written
+    private int noiseAmplitude; // peak of the uniform noise, in 16-bit linear units
+    private int noiseSeed = 0x2545F491;
 
     Leg(MediaSession session, MediaSession.LegSpec spec, AudioDecoder decoder, int outputRate) {
         this.session = session;
@@ -145,17 +156,25 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
             return;
         }
         int pt = rtp.payloadType();
-        if (pt != spec.payloadType() && pt != spec.telephoneEventPayloadType()) {
+        boolean comfortNoise = pt != spec.payloadType() && spec.isComfortNoise(pt);
+        if (pt != spec.payloadType() && pt != spec.telephoneEventPayloadType() && !comfortNoise) {
             invalid++;
             log.debug("port {}: dropped packet with payload type {} not negotiated", port, pt);
             return;
         }
-        received++;
         boolean event = pt == spec.telephoneEventPayloadType();
         if (event && rtp.payloadLength() < 4) {
             invalid++; // RFC 4733 §2.3: an event payload is 4 octets
             return;
         }
+        if (comfortNoise) {
+            if (rtp.payloadLength() < 1) {
+                invalid++; // RFC 3389 §3: the payload starts with the noise level
+                return;
+            }
+            comfortNoisePackets++;
+        }
+        received++; // valid: everything received from here on is played, or counted as late or duplicate
         long arrivalPos = session.positionAt(arrivalNanos);
         int seq = rtp.sequenceNumber();
         int ts = rtp.timestamp();
@@ -172,6 +191,7 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
             anchorPos = arrivalPos;
             decoder.reset();
             converter.reset();
+            noise = false;
             playedEnd = Long.MIN_VALUE;
             lastTransit = Long.MIN_VALUE; // a new source: its transit times start afresh
         }
@@ -207,7 +227,7 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
         // payload: no false loss is counted for it, and its time is not decoded as speech.
         int from = rtp.payloadIndex();
         ByteBuf payload = content.retain().setIndex(from, from + (event ? 0 : rtp.payloadLength()));
-        switch (jitter.insert(extSeq, position, payload)) {
+        switch (jitter.insert(extSeq, position, payload, event ? EVENT : comfortNoise ? NOISE : AUDIO)) {
             case DUPLICATE:
                 duplicate++;
                 break;
@@ -230,15 +250,24 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
             long missing = jitter.lostOnLastPop();
             lost += missing;
             try {
-                if (payload.isReadable()) { // empty: a telephone-event packet's slot
-                    if (missing > 0) {
+                int kind = jitter.kindOfLastPop();
+                if (kind == NOISE) {
+                    startNoise(payload.getUnsignedByte(payload.readerIndex()), position, start);
+                } else if (kind == AUDIO) {
+                    if (noise) {
+                        writeNoise(position, start);
+                        noise = false;
+                    } else if (missing > 0) {
                         concealGap(position, start, missing);
                     }
                     decodeAt(payload, position, start);
-                }
+                } // EVENT: its time is covered by the audio the SRC sends beside it, or by silence
             } finally {
                 payload.release();
             }
+        }
+        if (noise) {
+            writeNoise(end, start);
         }
         // added, not assigned: a channel can be fed by more than one leg over time (a stream
         // that took over the channel of a removed one), and the frame starts as silence
@@ -268,6 +297,41 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
         decoder.conceal(codecSamples, pcm, 0);
         concealedFrames += missingPackets;
         writeAt(playedEnd, windowStart, pcm, codecSamples);
+    }
+
+    /**
+     * A comfort-noise packet (RFC 3389 §3): the SRC stopped sending speech; play noise at the
+     * signalled level from here until the next audio packet. The level byte is the noise power
+     * in -dBov, where 0 dBov is a full-scale square wave. The optional spectral coefficients are
+     * not used: the noise is white. Lost packets across the silence are not concealed: there was
+     * no speech to conceal.
+     */
+    private void startNoise(int levelByte, long position, long windowStart) {
+        if (noise) {
+            writeNoise(position, windowStart); // a level update: the old level plays up to here
+        } else {
+            noiseCursor = position;
+        }
+        int dBov = levelByte & 0x7F;
+        double rms = 32767.0 * Math.pow(10, -dBov / 20.0);
+        noiseAmplitude = (int) Math.min(32767, Math.round(rms * Math.sqrt(3))); // uniform: rms = peak / sqrt 3
+        noise = true;
+        playedEnd = Long.MIN_VALUE;
+    }
+
+    /** Writes comfort noise from the noise cursor up to {@code until}. */
+    private void writeNoise(long until, long windowStart) {
+        long from = Math.max(noiseCursor, windowStart);
+        long to = Math.min(until, windowStart + ring.length);
+        int seed = noiseSeed;
+        for (long p = from; p < to; p++) {
+            seed ^= seed << 13; // xorshift32: cheap, allocation-free, good enough for noise
+            seed ^= seed >>> 17;
+            seed ^= seed << 5;
+            ring[(int) (p & ringMask)] = (short) ((long) (seed >> 16) * noiseAmplitude >> 15);
+        }
+        noiseSeed = seed;
+        noiseCursor = Math.max(noiseCursor, until);
     }
 
     private void decodeAt(ByteBuf payload, long position, long windowStart) {
@@ -354,7 +418,9 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
             ByteBuf payload = jitter.pop();
             lost += jitter.lostOnLastPop();
             try {
-                decodeAt(payload, position, windowStart);
+                if (jitter.kindOfLastPop() == AUDIO) {
+                    decodeAt(payload, position, windowStart);
+                }
             } finally {
                 payload.release();
             }
@@ -369,6 +435,6 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
 
     StreamStats stats() {
         return new StreamStats(received, lost, late, duplicate, invalid, concealedFrames,
-                interarrivalJitter * 1000 / spec.clockRate(), otherSource);
+                interarrivalJitter * 1000 / spec.clockRate(), otherSource, comfortNoisePackets);
     }
 }

@@ -36,9 +36,23 @@ public final class MediaSession {
      * @param clockRate RTP clock rate
      * @param codecChannels channels of the codec (1 for G.711)
      * @param telephoneEventPayloadType negotiated RFC 4733 payload type, or -1
+     * @param comfortNoisePayloadType negotiated RFC 3389 comfort-noise payload type, or -1 (the
+     *     static type 13 is understood on 8000 Hz streams either way)
      */
     public record LegSpec(int channel, int payloadType, String encoding, int clockRate, int codecChannels,
-                          int telephoneEventPayloadType) {
+                          int telephoneEventPayloadType, int comfortNoisePayloadType) {
+
+        /** A stream without comfort noise negotiated. */
+        public LegSpec(int channel, int payloadType, String encoding, int clockRate, int codecChannels,
+                       int telephoneEventPayloadType) {
+            this(channel, payloadType, encoding, clockRate, codecChannels, telephoneEventPayloadType, -1);
+        }
+
+        /** Whether RTP payload type {@code pt} carries RFC 3389 comfort noise on this stream. */
+        boolean isComfortNoise(int pt) {
+            return pt == comfortNoisePayloadType
+                    || (pt == 13 && clockRate == 8000 && payloadType != 13 && telephoneEventPayloadType != 13);
+        }
     }
 
     /**
@@ -368,7 +382,7 @@ public final class MediaSession {
             throw new IllegalArgumentException("no decoder for " + spec.encoding() + "/" + spec.clockRate());
         }
         LegSpec keep = new LegSpec(legs.get(i).spec.channel(), spec.payloadType(), spec.encoding(), spec.clockRate(),
-                spec.codecChannels(), spec.telephoneEventPayloadType());
+                spec.codecChannels(), spec.telephoneEventPayloadType(), spec.comfortNoisePayloadType());
         loop.execute(() -> legs.get(i).retune(keep, decoder));
     }
 

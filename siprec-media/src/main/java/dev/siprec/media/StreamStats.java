@@ -12,10 +12,25 @@ package dev.siprec.media;
  * @param framesConcealed frames produced by the codec's concealment for lost packets
  * @param jitterMillis interarrival jitter estimate of RFC 3550 §6.4.1 / A.8, in milliseconds
  * @param packetsOtherSource packets from a sender other than the one the stream latched to (dropped)
+ * @param packetsComfortNoise RFC 3389 comfort-noise packets received (part of
+ *     {@code packetsReceived}; the silence they describe is played as noise, not counted as loss)
  */
 public record StreamStats(long packetsReceived, long packetsLost, long packetsLate, long packetsDuplicate,
-                          long packetsInvalid, long framesConcealed, double jitterMillis, long packetsOtherSource) {
+                          long packetsInvalid, long framesConcealed, double jitterMillis, long packetsOtherSource,
+                          long packetsComfortNoise) {
 
     /** All zero. */
-    public static final StreamStats EMPTY = new StreamStats(0, 0, 0, 0, 0, 0, 0, 0);
+    public static final StreamStats EMPTY = new StreamStats(0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+    /**
+     * The counters of two streams that fed the same channel one after the other: counts add up,
+     * the jitter is the worse of the two.
+     */
+    public StreamStats plus(StreamStats o) {
+        return new StreamStats(packetsReceived + o.packetsReceived, packetsLost + o.packetsLost,
+                packetsLate + o.packetsLate, packetsDuplicate + o.packetsDuplicate,
+                packetsInvalid + o.packetsInvalid, framesConcealed + o.framesConcealed,
+                Math.max(jitterMillis, o.jitterMillis), packetsOtherSource + o.packetsOtherSource,
+                packetsComfortNoise + o.packetsComfortNoise);
+    }
 }

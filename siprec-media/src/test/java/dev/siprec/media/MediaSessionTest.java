@@ -138,8 +138,8 @@ class MediaSessionTest {
         assertThat(firstSound(right) - firstSound(left)).isBetween(20, 30);
         StreamStats a = onLoop(() -> session.stats(0));
         StreamStats b = onLoop(() -> session.stats(1));
-        assertThat(a).isEqualTo(new StreamStats(100, 0, 0, 0, 0, 0, 0, 0)); // perfectly paced: no jitter
-        assertThat(b).isEqualTo(new StreamStats(100, 0, 0, 0, 0, 0, 0, 0));
+        assertThat(a).isEqualTo(new StreamStats(100, 0, 0, 0, 0, 0, 0, 0, 0)); // perfectly paced: no jitter
+        assertThat(b).isEqualTo(new StreamStats(100, 0, 0, 0, 0, 0, 0, 0, 0));
         // continuous audio over the 2 s of packets: no hole anywhere after the wrap
         for (int i = firstSound(right) + 100; i < firstSound(right) + 15_000; i += 40) {
             assertThat(Math.abs(right[i]) + Math.abs(right[i + 1]) + Math.abs(right[i + 2])).isPositive();
@@ -296,6 +296,56 @@ class MediaSessionTest {
         b.writeByte(0x80).writeByte(101).writeShort(seq & 0xFFFF).writeInt((int) ts).writeInt(1);
         b.writeByte(event).writeByte((end ? 0x80 : 0) | 10).writeShort(duration);
         return b;
+    }
+
+    /** An RFC 3389 comfort-noise packet (static PT 13) with a noise level in -dBov and no spectrum. */
+    static ByteBuf comfortNoise(int seq, long ts, int ssrc, int minusDbov) {
+        ByteBuf b = PooledByteBufAllocator.DEFAULT.directBuffer(13);
+        b.writeByte(0x80).writeByte(13).writeShort(seq & 0xFFFF).writeInt((int) ts).writeInt(ssrc);
+        if (minusDbov >= 0) {
+            b.writeByte(minusDbov);
+        }
+        return b;
+    }
+
+    static double rms(short[] x, int from, int to) {
+        double sum = 0;
+        for (int i = from; i < to; i++) {
+            sum += (double) x[i] * x[i];
+        }
+        return Math.sqrt(sum / (to - from));
+    }
+
+    @Test
+    void comfortNoiseFillsTheSilenceAtItsLevelAndTheGapIsNotLoss() throws Exception {
+        open(8000, 1);
+        int seq = 0;
+        for (; seq < 10; seq++) { // 200 ms of speech, then the SRC goes silent (DTX)
+            arrive(0, 20L * seq * MS, pcmu(seq, 160L * seq, 1, 440));
+        }
+        arrive(0, 200 * MS, comfortNoise(seq++, 1600, 1, 40)); // -40 dBov from sample 1600
+        arrive(0, 250 * MS, comfortNoise(seq, 2000, 1, -1)); // no level byte: invalid, not a CN packet
+        arrive(0, 700 * MS, comfortNoise(seq++, 5600, 1, 60)); // a level update: -60 dBov from 5600
+        for (int k = 0; k < 10; k++, seq++) { // speech again at 1.2 s
+            arrive(0, (1200 + 20L * k) * MS, pcmu(seq, 9600 + 160L * k, 1, 440));
+        }
+        advanceTo(2500 * MS);
+        short[] x = channels.get(0);
+        // 0 dBov is a full-scale square wave (RFC 3389 §3): rms 32767 * 10^(-dBov/20), within 1 dB
+        assertThat(rms(x, 1600 + 80, 5600 - 80)).isBetween(327.7 / 1.122, 327.7 * 1.122);
+        assertThat(rms(x, 5600 + 80, 9600 - 80)).isBetween(32.77 / 1.122, 32.77 * 1.122);
+        // speech resumes in place and the noise stops where it does
+        assertThat(power(x, 9600, 1600, 440, 8000)).isGreaterThan(1000 * power(x, 9600, 1600, 1000, 8000));
+        assertThat(rms(x, 9600, 11200)).isGreaterThan(5000);
+        for (int i = 11200 + 80; i < 8000 * 2; i++) {
+            assertThat(x[i]).as("sample %d after the last packet", i).isZero();
+        }
+        StreamStats s = onLoop(() -> session.stats(0));
+        assertThat(s.packetsLost()).isZero();
+        assertThat(s.framesConcealed()).isZero();
+        assertThat(s.packetsComfortNoise()).isEqualTo(2);
+        assertThat(s.packetsInvalid()).isEqualTo(1);
+        assertThat(s.packetsReceived()).isEqualTo(22);
     }
 
     @Test

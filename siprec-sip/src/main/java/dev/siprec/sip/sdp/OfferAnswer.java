@@ -23,7 +23,7 @@ public final class OfferAnswer {
 
     /**
      * Negotiates every m-line of an offer: for each audio m-line, the first offered format we
-     * can decode, plus telephone-event when offered.
+     * can decode, plus telephone-event and comfort noise (at the codec's clock rate) when offered.
      */
     public static List<NegotiatedStream> negotiate(SessionDescription offer, CodecSupport support) {
         List<NegotiatedStream> out = new ArrayList<>(offer.media().size());
@@ -54,10 +54,26 @@ public final class OfferAnswer {
             }
             boolean accepted = codec != null;
             Direction answer = !accepted ? Direction.INACTIVE : answerDirection(offered);
-            out.add(new NegotiatedStream(i, m.label(), accepted, codec, accepted ? dtmf : null, offered, answer,
+            RtpMap cn = accepted ? comfortNoise(m, codec.clockRate()) : null;
+            out.add(new NegotiatedStream(i, m.label(), accepted, codec, accepted ? dtmf : null, cn, offered, answer,
                     offer.effectiveConnection(m), m.port()));
         }
         return out;
+    }
+
+    /**
+     * The offered RFC 3389 comfort-noise format for a codec clock rate, or {@code null}. CN shares
+     * the RTP clock of the codec it accompanies (RFC 3389 §5), so only a CN at that rate fits.
+     */
+    public static RtpMap comfortNoise(MediaDescription m, int clockRate) {
+        for (String f : m.formats()) {
+            int pt = parsePt(f);
+            RtpMap map = pt < 0 ? null : m.rtpMap(pt);
+            if (map != null && map.isComfortNoise() && map.clockRate() == clockRate) {
+                return map;
+            }
+        }
+        return null;
     }
 
     /**
@@ -87,10 +103,13 @@ public final class OfferAnswer {
                 a.media().add(declined);
                 continue;
             }
-            List<String> formats = new ArrayList<>(2);
+            List<String> formats = new ArrayList<>(3);
             formats.add(Integer.toString(n.codec().payloadType()));
             if (n.telephoneEvent() != null) {
                 formats.add(Integer.toString(n.telephoneEvent().payloadType()));
+            }
+            if (n.comfortNoise() != null) {
+                formats.add(Integer.toString(n.comfortNoise().payloadType()));
             }
             MediaDescription m = new MediaDescription("audio", localPorts[n.index()], offered.proto(), formats);
             m.attribute("rtpmap", n.codec().format());
@@ -98,6 +117,9 @@ public final class OfferAnswer {
                 m.attribute("rtpmap", n.telephoneEvent().format());
                 String fmtp = offered.fmtp(n.telephoneEvent().payloadType());
                 m.attribute("fmtp", n.telephoneEvent().payloadType() + " " + (fmtp != null ? fmtp : "0-15"));
+            }
+            if (n.comfortNoise() != null) {
+                m.attribute("rtpmap", n.comfortNoise().format());
             }
             String ptime = offered.attributeValue("ptime");
             if (ptime != null && !ptime.isEmpty()) {

@@ -48,6 +48,11 @@ public record RtpMap(int payloadType, String encoding, int clockRate, int channe
         return encoding.toLowerCase(Locale.ROOT).equals("telephone-event");
     }
 
+    /** Whether this is RFC 3389 comfort noise ({@code CN}). */
+    public boolean isComfortNoise() {
+        return encoding.equalsIgnoreCase("CN");
+    }
+
     /** The value after {@code rtpmap:}. */
     public String format() {
         return payloadType + " " + encoding + "/" + clockRate + (channels != 1 ? "/" + channels : "");

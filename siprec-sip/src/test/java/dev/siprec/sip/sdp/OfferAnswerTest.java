@@ -43,10 +43,12 @@ class OfferAnswerTest {
         assertThat(first.accepted()).isTrue();
         assertThat(first.codec().encoding()).isEqualTo("PCMU"); // first offered that we decode, G.729 skipped
         assertThat(first.telephoneEvent().payloadType()).isEqualTo(101);
+        assertThat(first.comfortNoise().payloadType()).isEqualTo(19);
         assertThat(first.answerDirection()).isEqualTo(Direction.RECVONLY);
         assertThat(first.remote().address()).isEqualTo("192.0.2.11"); // media-level c= wins
         NegotiatedStream second = n.get(1);
         assertThat(second.codec().encoding()).isEqualTo("PCMA"); // static type without rtpmap
+        assertThat(second.comfortNoise()).isNull();
         assertThat(second.answerDirection()).isEqualTo(Direction.INACTIVE);
         assertThat(second.remote().address()).isEqualTo("192.0.2.10"); // session-level c=
         assertThat(n.get(2).accepted()).isFalse();
@@ -62,10 +64,11 @@ class OfferAnswerTest {
                 + "s=siprec\r\n"
                 + "c=IN IP4 127.0.0.1\r\n"
                 + "t=0 0\r\n"
-                + "m=audio 40000 RTP/AVP 0 101\r\n"
+                + "m=audio 40000 RTP/AVP 0 101 19\r\n"
                 + "a=rtpmap:0 PCMU/8000\r\n"
                 + "a=rtpmap:101 telephone-event/8000\r\n"
                 + "a=fmtp:101 0-16\r\n"
+                + "a=rtpmap:19 CN/8000\r\n"
                 + "a=ptime:20\r\n"
                 + "a=label:1\r\n"
                 + "a=recvonly\r\n"
@@ -78,6 +81,20 @@ class OfferAnswerTest {
                 + "m=video 0 RTP/AVP 97\r\n"
                 + "a=label:3\r\n");
         assertThat(SessionDescription.parse(answer).media()).hasSize(3);
+    }
+
+    @Test
+    void comfortNoiseIsAnsweredOnlyAtTheCodecsClockRate() throws Exception {
+        SessionDescription wide = SessionDescription.parse("v=0\r\nc=IN IP4 h\r\n"
+                + "m=audio 1000 RTP/AVP 0 98 13\r\na=rtpmap:98 CN/16000\r\na=sendonly\r\n");
+        assertThat(OfferAnswer.negotiate(wide, G711).get(0).comfortNoise())
+                .isEqualTo(new RtpMap(13, "CN", 8000, 1)); // static 13, without an rtpmap line
+        SessionDescription only16k = SessionDescription.parse("v=0\r\nc=IN IP4 h\r\n"
+                + "m=audio 1000 RTP/AVP 0 98\r\na=rtpmap:98 CN/16000\r\na=sendonly\r\n");
+        List<NegotiatedStream> n = OfferAnswer.negotiate(only16k, G711);
+        assertThat(n.get(0).comfortNoise()).isNull();
+        assertThat(OfferAnswer.answer(only16k, n, new int[] {40000}, "127.0.0.1", 1, 1).format())
+                .contains("m=audio 40000 RTP/AVP 0\r\n").doesNotContain("CN/");
     }
 
     @Test
