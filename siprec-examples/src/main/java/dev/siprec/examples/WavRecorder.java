@@ -292,6 +292,7 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
             ch.put("jitterMillis", Math.round(st.jitterMillis() * 100) / 100.0);
             ch.put("packetsOtherSource", st.packetsOtherSource());
             ch.put("packetsComfortNoise", st.packetsComfortNoise());
+            ch.put("packetsRtcp", st.packetsRtcp());
             channels.add(ch);
         }
         m.put("channels", channels);

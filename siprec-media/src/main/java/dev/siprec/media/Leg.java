@@ -40,6 +40,7 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
     private final int outputRate;
     private final JitterBuffer jitter = new JitterBuffer(512);
     private final RtpPacket rtp = new RtpPacket();
+    private final RtcpPacket rtcp = new RtcpPacket();
     private final short[] ring;
     private final int ringMask;
     private final byte[] scratch = new byte[2048];
@@ -67,10 +68,12 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
     private long duplicate;
     private long invalid;
     private long comfortNoisePackets;
+    private long rtcpPackets;
 
     // RFC 3389 comfort noise: from a CN packet's position until the next audio packet
     private boolean noise;
     private long noiseCursor; // timeline position up to which noise has been written
+    private long noiseEnd = Long.MAX_VALUE; // where the source said BYE
     private int noiseAmplitude; // peak of the uniform noise, in 16-bit linear units
     private int noiseSeed = 0x2545F491;
 
@@ -149,6 +152,10 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
         if (!session.isRunning()) {
             return; // before the answer or after the end: not part of the recording
         }
+        if (RtcpPacket.isRtcp(content)) {
+            onRtcp(content, arrivalNanos);
+            return;
+        }
         String problem = rtp.wrap(content);
         if (problem != null) {
             invalid++;
@@ -192,6 +199,7 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
             decoder.reset();
             converter.reset();
             noise = false;
+            noiseEnd = Long.MAX_VALUE;
             playedEnd = Long.MIN_VALUE;
             lastTransit = Long.MIN_VALUE; // a new source: its transit times start afresh
         }
@@ -255,7 +263,7 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
                     startNoise(payload.getUnsignedByte(payload.readerIndex()), position, start);
                 } else if (kind == AUDIO) {
                     if (noise) {
-                        writeNoise(position, start);
+                        writeNoise(Math.min(position, noiseEnd), start);
                         noise = false;
                     } else if (missing > 0) {
                         concealGap(position, start, missing);
@@ -267,7 +275,8 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
             }
         }
         if (noise) {
-            writeNoise(end, start);
+            writeNoise(Math.min(end, noiseEnd), start);
+            noise = noiseEnd > end;
         }
         // added, not assigned: a channel can be fed by more than one leg over time (a stream
         // that took over the channel of a removed one), and the frame starts as silence
@@ -410,6 +419,29 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
         eventDuration = 0;
     }
 
+    /**
+     * An RTCP compound packet on the RTP port (RFC 5761 multiplexing, which we answer when
+     * offered). Valid ones are counted; a BYE from the current source (RFC 3550 §6.6) ends it:
+     * what it sent still plays, comfort noise stops (the rest is silence) and the stream is free
+     * for the next sender to latch.
+     */
+    private void onRtcp(ByteBuf content, long arrivalNanos) {
+        String problem = rtcp.wrap(content);
+        if (problem != null) {
+            invalid++;
+            log.debug("port {}: dropped RTCP datagram: {}", port, problem);
+            return;
+        }
+        rtcpPackets++;
+        while (rtcp.next()) {
+            if (synced && rtcp.byeIncludes(ssrc)) {
+                log.debug("port {}: RTCP BYE from SSRC {}", port, Integer.toUnsignedString(ssrc));
+                noiseEnd = Math.min(noiseEnd, session.positionAt(arrivalNanos));
+                relatch();
+            }
+        }
+    }
+
     /** Decodes everything held into the ring (on a source change), so no received audio is dropped. */
     private void drainAll() {
         long windowStart = session.nextFramePosition();
@@ -435,6 +467,6 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
 
     StreamStats stats() {
         return new StreamStats(received, lost, late, duplicate, invalid, concealedFrames,
-                interarrivalJitter * 1000 / spec.clockRate(), otherSource, comfortNoisePackets);
+                interarrivalJitter * 1000 / spec.clockRate(), otherSource, comfortNoisePackets, rtcpPackets);
     }
 }

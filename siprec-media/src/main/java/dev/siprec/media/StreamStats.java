@@ -14,13 +14,15 @@ package dev.siprec.media;
  * @param packetsOtherSource packets from a sender other than the one the stream latched to (dropped)
  * @param packetsComfortNoise RFC 3389 comfort-noise packets received (part of
  *     {@code packetsReceived}; the silence they describe is played as noise, not counted as loss)
+ * @param packetsRtcp valid RTCP compound packets received on the stream's port (RFC 5761
+ *     multiplexing; not part of {@code packetsReceived})
  */
 public record StreamStats(long packetsReceived, long packetsLost, long packetsLate, long packetsDuplicate,
                           long packetsInvalid, long framesConcealed, double jitterMillis, long packetsOtherSource,
-                          long packetsComfortNoise) {
+                          long packetsComfortNoise, long packetsRtcp) {
 
     /** All zero. */
-    public static final StreamStats EMPTY = new StreamStats(0, 0, 0, 0, 0, 0, 0, 0, 0);
+    public static final StreamStats EMPTY = new StreamStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     /**
      * The counters of two streams that fed the same channel one after the other: counts add up,
@@ -31,6 +33,6 @@ public record StreamStats(long packetsReceived, long packetsLost, long packetsLa
                 packetsLate + o.packetsLate, packetsDuplicate + o.packetsDuplicate,
                 packetsInvalid + o.packetsInvalid, framesConcealed + o.framesConcealed,
                 Math.max(jitterMillis, o.jitterMillis), packetsOtherSource + o.packetsOtherSource,
-                packetsComfortNoise + o.packetsComfortNoise);
+                packetsComfortNoise + o.packetsComfortNoise, packetsRtcp + o.packetsRtcp);
     }
 }

@@ -138,8 +138,8 @@ class MediaSessionTest {
         assertThat(firstSound(right) - firstSound(left)).isBetween(20, 30);
         StreamStats a = onLoop(() -> session.stats(0));
         StreamStats b = onLoop(() -> session.stats(1));
-        assertThat(a).isEqualTo(new StreamStats(100, 0, 0, 0, 0, 0, 0, 0, 0)); // perfectly paced: no jitter
-        assertThat(b).isEqualTo(new StreamStats(100, 0, 0, 0, 0, 0, 0, 0, 0));
+        assertThat(a).isEqualTo(new StreamStats(100, 0, 0, 0, 0, 0, 0, 0, 0, 0)); // perfectly paced: no jitter
+        assertThat(b).isEqualTo(new StreamStats(100, 0, 0, 0, 0, 0, 0, 0, 0, 0));
         // continuous audio over the 2 s of packets: no hole anywhere after the wrap
         for (int i = firstSound(right) + 100; i < firstSound(right) + 15_000; i += 40) {
             assertThat(Math.abs(right[i]) + Math.abs(right[i + 1]) + Math.abs(right[i + 2])).isPositive();
@@ -346,6 +346,39 @@ class MediaSessionTest {
         assertThat(s.packetsComfortNoise()).isEqualTo(2);
         assertThat(s.packetsInvalid()).isEqualTo(1);
         assertThat(s.packetsReceived()).isEqualTo(22);
+    }
+
+    /** Copies a heap-built datagram into a pooled direct buffer, as the socket hands them over. */
+    static ByteBuf datagram(ByteBuf heap) {
+        ByteBuf b = PooledByteBufAllocator.DEFAULT.directBuffer(heap.readableBytes()).writeBytes(heap);
+        heap.release();
+        return b;
+    }
+
+    @Test
+    void multiplexedRtcpIsCountedAndAByeEndsTheSourcesComfortNoise() throws Exception {
+        open(8000, 1);
+        int seq = 0;
+        for (; seq < 10; seq++) {
+            arrive(0, 20L * seq * MS, pcmu(seq, 160L * seq, 7, 440));
+        }
+        arrive(0, 190 * MS, datagram(RtcpPacketTest.senderReportAndSdes(7, 1L << 32, 1440)));
+        arrive(0, 200 * MS, comfortNoise(seq++, 1600, 7, 30));
+        ByteBuf broken = RtcpPacketTest.bye(7);
+        broken.setShort(2, 9); // length beyond the datagram
+        arrive(0, 300 * MS, datagram(broken));
+        arrive(0, 1000 * MS, datagram(RtcpPacketTest.bye(7))); // the source leaves during its silence
+        advanceTo(2000 * MS);
+        short[] x = channels.get(0);
+        assertThat(rms(x, 1600 + 80, 8 * (1000 - 100))).isGreaterThan(500); // -30 dBov: rms 1036
+        for (int i = 8 * 1000; i < 8 * 1800; i++) {
+            assertThat(x[i]).as("sample %d after the BYE", i).isZero();
+        }
+        StreamStats s = onLoop(() -> session.stats(0));
+        assertThat(s.packetsRtcp()).isEqualTo(2);
+        assertThat(s.packetsInvalid()).isEqualTo(1);
+        assertThat(s.packetsReceived()).isEqualTo(11); // RTCP is not RTP
+        assertThat(s.packetsLost()).isZero();
     }
 
     @Test

@@ -121,6 +121,9 @@ public final class OfferAnswer {
             if (n.comfortNoise() != null) {
                 m.attribute("rtpmap", n.comfortNoise().format());
             }
+            if (offered.attributeValue("rtcp-mux") != null) {
+                m.attribute("rtcp-mux", null); // RFC 5761 §5.1.1: we take RTCP on the RTP port
+            }
             String ptime = offered.attributeValue("ptime");
             if (ptime != null && !ptime.isEmpty()) {
                 m.attribute("ptime", ptime.trim());

@@ -98,6 +98,16 @@ class OfferAnswerTest {
     }
 
     @Test
+    void rtcpMuxIsAcceptedWhenOffered() throws Exception {
+        SessionDescription muxed = SessionDescription.parse("v=0\r\nc=IN IP4 h\r\n"
+                + "m=audio 1000 RTP/AVP 0\r\na=rtcp-mux\r\na=sendonly\r\nm=audio 1002 RTP/AVP 0\r\na=sendonly\r\n");
+        SessionDescription answer = SessionDescription.parse(OfferAnswer.answer(muxed,
+                OfferAnswer.negotiate(muxed, G711), new int[] {40000, 40002}, "127.0.0.1", 1, 1).format());
+        assertThat(answer.media().get(0).attributeValue("rtcp-mux")).isEqualTo("");
+        assertThat(answer.media().get(1).attributeValue("rtcp-mux")).isNull();
+    }
+
+    @Test
     void directionsFollowRfc3264ForAReceiveOnlyParty() {
         assertThat(OfferAnswer.answerDirection(Direction.SENDONLY)).isEqualTo(Direction.RECVONLY);
         assertThat(OfferAnswer.answerDirection(Direction.SENDRECV)).isEqualTo(Direction.RECVONLY);
