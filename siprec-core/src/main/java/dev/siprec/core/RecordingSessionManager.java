@@ -142,7 +142,7 @@ final class RecordingSessionManager implements SipHandler {
         }
         session.media = new MediaSession(loop, legs,
                 new MediaSession.Settings(config.sampleRate, channels.size(), 20, config.jitterMillis,
-                        config.latchSources),
+                        config.maxJitterMillis, config.latchSources),
                 new dev.siprec.media.FrameSink() {
                     @Override
                     public void onFrame(long position, short[] samples, int samplesPerChannel, int channelCount) {

@@ -151,6 +151,7 @@ public final class SiprecServer implements AutoCloseable {
         RecordingListener listener;
         ChannelMapper channelMapper = ChannelMapper.standard();
         int jitterMillis = 60;
+        int maxJitterMillis = 300;
         long answerDelayMillis;
         boolean rejectMalformedMetadata;
         String serverHeader = "siprec/0.1";
@@ -224,9 +225,27 @@ public final class SiprecServer implements AutoCloseable {
             return this;
         }
 
-        /** Playout delay that absorbs network jitter and reordering (default 60 ms). */
+        /**
+         * A fixed playout delay that absorbs network jitter and reordering. The default adapts
+         * between 60 and 300 ms: see {@link #jitterDelay(Duration, Duration)}.
+         */
         public Builder jitterDelay(Duration d) {
-            this.jitterMillis = (int) Math.max(0, Math.min(2000, d.toMillis()));
+            return jitterDelay(d, d);
+        }
+
+        /**
+         * A playout delay that adapts to the measured jitter (RFC 3550) and to late packets,
+         * between {@code min} and {@code max} (default 60 to 300 ms). The audio's place on the
+         * timeline never depends on it; only the latency of delivery does.
+         */
+        public Builder jitterDelay(Duration min, Duration max) {
+            int lo = (int) Math.max(0, Math.min(2000, min.toMillis()));
+            int hi = (int) Math.max(0, Math.min(2000, max.toMillis()));
+            if (hi < lo) {
+                throw new IllegalArgumentException("maximum playout delay below the minimum");
+            }
+            this.jitterMillis = lo;
+            this.maxJitterMillis = hi;
             return this;
         }
 

@@ -241,6 +241,7 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
                 break;
             case LATE:
                 late++;
+                session.packetLate(Math.max(0, session.nextFramePosition() - position));
                 break;
             default:
                 break;
@@ -357,6 +358,7 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
         }
         if (!writeAt(position, windowStart, pcm, n)) {
             late++; // its frame was already delivered
+            session.packetLate(windowStart - position);
         }
     }
 
@@ -465,8 +467,13 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
         jitter.clear();
     }
 
+    /** RFC 3550 interarrival jitter in milliseconds. */
+    double jitterMillis() {
+        return interarrivalJitter * 1000 / spec.clockRate();
+    }
+
     StreamStats stats() {
         return new StreamStats(received, lost, late, duplicate, invalid, concealedFrames,
-                interarrivalJitter * 1000 / spec.clockRate(), otherSource, comfortNoisePackets, rtcpPackets);
+                jitterMillis(), otherSource, comfortNoisePackets, rtcpPackets);
     }
 }

@@ -61,13 +61,29 @@ public final class MediaSession {
      * @param outputRate output sample rate in Hz
      * @param channels output channels
      * @param frameMillis frame duration
-     * @param jitterMillis playout delay: how long after its end a frame is delivered
+     * @param jitterMillis playout delay (the minimum when adaptive): how long after its end a
+     *     frame is delivered
+     * @param maxJitterMillis the most the playout delay adapts to; equal to {@code jitterMillis}
+     *     for a fixed delay
      * @param latchSources whether each stream takes packets only from the sender of its first
      *     valid packet (others are dropped and counted)
      */
-    public record Settings(int outputRate, int channels, int frameMillis, int jitterMillis, boolean latchSources) {
+    public record Settings(int outputRate, int channels, int frameMillis, int jitterMillis, int maxJitterMillis,
+                           boolean latchSources) {
 
-        /** Settings with source latching on. */
+        /** Validates the delays. */
+        public Settings {
+            if (jitterMillis < 0 || maxJitterMillis < jitterMillis) {
+                throw new IllegalArgumentException("playout delay range " + jitterMillis + ".." + maxJitterMillis);
+            }
+        }
+
+        /** A fixed playout delay. */
+        public Settings(int outputRate, int channels, int frameMillis, int jitterMillis, boolean latchSources) {
+            this(outputRate, channels, frameMillis, jitterMillis, jitterMillis, latchSources);
+        }
+
+        /** A fixed playout delay, with source latching on. */
         public Settings(int outputRate, int channels, int frameMillis, int jitterMillis) {
             this(outputRate, channels, frameMillis, jitterMillis, true);
         }
@@ -88,6 +104,9 @@ public final class MediaSession {
     private boolean running;
     private boolean stopped;
     private ScheduledFuture<?> ticker;
+    // adaptive playout delay; the timeline does not move with it, only when frames are delivered
+    private volatile double delayMillis; // written on the loop, read anywhere
+    private long lastAdaptNanos;
 
     /**
      * A session for these streams.
@@ -173,6 +192,8 @@ public final class MediaSession {
             return;
         }
         startNanos = clock.getAsLong();
+        delayMillis = settings.jitterMillis();
+        lastAdaptNanos = startNanos;
         running = true;
         ticker = loop.scheduleAtFixedRate(this::tick, settings.frameMillis(), settings.frameMillis(),
                 TimeUnit.MILLISECONDS);
@@ -233,7 +254,8 @@ public final class MediaSession {
             return;
         }
         long now = clock.getAsLong();
-        long due = positionAt(now - TimeUnit.MILLISECONDS.toNanos(settings.jitterMillis()));
+        adaptDelay(now);
+        long due = positionAt(now - (long) (delayMillis * 1_000_000));
         while ((nextFrame + 1) * frameSamples <= due) {
             deliverFrame();
         }
@@ -248,6 +270,49 @@ public final class MediaSession {
         }
         nextFrame++;
         sink.onFrame(start, frame, frameSamples, settings.channels());
+    }
+
+    /**
+     * Adapts the playout delay between its bounds: at least three times the worst leg's RFC 3550
+     * interarrival jitter plus one frame (a mean deviation; three covers the usual spread), raised
+     * at once when needed and lowered by at most 1 ms per 250 ms so that periodic spikes
+     * (a congested link every few seconds) do not make it oscillate. Since
+     * every packet has a fixed place on the session timeline, a change in delay only moves
+     * when frames are delivered (a pause or a short burst), never the audio.
+     */
+    private void adaptDelay(long now) {
+        if (settings.maxJitterMillis() == settings.jitterMillis()) {
+            delayMillis = settings.jitterMillis();
+            return;
+        }
+        double worst = 0;
+        for (Leg leg : legs) {
+            worst = Math.max(worst, leg.jitterMillis());
+        }
+        double target = Math.max(settings.jitterMillis(),
+                Math.min(settings.maxJitterMillis(), 3 * worst + settings.frameMillis()));
+        if (target >= delayMillis) {
+            delayMillis = target;
+        } else {
+            delayMillis = Math.max(target, delayMillis - (now - lastAdaptNanos) / 250_000_000.0);
+        }
+        lastAdaptNanos = now;
+    }
+
+    /**
+     * A packet arrived {@code samples} after its frame was delivered: raise the delay by that
+     * much and one frame more, within the bound, so the next one like it is in time.
+     */
+    void packetLate(long samples) {
+        if (settings.maxJitterMillis() > settings.jitterMillis()) {
+            delayMillis = Math.min(settings.maxJitterMillis(),
+                    delayMillis + samples * 1000.0 / settings.outputRate() + settings.frameMillis());
+        }
+    }
+
+    /** The current playout delay in milliseconds. */
+    public double playoutDelayMillis() {
+        return delayMillis;
     }
 
     /** Position on the session timeline (samples at the output rate) of a clock reading. */

@@ -50,13 +50,17 @@ class MediaSessionTest {
     }
 
     void open(int outputRate, int legs) throws Exception {
+        open(outputRate, legs, 60, 60);
+    }
+
+    void open(int outputRate, int legs, int minDelayMillis, int maxDelayMillis) throws Exception {
         rate = outputRate;
         List<MediaSession.LegSpec> specs = new ArrayList<>();
         for (int i = 0; i < legs; i++) {
             specs.add(new MediaSession.LegSpec(i, 0, "PCMU", 8000, 1, 101));
             channels.add(new short[outputRate * 30]);
         }
-        session = new MediaSession(group.next(), specs, new MediaSession.Settings(outputRate, legs, 20, 60),
+        session = new MediaSession(group.next(), specs, new MediaSession.Settings(outputRate, legs, 20, minDelayMillis, maxDelayMillis, true),
                 new FrameSink() {
                     @Override
                     public void onFrame(long position, short[] samples, int n, int chs) {
@@ -204,6 +208,55 @@ class MediaSessionTest {
         StreamStats s = onLoop(() -> session.stats(0));
         assertThat(s.packetsLate()).isEqualTo(1);
         assertThat(s.packetsLost()).isEqualTo(1);
+    }
+
+    /** 10 s of 20 ms packets where every 50th arrives 150 ms after its time (a periodic congestion spike). */
+    StreamStats spikyStream() throws Exception {
+        for (int k = 0; k < 500; k++) {
+            if (k % 50 == 25) {
+                continue; // held up
+            }
+            arrive(0, 20L * k * MS, pcmu(k, 160L * k, 1, 440));
+            if (k % 50 == 32) { // the held packet arrives 150 ms after its time, overtaken by 7 others
+                int held = k - 7;
+                arrive(0, (20L * held + 150) * MS, pcmu(held, 160L * held, 1, 440));
+            }
+        }
+        return onLoop(() -> session.stats(0));
+    }
+
+    @Test
+    void aFixedDelayDropsEverySpikeAsLate() throws Exception {
+        open(8000, 1, 40, 40);
+        StreamStats s = spikyStream();
+        assertThat(s.packetsLate()).isEqualTo(10);
+        assertThat(session.playoutDelayMillis()).isEqualTo(40);
+    }
+
+    @Test
+    void anAdaptiveDelayGrowsPastTheSpikesThenDecaysWithoutTouchingTheAudio() throws Exception {
+        open(8000, 1, 40, 400);
+        StreamStats s = spikyStream();
+        assertThat(s.packetsLate()).isEqualTo(1); // only the first spike, before the delay knew
+        assertThat(s.packetsLost()).isEqualTo(1);
+        double peak = session.playoutDelayMillis();
+        assertThat(peak).isBetween(100.0, 400.0); // raised by the first spike's lateness (~110 ms) at once
+        for (int k = 500; k < 1250; k++) { // 15 calm seconds
+            arrive(0, 20L * k * MS, pcmu(k, 160L * k, 1, 440));
+        }
+        assertThat(session.playoutDelayMillis()).isBetween(40.0, peak - 50);
+        advanceTo(26_000 * MS);
+        // the delay changed only when frames were delivered: every packet is in its place
+        short[] x = channels.get(0);
+        assertThat(firstSound(x)).isBetween(0, 5); // the first packet anchors sample 0
+        int lostAt = 160 * 25; // the first held packet, dropped as late: concealed, not silent
+        for (int from = 0; from + 160 <= 160 * 1250; from += 160) {
+            if (from != lostAt) {
+                assertThat(power(x, from, 160, 440, 8000)).as("frame at %d", from)
+                        .isGreaterThan(1000 * power(x, from, 160, 1000, 8000));
+            }
+        }
+        assertThat(onLoop(() -> session.stats(0)).packetsLate()).isEqualTo(1);
     }
 
     @Test
