@@ -57,6 +57,15 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
     private long anchorExtTs;
     private long anchorPos;
 
+    // Drift (a sender clock a little fast or slow): the smallest offset between arrival and
+    // timestamp position over each second, compared with the first second's
+    private boolean driftMeasuring;
+    private boolean driftHasReference;
+    private long driftWindowEnd;
+    private long driftWindowMin;
+    private long driftReference;
+    private long driftCorrections;
+
     private long playedEnd = Long.MIN_VALUE; // timeline position just after the last decoded packet
     private long received;
     private long concealedFrames;
@@ -202,6 +211,8 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
             noiseEnd = Long.MAX_VALUE;
             playedEnd = Long.MIN_VALUE;
             lastTransit = Long.MIN_VALUE; // a new source: its transit times start afresh
+            driftMeasuring = false;
+            driftHasReference = false;
         }
         long extSeq = highestExtSeq + (short) (seq - (int) highestExtSeq);
         long extTs = highestExtTs + (ts - highestTs);
@@ -225,6 +236,10 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
             anchorExtTs = extTs;
             anchorPos = arrivalPos;
             position = arrivalPos;
+            driftMeasuring = false; // a new anchor: measure afresh
+            driftHasReference = false;
+        } else if (!event) {
+            position += followDrift(arrivalPos - position, arrivalPos);
         }
         if (event) {
             onEvent(content, rtp.payloadIndex(), extTs, position);
@@ -246,6 +261,48 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
             default:
                 break;
         }
+    }
+
+    /**
+     * Keeps a sender whose clock runs fast or slow (by up to a few tenths of a percent) on the
+     * session clock. Network delay only ever adds to the offset between arrival and timestamp
+     * position, so its minimum over a second tracks the clock difference; once that has moved
+     * more than 1 ms from the first second's, the anchor moves back by it, at most 2 ms a second
+     * (drift up to 0.2%). A fast sender's next packets then overwrite what was already written
+     * (samples dropped); a slow one's leave a gap of up to 2 ms that {@link #bridgeSmallGap}
+     * fills. Alignment stays within about 2 ms.
+     *
+     * @return how far to move this packet's position (and the anchor has moved with it)
+     */
+    private long followDrift(long offset, long arrivalPos) {
+        if (!driftMeasuring) {
+            driftMeasuring = true;
+            driftWindowEnd = arrivalPos + outputRate;
+            driftWindowMin = offset;
+            return 0;
+        }
+        driftWindowMin = Math.min(driftWindowMin, offset);
+        if (arrivalPos < driftWindowEnd) {
+            return 0;
+        }
+        long shift = 0;
+        if (!driftHasReference) {
+            driftReference = driftWindowMin;
+            driftHasReference = true;
+        } else {
+            long drift = driftWindowMin - driftReference; // > 0: the sender's clock is slow
+            if (Math.abs(drift) > outputRate / 1000) {
+                long most = outputRate / 500;
+                shift = Math.max(-most, Math.min(most, drift));
+                anchorPos += shift;
+                driftCorrections++;
+                log.debug("port {}: sender clock drift {} samples; correction {} by {}", port, drift,
+                        driftCorrections, shift);
+            }
+        }
+        driftWindowEnd = arrivalPos + outputRate;
+        driftWindowMin = offset - shift;
+        return shift;
     }
 
     /**
@@ -356,9 +413,30 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
             invalid++;
             return;
         }
+        bridgeSmallGap(position, windowStart);
         if (!writeAt(position, windowStart, pcm, n)) {
             late++; // its frame was already delivered
             session.packetLate(windowStart - position);
+        }
+    }
+
+    /**
+     * A gap of up to 2 ms between the last decoded audio and this packet (a slow sender's drift
+     * correction, or rounding in rate conversion) is bridged by holding the last sample rather
+     * than left as a click of silence.
+     */
+    private void bridgeSmallGap(long position, long windowStart) {
+        if (playedEnd == Long.MIN_VALUE || position <= playedEnd || position - playedEnd > outputRate / 500) {
+            return;
+        }
+        long from = playedEnd - converter.latency();
+        long to = position - converter.latency();
+        if (from - 1 < windowStart) {
+            return; // the last sample was already delivered
+        }
+        short hold = ring[(int) ((from - 1) & ringMask)];
+        for (long p = from; p < to; p++) {
+            ring[(int) (p & ringMask)] = hold;
         }
     }
 

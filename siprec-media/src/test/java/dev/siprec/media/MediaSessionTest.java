@@ -35,6 +35,7 @@ class MediaSessionTest {
     final List<short[]> channels = new ArrayList<>();
     final List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
     long delivered;
+    int seconds = 30; // of output kept per channel
 
     @BeforeEach
     void setUp() {
@@ -58,7 +59,7 @@ class MediaSessionTest {
         List<MediaSession.LegSpec> specs = new ArrayList<>();
         for (int i = 0; i < legs; i++) {
             specs.add(new MediaSession.LegSpec(i, 0, "PCMU", 8000, 1, 101));
-            channels.add(new short[outputRate * 30]);
+            channels.add(new short[outputRate * seconds]);
         }
         session = new MediaSession(group.next(), specs, new MediaSession.Settings(outputRate, legs, 20, minDelayMillis, maxDelayMillis, true),
                 new FrameSink() {
@@ -257,6 +258,51 @@ class MediaSessionTest {
             }
         }
         assertThat(onLoop(() -> session.stats(0)).packetsLate()).isEqualTo(1);
+    }
+
+    /** Where a 1000 Hz tone takes over from 440 Hz, scanning 4 samples at a time. */
+    static int toneChange(short[] x, int from, int to) {
+        for (int p = from; p + 80 <= to; p += 4) {
+            if (power(x, p, 80, 1000, 8000) > power(x, p, 80, 440, 8000)) {
+                return p;
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void sendersWhoseClocksRunFastAndSlowStayAlignedWithTheSessionClock() throws Exception {
+        seconds = 102;
+        open(8000, 2);
+        // leg 0's sender clock runs 0.1% fast (a 20 ms packet every 19.98 ms), leg 1's 0.1% slow;
+        // each sender switches from 440 Hz to 1000 Hz at 80 s of real time
+        double[] spacing = {19.98, 20.02};
+        int[] k = {0, 0};
+        while (true) {
+            int leg = k[0] * spacing[0] <= k[1] * spacing[1] ? 0 : 1;
+            double atMillis = k[leg] * spacing[leg];
+            if (atMillis > 100_000) {
+                break;
+            }
+            double hz = atMillis >= 80_000 ? 1000 : 440;
+            arrive(leg, (long) (atMillis * MS), pcmu(k[leg], 160L * k[leg], leg + 1, hz));
+            k[leg]++;
+        }
+        advanceTo(101_000 * MS);
+        int expected = 80 * 8000;
+        int left = toneChange(channels.get(0), expected - 8000, expected + 8000);
+        int right = toneChange(channels.get(1), expected - 8000, expected + 8000);
+        // each leg's first 1000 Hz packet is the first sent at or after 80 s: up to one packet
+        // (160 samples) later. Without following the drift they would be 640 samples early and
+        // late; followed, the channels stay within one frame of the real time and of each other.
+        assertThat(left).isBetween(expected - 40, expected + 160 + 24);
+        assertThat(right).isBetween(expected - 40, expected + 160 + 24);
+        assertThat(Math.abs(left - right)).isLessThan(160);
+        for (int leg = 0; leg < 2; leg++) {
+            StreamStats st = session.stats(leg);
+            assertThat(st.packetsLost()).isZero();
+            assertThat(st.packetsLate()).isZero();
+        }
     }
 
     @Test
