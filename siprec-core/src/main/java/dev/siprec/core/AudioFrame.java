@@ -16,20 +16,33 @@ public final class AudioFrame {
     private short[] samples;
     private int samplesPerChannel;
     private long position;
+    private long concealedChannels;
 
     /** A frame over {@code samples}; the library creates these, tests and tools may too. */
     public AudioFrame(int sampleRate, int channels, short[] samples, int samplesPerChannel, long position) {
+        this(sampleRate, channels, samples, samplesPerChannel, position, 0);
+    }
+
+    /**
+     * A frame over {@code samples} with some channels marked concealed.
+     *
+     * @param concealedChannels bit {@code c} set when channel {@code c} holds concealment
+     */
+    public AudioFrame(int sampleRate, int channels, short[] samples, int samplesPerChannel, long position,
+                      long concealedChannels) {
         this.sampleRate = sampleRate;
         this.channels = channels;
         this.samples = samples;
         this.samplesPerChannel = samplesPerChannel;
         this.position = position;
+        this.concealedChannels = concealedChannels;
     }
 
-    void set(short[] samples, int samplesPerChannel, long position) {
+    void set(short[] samples, int samplesPerChannel, long position, long concealedChannels) {
         this.samples = samples;
         this.samplesPerChannel = samplesPerChannel;
         this.position = position;
+        this.concealedChannels = concealedChannels;
     }
 
     /** Samples per second per channel. */
@@ -65,9 +78,35 @@ public final class AudioFrame {
         return samples[index * channels + channel];
     }
 
+    /**
+     * Whether some of this channel in this frame was made by the codec's loss concealment
+     * (packets lost in the network), not decoded from what the SRC sent. Channels from 64 on
+     * are never marked.
+     */
+    public boolean isConcealed(int channel) {
+        return channel < 64 && (concealedChannels & (1L << channel)) != 0;
+    }
+
+    /**
+     * Copies one channel out as mono PCM: a stream on its own, for an application that handles
+     * each participant separately (one recogniser per speaker).
+     *
+     * @param dst receives {@link #samplesPerChannel()} samples from {@code offset}
+     * @return the number of samples copied
+     */
+    public int copyChannel(int channel, short[] dst, int offset) {
+        if (channel < 0 || channel >= channels) {
+            throw new IndexOutOfBoundsException("channel " + channel + " of " + channels);
+        }
+        for (int i = 0; i < samplesPerChannel; i++) {
+            dst[offset + i] = samples[i * channels + channel];
+        }
+        return samplesPerChannel;
+    }
+
     /** A copy that stays valid after the callback. */
     public AudioFrame copy() {
         return new AudioFrame(sampleRate, channels, Arrays.copyOf(samples, samplesPerChannel * channels),
-                samplesPerChannel, position);
+                samplesPerChannel, position, concealedChannels);
     }
 }

@@ -326,8 +326,8 @@ public final class RecordingSession {
     }
 
     /** A frame from the media session, on the session's loop. */
-    void onFrame(long position, short[] samples, int samplesPerChannel, int channelCount) {
-        frame.set(samples, samplesPerChannel, position);
+    void onFrame(long position, short[] samples, int samplesPerChannel, long concealedChannels) {
+        frame.set(samples, samplesPerChannel, position, concealedChannels);
         safely("onAudio", () -> listener.onAudio(this, frame));
     }
 

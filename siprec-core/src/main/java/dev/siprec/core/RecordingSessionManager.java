@@ -145,8 +145,9 @@ final class RecordingSessionManager implements SipHandler {
                         config.maxJitterMillis, config.latchSources),
                 new dev.siprec.media.FrameSink() {
                     @Override
-                    public void onFrame(long position, short[] samples, int samplesPerChannel, int channelCount) {
-                        session.onFrame(position, samples, samplesPerChannel, channelCount);
+                    public void onFrame(long position, short[] samples, int samplesPerChannel, int channelCount,
+                                        long concealedChannels) {
+                        session.onFrame(position, samples, samplesPerChannel, concealedChannels);
                     }
 
                     @Override

@@ -11,8 +11,11 @@ public interface FrameSink {
      * @param samples interleaved samples; valid only during this call (the array is reused)
      * @param samplesPerChannel samples per channel in this frame
      * @param channels number of channels
+     * @param concealedChannels bit {@code c} set when some of channel {@code c} in this frame was
+     *     made by the codec's loss concealment rather than decoded from received packets
+     *     (channels 0-63)
      */
-    void onFrame(long position, short[] samples, int samplesPerChannel, int channels);
+    void onFrame(long position, short[] samples, int samplesPerChannel, int channels, long concealedChannels);
 
     /**
      * An RFC 4733 telephone event (a DTMF digit) ended on a channel's stream. Reported once per

@@ -139,6 +139,12 @@ public final class JitterBuffer {
         return p;
     }
 
+    /** Whether sequence numbers are missing before the next packet held (a loss, so far). */
+    public boolean gapBeforeNext() {
+        int slot = nextSlot();
+        return slot >= 0 && seqs[slot] > nextSeq;
+    }
+
     /** Packets skipped (never received) by the last {@link #pop}. */
     public long lostOnLastPop() {
         return lostOnLastPop;

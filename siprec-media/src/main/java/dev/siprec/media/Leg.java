@@ -305,11 +305,17 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
         return shift;
     }
 
+    // the span of the timeline concealment wrote that is not yet all delivered
+    private long concealFrom;
+    private long concealTo = Long.MIN_VALUE;
+
     /**
      * Decodes every packet due before {@code end} and writes samples {@code [start, end)} of
      * this leg into channel {@link MediaSession.LegSpec#channel()} of {@code out}.
+     *
+     * @return whether any of {@code [start, end)} came from loss concealment
      */
-    void fill(long start, long end, short[] out, int channels) {
+    boolean fill(long start, long end, short[] out, int channels) {
         while (jitter.peekPosition() < end) {
             long position = jitter.peekPosition();
             ByteBuf payload = jitter.pop();
@@ -335,6 +341,10 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
         if (noise) {
             writeNoise(Math.min(end, noiseEnd), start);
             noise = noiseEnd > end;
+        } else if (jitter.gapBeforeNext()) {
+            // a lost packet's span starts in this frame: conceal the part due now, not only
+            // when the next packet plays (by then this frame would have gone out with a hole)
+            concealGap(Math.min(jitter.peekPosition(), end + converter.latency()), start, 0);
         }
         // added, not assigned: a channel can be fed by more than one leg over time (a stream
         // that took over the channel of a removed one), and the frame starts as silence
@@ -346,6 +356,7 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
             out[o] = (short) (v > 32767 ? 32767 : v < -32768 ? -32768 : v);
             ring[idx] = 0;
         }
+        return concealTo > start && concealFrom < end;
     }
 
     /**
@@ -363,7 +374,12 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
         }
         decoder.conceal(codecSamples, pcm, 0);
         concealedFrames += missingPackets;
+        long from = playedEnd - converter.latency();
         writeAt(playedEnd, windowStart, pcm, codecSamples);
+        long to = playedEnd - converter.latency();
+        // one span is enough: spans not yet delivered merge (a frame between two is over-flagged)
+        concealFrom = concealTo <= windowStart ? from : Math.min(concealFrom, from);
+        concealTo = Math.max(concealTo, to);
     }
 
     /**

@@ -265,11 +265,14 @@ public final class MediaSession {
         long start = nextFrame * frameSamples;
         long end = start + frameSamples;
         java.util.Arrays.fill(frame, (short) 0);
+        long concealed = 0;
         for (Leg leg : legs) {
-            leg.fill(start, end, frame, settings.channels());
+            if (leg.fill(start, end, frame, settings.channels())) {
+                concealed |= 1L << leg.spec.channel(); // (shifts wrap past 63: documented as 0-63)
+            }
         }
         nextFrame++;
-        sink.onFrame(start, frame, frameSamples, settings.channels());
+        sink.onFrame(start, frame, frameSamples, settings.channels(), concealed);
     }
 
     /**

@@ -36,6 +36,7 @@ class MediaSessionTest {
     final List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
     long delivered;
     int seconds = 30; // of output kept per channel
+    final List<String> concealedFrames = new ArrayList<>(); // "frameIndex:channelBits"
 
     @BeforeEach
     void setUp() {
@@ -64,7 +65,10 @@ class MediaSessionTest {
         session = new MediaSession(group.next(), specs, new MediaSession.Settings(outputRate, legs, 20, minDelayMillis, maxDelayMillis, true),
                 new FrameSink() {
                     @Override
-                    public void onFrame(long position, short[] samples, int n, int chs) {
+                    public void onFrame(long position, short[] samples, int n, int chs, long concealed) {
+                        if (concealed != 0) {
+                            concealedFrames.add(position / n + ":" + Long.toBinaryString(concealed));
+                        }
                         for (int c = 0; c < chs; c++) {
                             for (int i = 0; i < n; i++) {
                                 channels.get(c)[(int) position + i] = samples[i * chs + c];
@@ -173,6 +177,8 @@ class MediaSessionTest {
         // the lost packet is concealed in its own slot (G.711 pitch repetition of the 440 Hz
         // tone): nothing slides, and it continues the tone rather than leaving a hole
         assertThat(power(got, 88 + 30 * 160, 160, 440, 8000)).isGreaterThan(100 * power(got, 88 + 30 * 160, 160, 1000, 8000));
+        // including its first 72 samples, in a frame delivered before the next packet played
+        assertThat(rms(got, 88 + 30 * 160, 4960)).isGreaterThan(1000);
         // after the 10 ms cross-fade back from the concealment, the audio is exact again
         for (int i = 31 * 160 + 80; i < 50 * 160; i++) {
             assertThat(got[88 + i]).isEqualTo(ref[80 + i]);
@@ -183,6 +189,8 @@ class MediaSessionTest {
         assertThat(s.packetsLost()).isEqualTo(1);
         assertThat(s.framesConcealed()).isEqualTo(1);
         assertThat(s.packetsLate()).isZero();
+        // the concealed span [4888, 5048) straddles frames 30 and 31, on channel 1 only
+        assertThat(concealedFrames).containsExactly("30:10", "31:10");
     }
 
     @Test
@@ -375,7 +383,7 @@ class MediaSessionTest {
             MediaSession racing = new MediaSession(group.next(),
                     List.of(new MediaSession.LegSpec(0, 0, "PCMU", 8000, 1, -1),
                             new MediaSession.LegSpec(1, 0, "PCMU", 8000, 1, -1)),
-                    new MediaSession.Settings(8000, 2, 20, 60), (p, x, n, c) -> { }, clock::get);
+                    new MediaSession.Settings(8000, 2, 20, 60), (p, x, n, c, concealed) -> { }, clock::get);
             java.util.concurrent.CompletableFuture<int[]> bound =
                     racing.bind(java.net.InetAddress.getLoopbackAddress(), pool);
             racing.stop().get(5, TimeUnit.SECONDS);
