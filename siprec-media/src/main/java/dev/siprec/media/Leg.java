@@ -47,6 +47,7 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
     private short[] pcm;
     private short[] converted;
     Channel channel;
+    Channel rtcpChannel;
     int port = -1;
 
     private boolean synced;
@@ -554,6 +555,48 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
             }
         }
         jitter.clear();
+    }
+
+    /** Closes the stream's RTP and RTCP sockets. */
+    void closeSockets() {
+        if (channel != null) {
+            channel.close();
+            channel = null;
+        }
+        if (rtcpChannel != null) {
+            rtcpChannel.close();
+            rtcpChannel = null;
+        }
+    }
+
+    /**
+     * Receives RTCP on the port after the stream's RTP port (RFC 3550 §11). Datagrams are
+     * released by {@link SimpleChannelInboundHandler}. RTCP comes from the SRC's own odd port,
+     * so a latched stream checks the sender's address only.
+     */
+    final class RtcpReceiver extends SimpleChannelInboundHandler<DatagramPacket> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            if (!session.isRunning()) {
+                return;
+            }
+            if (session.latchSources() && source != null && packet.sender() != null
+                    && !source.getAddress().equals(packet.sender().getAddress())) {
+                otherSource++;
+                return;
+            }
+            if (!RtcpPacket.isRtcp(packet.content())) {
+                invalid++;
+                log.debug("RTCP port of {}: dropped a datagram that is not RTCP", port);
+                return;
+            }
+            onRtcp(packet.content(), session.clockNanos());
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.warn("RTCP socket error for RTP port {}: {}", port, cause.toString());
+        }
     }
 
     /** Releases everything held. */

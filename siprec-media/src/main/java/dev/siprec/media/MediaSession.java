@@ -27,6 +27,8 @@ import java.util.function.LongSupplier;
  */
 public final class MediaSession {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MediaSession.class);
+
     /**
      * One stream to receive.
      *
@@ -232,12 +234,7 @@ public final class MediaSession {
     }
 
     private void closeSockets() {
-        for (Leg leg : legs) {
-            if (leg.channel != null) {
-                leg.channel.close();
-                leg.channel = null;
-            }
-        }
+        legs.forEach(Leg::closeSockets);
     }
 
     private void releasePorts() {
@@ -391,10 +388,7 @@ public final class MediaSession {
     public void removeStream(int i) {
         loop.execute(() -> {
             Leg leg = legs.get(i);
-            if (leg.channel != null) {
-                leg.channel.close();
-                leg.channel = null;
-            }
+            leg.closeSockets();
             if (leg.port >= 0 && pool != null) {
                 pool.release(leg.port);
                 leg.port = -1;
@@ -433,10 +427,33 @@ public final class MediaSession {
             } else {
                 leg.channel = f.channel();
                 leg.port = port;
+                bindRtcp(leg, port + 1);
                 result.complete(port);
             }
         });
         return result;
+    }
+
+    /**
+     * Opens the RTCP socket of a stream on the odd port after its RTP port (RFC 3550 §11), for
+     * SRCs that do not multiplex. Best effort: RTCP is optional for a recorder, so a port that
+     * cannot be bound is logged, not fatal. The pool hands out even ports only, so the odd one
+     * is ours unless another process holds it.
+     */
+    private void bindRtcp(Leg leg, int port) {
+        ChannelFuture f = new Bootstrap().group(loop).channel(NioDatagramChannel.class)
+                .handler(leg.new RtcpReceiver())
+                .bind(new InetSocketAddress(bindAddress, port));
+        f.addListener(done -> {
+            if (!done.isSuccess()) {
+                log.info("RTCP port {} could not be bound ({}); receiving RTCP only multiplexed", port,
+                        done.cause().toString());
+            } else if (stopped || leg.channel == null) {
+                f.channel().close(); // the stream went away while this was binding
+            } else {
+                leg.rtcpChannel = f.channel();
+            }
+        });
     }
 
     /**

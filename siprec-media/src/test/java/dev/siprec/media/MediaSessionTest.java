@@ -377,8 +377,29 @@ class MediaSessionTest {
         } catch (java.net.BindException expected) {
             // bound by the session
         }
+        // RTCP on the odd port after each RTP port (RFC 3550 §11), for SRCs that do not multiplex
+        try (java.net.DatagramSocket src = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            ByteBuf sr = RtcpPacketTest.senderReportAndSdes(5, 1L << 32, 0);
+            byte[] bytes = new byte[sr.readableBytes()];
+            sr.readBytes(bytes);
+            src.send(new java.net.DatagramPacket(bytes, bytes.length, java.net.InetAddress.getLoopbackAddress(),
+                    ports[1] + 1));
+            src.send(new java.net.DatagramPacket(new byte[] {1, 2, 3}, 3, java.net.InetAddress.getLoopbackAddress(),
+                    ports[1] + 1)); // not RTCP
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (session.stats(1).packetsInvalid() < 1 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+        }
+        assertThat(session.stats(1).packetsRtcp()).isEqualTo(1);
+        assertThat(session.stats(1).packetsInvalid()).isEqualTo(1);
+        assertThat(session.stats(0).packetsRtcp()).isZero();
         session.stop().get(5, TimeUnit.SECONDS);
         assertThat(pool.available()).isEqualTo(pool.size());
+        for (int port : ports) { // both sockets of each stream are closed
+            assertThat(bindable(port)).isTrue();
+            assertThat(bindable(port + 1)).isTrue();
+        }
         for (int i = 0; i < 20; i++) { // stop racing with bind, e.g. a CANCEL during setup
             MediaSession racing = new MediaSession(group.next(),
                     List.of(new MediaSession.LegSpec(0, 0, "PCMU", 8000, 1, -1),
@@ -395,6 +416,25 @@ class MediaSessionTest {
             assertThat(pool.available()).isEqualTo(pool.size());
         }
         session = null;
+    }
+
+    /**
+     * Whether a UDP port can be bound, trying for up to 2 s: the JDK releases a closed channel's
+     * port only once its selector has deregistered it, on the event loop's next wakeup.
+     */
+    static boolean bindable(int port) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (true) {
+            try {
+                new java.net.DatagramSocket(port, java.net.InetAddress.getLoopbackAddress()).close();
+                return true;
+            } catch (java.net.SocketException stillBound) {
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                Thread.sleep(10);
+            }
+        }
     }
 
     /** An RFC 4733 packet: event, end bit, volume 10, duration in timestamp units. */
