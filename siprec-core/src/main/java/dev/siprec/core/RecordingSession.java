@@ -339,7 +339,9 @@ public final class RecordingSession {
 
     void updateMetadata(RecordingMetadata updated, String problem) {
         loop.execute(() -> {
-            if (ended.get()) {
+            // not ended.get(): that is set when the BYE arrives, and an update received before
+            // it may still be queued here behind busy media work; it belongs to the recording
+            if (endRan) {
                 return;
             }
             if (problem == null) {
@@ -362,6 +364,8 @@ public final class RecordingSession {
         });
     }
 
+    private boolean endRan; // on the loop: the end task has started; later tasks see an ended session
+
     /**
      * Ends the session once: forgets the dialog, stops the media (delivering what is due),
      * releases ports and buffers, then calls {@link RecordingListener#onSessionEnded}.
@@ -374,6 +378,7 @@ public final class RecordingSession {
         }
         // on the session's loop: after answer() has run, so the dialog (if any) is known
         loop.execute(() -> {
+            endRan = true;
             Dialog d = dialog;
             if (d != null) {
                 if (reason == EndReason.BYE || reason == EndReason.CANCELLED) {

@@ -43,8 +43,22 @@ class EndToEndTest {
             samples.put(session.id(), 0);
         }
 
+        // set by a test: the next onAudio holds the session's event loop this long (a busy loop)
+        volatile long holdLoopMillis;
+        volatile java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+
         @Override
         public void onAudio(RecordingSession session, AudioFrame frame) {
+            long hold = holdLoopMillis;
+            if (hold > 0) {
+                holdLoopMillis = 0;
+                holding.countDown();
+                try {
+                    Thread.sleep(hold);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             short[][] channels = audio.get(session.id());
             int at = samples.get(session.id());
             assertThat(frame.position()).isEqualTo(at);
@@ -382,6 +396,32 @@ class EndToEndTest {
         }
         assertThat(recorder.count("ended")).isEqualTo(1);
         assertThat(server.rtpPortsInUse()).isZero();
+    }
+
+    @Test
+    void aMetadataUpdateJustBeforeTheByeIsKeptWhileTheSessionLoopIsBusy() throws Exception {
+        InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        server = SiprecServer.builder().sip(Transport.UDP, any).rtpPortRange(41000, 41999).sampleRate(8000)
+                .listener(recorder).threads(3).jitterDelay(Duration.ofMillis(200)).start();
+        // Sessions take the three loops in turn, so most of these calls run on a loop that does
+        // not serve the SIP socket: there the UPDATE and the BYE arrive while the session's loop
+        // is busy. (On the SIP socket's loop they simply wait for it.)
+        for (int call = 1; call <= 3; call++) {
+            try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
+                assertThat(src.recordingInvite("1", "2").statusCode()).isEqualTo(200);
+                src.ack();
+                recorder.holding = new java.util.concurrent.CountDownLatch(1);
+                recorder.holdLoopMillis = 800; // frames flow from the answer on, silent or not
+                assertThat(recorder.holding.await(5, TimeUnit.SECONDS)).isTrue();
+                String carol = TestSrc.METADATA.replace("sip:bob@example.net", "sip:carol@example.org");
+                assertThat(src.update("application/rs-metadata+xml", carol, "").statusCode()).isEqualTo(200);
+                src.bye();
+            }
+            RecordingSession s = recorder.last;
+            awaitEnded(s);
+            assertThat(recorder.count("metadata")).as("call %d", call).isEqualTo(call);
+            assertThat(s.metadata().participant("bob").aor()).isEqualTo("sip:carol@example.org");
+        }
     }
 
     @Test
