@@ -190,15 +190,27 @@ public final class MediaSession {
     }
 
     private void startNow() {
+        if (startDriven()) {
+            ticker = loop.scheduleAtFixedRate(this::tick, settings.frameMillis(), settings.frameMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Starts the timeline without the ticker, for a caller that drives {@link #tick} itself on
+     * one thread (benchmarks of the whole per-packet path).
+     *
+     * @return false when already started or stopped
+     */
+    boolean startDriven() {
         if (stopped || running) {
-            return;
+            return false;
         }
         startNanos = clock.getAsLong();
         delayMillis = settings.jitterMillis();
         lastAdaptNanos = startNanos;
         running = true;
-        ticker = loop.scheduleAtFixedRate(this::tick, settings.frameMillis(), settings.frameMillis(),
-                TimeUnit.MILLISECONDS);
+        return true;
     }
 
     /**
@@ -263,7 +275,8 @@ public final class MediaSession {
         long end = start + frameSamples;
         java.util.Arrays.fill(frame, (short) 0);
         long concealed = 0;
-        for (Leg leg : legs) {
+        for (int i = 0, n = legs.size(); i < n; i++) { // indexed: no iterator per frame
+            Leg leg = legs.get(i);
             if (leg.fill(start, end, frame, settings.channels())) {
                 concealed |= 1L << leg.spec.channel(); // (shifts wrap past 63: documented as 0-63)
             }
@@ -286,8 +299,8 @@ public final class MediaSession {
             return;
         }
         double worst = 0;
-        for (Leg leg : legs) {
-            worst = Math.max(worst, leg.jitterMillis());
+        for (int i = 0, n = legs.size(); i < n; i++) {
+            worst = Math.max(worst, legs.get(i).jitterMillis());
         }
         double target = Math.max(settings.jitterMillis(),
                 Math.min(settings.maxJitterMillis(), 3 * worst + settings.frameMillis()));
