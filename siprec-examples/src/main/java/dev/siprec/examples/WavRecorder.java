@@ -36,7 +36,7 @@ import java.util.concurrent.CountDownLatch;
  * metadata.
  *
  * <pre>java -jar siprec-examples.jar [--bind ADDR] [--sip-port N] [--rtp-ports A-B] [--out DIR] [--rate HZ]
- *     [--tls-port N --tls-cert CERT.pem --tls-key KEY.pem]</pre>
+ *     [--tls-port N --tls-cert CERT.pem --tls-key KEY.pem] [--answer-delay MS]</pre>
  */
 public final class WavRecorder implements RecordingListener, AutoCloseable {
 
@@ -54,10 +54,10 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
 
     /** Options of the recorder, as on the command line. */
     record Options(String bind, int sipPort, int rtpMin, int rtpMax, Path out, int rate, int tlsPort, Path tlsCert,
-                   Path tlsKey) {
+                   Path tlsKey, int answerDelayMillis) {
 
         Options(String bind, int sipPort, int rtpMin, int rtpMax, Path out, int rate) {
-            this(bind, sipPort, rtpMin, rtpMax, out, rate, -1, null, null);
+            this(bind, sipPort, rtpMin, rtpMax, out, rate, -1, null, null, 0);
         }
 
         static Options parse(String[] args) {
@@ -70,6 +70,7 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
             int tlsPort = -1;
             Path tlsCert = null;
             Path tlsKey = null;
+            int answerDelay = 0;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 if (a.equals("-h") || a.equals("--help")) {
@@ -95,6 +96,7 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
                     case "--tls-port": tlsPort = intArg(a, v); break;
                     case "--tls-cert": tlsCert = Paths.get(v); break;
                     case "--tls-key": tlsKey = Paths.get(v); break;
+                    case "--answer-delay": answerDelay = intArg(a, v); break;
                     default: throw new IllegalArgumentException("unknown option " + a);
                 }
             }
@@ -107,7 +109,10 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
             if (tlsPort >= 0 && tlsCert == null) {
                 throw new IllegalArgumentException("--tls-port needs --tls-cert and --tls-key (PEM)");
             }
-            return new Options(bind, sipPort, rtpMin, rtpMax, out, rate, tlsPort, tlsCert, tlsKey);
+            if (answerDelay < 0) {
+                throw new IllegalArgumentException("--answer-delay takes milliseconds >= 0");
+            }
+            return new Options(bind, sipPort, rtpMin, rtpMax, out, rate, tlsPort, tlsCert, tlsKey, answerDelay);
         }
 
         private static int intArg(String option, String v) {
@@ -129,6 +134,7 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
                 .sip(Transport.TCP, new InetSocketAddress(bind, o.sipPort()))
                 .rtpPortRange(o.rtpMin(), o.rtpMax())
                 .sampleRate(o.rate())
+                .answerDelay(java.time.Duration.ofMillis(o.answerDelayMillis()))
                 .listener(recorder);
         if (!bind.isAnyLocalAddress()) {
             b.mediaAddress(bind);
@@ -162,7 +168,7 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
                 System.err.println("error: " + e.getMessage());
             }
             System.err.println("usage: WavRecorder [--bind ADDR] [--sip-port N] [--rtp-ports A-B] [--out DIR]"
-                    + " [--rate 8000|16000|48000] [--tls-port N --tls-cert CERT.pem --tls-key KEY.pem]");
+                    + " [--rate 8000|16000|48000] [--tls-port N --tls-cert CERT.pem --tls-key KEY.pem] [--answer-delay MS]");
             System.exit(e.getMessage().isEmpty() ? 0 : 2);
             return;
         }

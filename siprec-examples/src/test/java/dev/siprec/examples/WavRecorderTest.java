@@ -23,6 +23,10 @@ class WavRecorderTest {
         WavRecorder.Options set = WavRecorder.Options.parse(new String[] {"--bind", "127.0.0.1", "--sip-port", "5080",
             "--rtp-ports", "40000-40999", "--out", "/tmp/x", "--rate", "48000"});
         assertThat(set).isEqualTo(new WavRecorder.Options("127.0.0.1", 5080, 40000, 40999, Paths.get("/tmp/x"), 48000));
+        // for SRCs that test their CANCEL path: answer INVITEs only after a while
+        assertThat(WavRecorder.Options.parse(new String[] {"--answer-delay", "300"}).answerDelayMillis()).isEqualTo(300);
+        assertThatThrownBy(() -> WavRecorder.Options.parse(new String[] {"--answer-delay", "-1"}))
+                .hasMessageContaining("--answer-delay");
     }
 
     @Test
