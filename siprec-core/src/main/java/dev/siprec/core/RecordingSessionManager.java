@@ -418,14 +418,15 @@ final class RecordingSessionManager implements SipHandler {
             }
         }
         RtpMap cn = OfferAnswer.comfortNoise(m, chosen.clockRate());
-        MediaSession.LegSpec wanted = legSpec(stream.channel, chosen, n.telephoneEvent(), cn);
+        RtpMap dtmf = OfferAnswer.telephoneEvent(m, chosen.clockRate());
+        MediaSession.LegSpec wanted = legSpec(stream.channel, chosen, dtmf, cn);
         if (!wanted.equals(now)) {
             session.media.changeCodec(stream.leg, wanted);
             if (!now.encoding().equalsIgnoreCase(chosen.encoding()) || now.clockRate() != chosen.clockRate()) {
                 session.codecChanged(stream.channel, chosen.encoding() + "/" + chosen.clockRate());
             }
         }
-        return new NegotiatedStream(n.index(), n.label(), true, chosen, n.telephoneEvent(), cn, n.offerDirection(),
+        return new NegotiatedStream(n.index(), n.label(), true, chosen, dtmf, cn, n.offerDirection(),
                 n.answerDirection(), n.remote(), n.remotePort());
     }
 

@@ -31,7 +31,6 @@ public final class OfferAnswer {
             MediaDescription m = offer.media().get(i);
             Direction offered = offer.effectiveDirection(m);
             RtpMap codec = null;
-            RtpMap dtmf = null;
             boolean plainRtp = m.isRtpAudio() && isPlainRtpProfile(m.proto()) && m.port() != 0;
             if (plainRtp) {
                 for (String f : m.formats()) {
@@ -43,11 +42,7 @@ public final class OfferAnswer {
                     if (map == null) {
                         continue;
                     }
-                    if (map.isTelephoneEvent()) {
-                        if (dtmf == null) {
-                            dtmf = map;
-                        }
-                    } else if (codec == null && support.supports(map)) {
+                    if (!map.isTelephoneEvent() && codec == null && support.supports(map)) {
                         codec = map;
                     }
                 }
@@ -55,10 +50,34 @@ public final class OfferAnswer {
             boolean accepted = codec != null;
             Direction answer = !accepted ? Direction.INACTIVE : answerDirection(offered);
             RtpMap cn = accepted ? comfortNoise(m, codec.clockRate()) : null;
-            out.add(new NegotiatedStream(i, m.label(), accepted, codec, accepted ? dtmf : null, cn, offered, answer,
+            RtpMap dtmf = accepted ? telephoneEvent(m, codec.clockRate()) : null;
+            out.add(new NegotiatedStream(i, m.label(), accepted, codec, dtmf, cn, offered, answer,
                     offer.effectiveConnection(m), m.port()));
         }
         return out;
+    }
+
+    /**
+     * The offered RFC 4733 telephone-event format for a codec clock rate, or {@code null}.
+     * Events share the RTP clock of the audio they accompany (RFC 4733 §2.1), so an offer with
+     * Opus may carry telephone-event/48000 beside telephone-event/8000: the one at the codec's
+     * clock is chosen, else the first offered.
+     */
+    public static RtpMap telephoneEvent(MediaDescription m, int clockRate) {
+        RtpMap first = null;
+        for (String f : m.formats()) {
+            int pt = parsePt(f);
+            RtpMap map = pt < 0 ? null : m.rtpMap(pt);
+            if (map != null && map.isTelephoneEvent()) {
+                if (map.clockRate() == clockRate) {
+                    return map;
+                }
+                if (first == null) {
+                    first = map;
+                }
+            }
+        }
+        return first;
     }
 
     /**

@@ -98,6 +98,18 @@ class OfferAnswerTest {
     }
 
     @Test
+    void telephoneEventIsChosenAtTheCodecsClockRate() throws Exception {
+        OfferAnswer.CodecSupport opus = f -> f.encoding().equalsIgnoreCase("opus") || f.encoding().equals("PCMU");
+        SessionDescription both = SessionDescription.parse("v=0\r\nc=IN IP4 h\r\n"
+                + "m=audio 1000 RTP/AVP 111 101 110\r\na=rtpmap:111 opus/48000/2\r\n"
+                + "a=rtpmap:101 telephone-event/8000\r\na=rtpmap:110 telephone-event/48000\r\na=sendonly\r\n"
+                + "m=audio 1002 RTP/AVP 0 110\r\na=rtpmap:110 telephone-event/48000\r\na=sendonly\r\n");
+        List<NegotiatedStream> n = OfferAnswer.negotiate(both, opus);
+        assertThat(n.get(0).telephoneEvent().payloadType()).isEqualTo(110); // 48 kHz, as Opus
+        assertThat(n.get(1).telephoneEvent().payloadType()).isEqualTo(110); // none at 8 kHz: the first offered
+    }
+
+    @Test
     void rtcpMuxIsAcceptedWhenOffered() throws Exception {
         SessionDescription muxed = SessionDescription.parse("v=0\r\nc=IN IP4 h\r\n"
                 + "m=audio 1000 RTP/AVP 0\r\na=rtcp-mux\r\na=sendonly\r\nm=audio 1002 RTP/AVP 0\r\na=sendonly\r\n");
