@@ -64,20 +64,7 @@ public final class OfferAnswer {
      * clock is chosen, else the first offered.
      */
     public static RtpMap telephoneEvent(MediaDescription m, int clockRate) {
-        RtpMap first = null;
-        for (String f : m.formats()) {
-            int pt = parsePt(f);
-            RtpMap map = pt < 0 ? null : m.rtpMap(pt);
-            if (map != null && map.isTelephoneEvent()) {
-                if (map.clockRate() == clockRate) {
-                    return map;
-                }
-                if (first == null) {
-                    first = map;
-                }
-            }
-        }
-        return first;
+        return offered(m, clockRate, RtpMap::isTelephoneEvent, true);
     }
 
     /**
@@ -85,14 +72,26 @@ public final class OfferAnswer {
      * the RTP clock of the codec it accompanies (RFC 3389 §5), so only a CN at that rate fits.
      */
     public static RtpMap comfortNoise(MediaDescription m, int clockRate) {
+        return offered(m, clockRate, RtpMap::isComfortNoise, false);
+    }
+
+    /** The first offered format of a kind at {@code clockRate}; else, if allowed, the first at any rate. */
+    private static RtpMap offered(MediaDescription m, int clockRate, java.util.function.Predicate<RtpMap> kind,
+                                  boolean anyClock) {
+        RtpMap first = null;
         for (String f : m.formats()) {
             int pt = parsePt(f);
             RtpMap map = pt < 0 ? null : m.rtpMap(pt);
-            if (map != null && map.isComfortNoise() && map.clockRate() == clockRate) {
-                return map;
+            if (map != null && kind.test(map)) {
+                if (map.clockRate() == clockRate) {
+                    return map;
+                }
+                if (first == null && anyClock) {
+                    first = map;
+                }
             }
         }
-        return null;
+        return first;
     }
 
     /**
