@@ -212,8 +212,7 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
             noiseEnd = Long.MAX_VALUE;
             playedEnd = Long.MIN_VALUE;
             lastTransit = Long.MIN_VALUE; // a new source: its transit times start afresh
-            driftMeasuring = false;
-            driftHasReference = false;
+            restartDriftTracking();
         }
         long extSeq = highestExtSeq + (short) (seq - (int) highestExtSeq);
         long extTs = highestExtTs + (ts - highestTs);
@@ -237,8 +236,7 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
             anchorExtTs = extTs;
             anchorPos = arrivalPos;
             position = arrivalPos;
-            driftMeasuring = false; // a new anchor: measure afresh
-            driftHasReference = false;
+            restartDriftTracking(); // a new anchor: measure afresh
         } else if (!event) {
             position += followDrift(arrivalPos - position, arrivalPos);
         }
@@ -262,6 +260,12 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
             default:
                 break;
         }
+    }
+
+    /** Forgets the drift measured so far (a new source or anchor). */
+    private void restartDriftTracking() {
+        driftMeasuring = false;
+        driftHasReference = false;
     }
 
     /**
@@ -328,7 +332,7 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
                     startNoise(payload.getUnsignedByte(payload.readerIndex()), position, start);
                 } else if (kind == AUDIO) {
                     if (noise) {
-                        writeNoise(Math.min(position, noiseEnd), start);
+                        writeNoise(position, start);
                         noise = false;
                     } else if (missing > 0) {
                         concealGap(position, start, missing);
@@ -340,7 +344,7 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
             }
         }
         if (noise) {
-            writeNoise(Math.min(end, noiseEnd), start);
+            writeNoise(end, start);
             noise = noiseEnd > end;
         } else if (jitter.gapBeforeNext()) {
             // a lost packet's span starts in this frame: conceal the part due now, not only
@@ -403,8 +407,9 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
         playedEnd = Long.MIN_VALUE;
     }
 
-    /** Writes comfort noise from the noise cursor up to {@code until}. */
+    /** Writes comfort noise from the noise cursor up to {@code until}, never past the source's BYE. */
     private void writeNoise(long until, long windowStart) {
+        until = Math.min(until, noiseEnd);
         long from = Math.max(noiseCursor, windowStart);
         long to = Math.min(until, windowStart + ring.length);
         int seed = noiseSeed;

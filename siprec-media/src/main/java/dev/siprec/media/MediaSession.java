@@ -277,8 +277,9 @@ public final class MediaSession {
         long concealed = 0;
         for (int i = 0, n = legs.size(); i < n; i++) { // indexed: no iterator per frame
             Leg leg = legs.get(i);
-            if (leg.fill(start, end, frame, settings.channels())) {
-                concealed |= 1L << leg.spec.channel(); // (shifts wrap past 63: documented as 0-63)
+            int ch = leg.spec.channel();
+            if (leg.fill(start, end, frame, settings.channels()) && ch < 64) {
+                concealed |= 1L << ch; // a long holds channels 0-63 (documented on FrameSink)
             }
         }
         nextFrame++;
