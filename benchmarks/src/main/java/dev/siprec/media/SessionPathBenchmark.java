@@ -67,7 +67,7 @@ public class SessionPathBenchmark {
                 List.of(new MediaSession.LegSpec(0, 0, "PCMU", 8000, 1, 101),
                         new MediaSession.LegSpec(1, 0, "PCMU", 8000, 1, 101)),
                 new MediaSession.Settings(8000, 2, 20, 60, 300, true),
-                (position, samples, n, channels, concealed) -> sinkHole.consume(samples[n]),
+                (position, samples, n, channels, concealed, arrivals) -> sinkHole.consume(samples[n]),
                 () -> now);
         for (ByteBuf[] ring : datagrams) {
             for (int i = 0; i < ring.length; i++) {

@@ -6,10 +6,14 @@ import dev.siprec.core.metadata.RecordingMetadata;
 /**
  * What the application implements to receive recordings.
  *
- * <p>Per session the calls come in order, one at a time, on the session's event loop:
- * {@code onSessionStarted}, then {@code onAudio} for every frame (and
- * {@code onMetadataUpdated} when the SRC sends new metadata), then exactly one
- * {@code onSessionEnded}. Callbacks must not block: hand heavy work to your own threads.
+ * <p>Per session the calls come in order, one at a time: {@code onSessionStarted}, then
+ * {@code onAudio} for every frame (and {@code onMetadataUpdated} or {@code onDtmf} as they
+ * happen), then exactly one {@code onSessionEnded}. They run on the server's delivery threads,
+ * never on the network threads: each session has a bounded queue of frames
+ * ({@link SiprecServer.Builder#deliveryQueue}), so a callback that takes long delays only its
+ * own session's audio. A listener that stays slower than real time loses frames once the queue
+ * is full; they are counted in {@link RecordingSession#deliveryStats()} and the next frame's
+ * {@link AudioFrame#position()} shows the gap. Other calls are never dropped.
  * An exception thrown by a callback is logged and does not affect the recording.
  */
 public interface RecordingListener {

@@ -53,6 +53,12 @@ public final class RecordingSession {
     String answerSdp;
     long answerVersion;
     private final List<ReceivedStream> streams = new java.util.ArrayList<>(); // guarded by this
+    private final SessionDelivery delivery;
+    // latency per channel, then over all channels (last slot); guarded by latencyLock
+    private final Object latencyLock = new Object();
+    private final long[] latencyCount;
+    private final long[] latencySumNanos;
+    private final long[] latencyMaxNanos;
 
     /** One stream we receive: the media leg that decodes it, the channel it feeds, its port. */
     static final class ReceivedStream {
@@ -122,7 +128,8 @@ public final class RecordingSession {
 
     RecordingSession(String id, SipRequest invite, Transport transport, InetSocketAddress remote, EventLoop loop,
                      RecordingListener listener, RecordingMetadata metadata, String metadataProblem,
-                     List<RecordedChannel> channels, int sampleRate, boolean siprec) {
+                     List<RecordedChannel> channels, int sampleRate, boolean siprec,
+                     java.util.concurrent.Executor deliveryExecutor, int maxQueuedFrames) {
         this.siprec = siprec;
         this.id = id;
         this.invite = invite;
@@ -135,6 +142,10 @@ public final class RecordingSession {
         this.channels = List.copyOf(channels);
         this.sampleRate = sampleRate;
         this.frame = new AudioFrame(sampleRate, channels.size(), new short[0], 0, 0);
+        this.delivery = new SessionDelivery(id, deliveryExecutor, this::deliver, maxQueuedFrames, channels.size());
+        this.latencyCount = new long[channels.size() + 1];
+        this.latencySumNanos = new long[channels.size() + 1];
+        this.latencyMaxNanos = new long[channels.size() + 1];
     }
 
     /** Our unique id of this session (safe in file names). */
@@ -228,8 +239,9 @@ public final class RecordingSession {
     }
 
     /**
-     * Counters of the stream on a channel. Exact when read in a listener callback or after the
-     * session ended.
+     * Counters of the stream on a channel: as of now while the session runs (the network
+     * threads update them; a callback sees them a playout delay or more ahead of its frame),
+     * final once it ended.
      */
     public StreamStats stats(int channel) {
         StreamStats[] done = finalStats;
@@ -237,6 +249,31 @@ public final class RecordingSession {
             return done[channel];
         }
         return channelStats(channel);
+    }
+
+    /**
+     * Latency from packet arrival to {@link RecordingListener#onAudio} on a channel, measured
+     * over the frames delivered so far.
+     */
+    public LatencyStats latency(int channel) {
+        synchronized (latencyLock) {
+            return latencyOf(channel);
+        }
+    }
+
+    /** How the audio reached the application so far: frames delivered, dropped, latency. */
+    public DeliveryStats deliveryStats() {
+        LatencyStats all;
+        synchronized (latencyLock) {
+            all = latencyOf(latencyCount.length - 1);
+        }
+        return delivery.stats(all);
+    }
+
+    private LatencyStats latencyOf(int slot) {
+        long n = latencyCount[slot];
+        return n == 0 ? LatencyStats.EMPTY
+                : new LatencyStats(n, latencySumNanos[slot] / 1e6 / n, latencyMaxNanos[slot] / 1e6);
     }
 
     /**
@@ -322,19 +359,45 @@ public final class RecordingSession {
     }
 
     void fireStarted() {
-        loop.execute(() -> safely("onSessionStarted", () -> listener.onSessionStarted(this)));
+        loop.execute(() -> delivery.offer(() -> safely("onSessionStarted", () -> listener.onSessionStarted(this))));
     }
 
-    /** A frame from the media session, on the session's loop. */
-    void onFrame(long position, short[] samples, int samplesPerChannel, long concealedChannels) {
-        frame.set(samples, samplesPerChannel, position, concealedChannels);
+    /** A frame from the media session, on the session's loop: queued for the delivery threads. */
+    void onFrame(long position, short[] samples, int samplesPerChannel, long concealedChannels, long[] arrivalNanos) {
+        delivery.offerFrame(position, samples, samplesPerChannel, concealedChannels, arrivalNanos);
+    }
+
+    /** A queued frame reaches the application, on a delivery thread. */
+    private void deliver(SessionDelivery.QueuedFrame f) {
+        long now = System.nanoTime(); // the media clock (MediaSession is given System::nanoTime)
+        long worst = -1;
+        synchronized (latencyLock) {
+            for (int c = 0; c < f.arrivalNanos.length; c++) {
+                long arrived = f.arrivalNanos[c];
+                if (arrived != Long.MIN_VALUE) {
+                    long l = Math.max(0, now - arrived);
+                    addLatency(c, l);
+                    worst = Math.max(worst, l);
+                }
+            }
+            if (worst >= 0) {
+                addLatency(latencyCount.length - 1, worst);
+            }
+        }
+        frame.set(f.samples, f.samplesPerChannel, f.position, f.concealedChannels);
         safely("onAudio", () -> listener.onAudio(this, frame));
+    }
+
+    private void addLatency(int slot, long nanos) {
+        latencyCount[slot]++;
+        latencySumNanos[slot] += nanos;
+        latencyMaxNanos[slot] = Math.max(latencyMaxNanos[slot], nanos);
     }
 
     /** A telephone event from the media session, on the session's loop. */
     void onTelephoneEvent(int channel, int event, long position, int durationMillis) {
         DtmfEvent e = new DtmfEvent(channel, DtmfEvent.digitOf(event), event, position, durationMillis, sampleRate);
-        safely("onDtmf", () -> listener.onDtmf(this, e));
+        delivery.offer(() -> safely("onDtmf", () -> listener.onDtmf(this, e)));
     }
 
     void updateMetadata(RecordingMetadata updated, String problem) {
@@ -351,7 +414,7 @@ public final class RecordingSession {
                 metadata = merged;
                 metadataProblem = null;
                 channels = refreshed(channels, merged);
-                safely("onMetadataUpdated", () -> listener.onMetadataUpdated(this, merged, change));
+                delivery.offer(() -> safely("onMetadataUpdated", () -> listener.onMetadataUpdated(this, merged, change)));
                 if (!change.partial()) {
                     for (CompletableFuture<RecordingMetadata> f : pendingSnapshots) {
                         f.complete(merged);
@@ -396,8 +459,11 @@ public final class RecordingSession {
                 finalStats = stats;
                 endTime = Instant.now();
                 endReason = reason;
-                safely("onSessionEnded", () -> listener.onSessionEnded(this, reason));
-                endFuture.complete(reason);
+                // after every frame and event queued before it
+                delivery.offer(() -> {
+                    safely("onSessionEnded", () -> listener.onSessionEnded(this, reason));
+                    endFuture.complete(reason);
+                });
             }));
         });
         return true;

@@ -47,6 +47,7 @@ final class RecordingSessionManager implements SipHandler {
     private static final OfferAnswer.CodecSupport DECODABLE =
             f -> Codecs.isSupported(f.encoding(), f.clockRate()) && f.channels() == 1;
 
+    static final int FRAME_MILLIS = 20;
     private final SiprecServer.Builder config;
     private final EventLoopGroup group;
     private final RtpPortPool ports;
@@ -54,10 +55,24 @@ final class RecordingSessionManager implements SipHandler {
     private final Map<String, RecordingSession> active = new ConcurrentHashMap<>();
     private final AtomicLong metadataErrors = new AtomicLong();
 
-    RecordingSessionManager(SiprecServer.Builder config, EventLoopGroup group, RtpPortPool ports) {
+    private final java.util.concurrent.Executor delivery;
+
+    RecordingSessionManager(SiprecServer.Builder config, EventLoopGroup group, RtpPortPool ports,
+                            java.util.concurrent.Executor delivery) {
         this.config = config;
         this.group = group;
         this.ports = ports;
+        this.delivery = delivery;
+    }
+
+    /**
+     * Frames a session may queue for its listener: as configured, and never fewer than the
+     * largest playout delay plus two, because a session's end delivers what it held back for
+     * the delay at once (a listener that keeps up must not lose the end of a recording).
+     */
+    int deliveryQueueFrames() {
+        long frames = config.deliveryQueueMillis / FRAME_MILLIS;
+        return (int) Math.max(frames, config.maxJitterMillis / FRAME_MILLIS + 2);
     }
 
     List<RecordingSession> activeSessions() {
@@ -134,20 +149,20 @@ final class RecordingSessionManager implements SipHandler {
         EventLoop loop = group.next();
         RecordingSession session = new RecordingSession(UUID.randomUUID().toString(), request, invite.transport(),
                 invite.remoteAddress(), loop, config.listener, metadata, metadataProblem, channels,
-                config.sampleRate, siprec);
+                config.sampleRate, siprec, delivery, deliveryQueueFrames());
         List<MediaSession.LegSpec> legs = new ArrayList<>();
         for (RecordedChannel c : channels) {
             NegotiatedStream n = negotiated.get(c.mLineIndex());
             legs.add(legSpec(c.index(), n.codec(), n.telephoneEvent(), n.comfortNoise()));
         }
         session.media = new MediaSession(loop, legs,
-                new MediaSession.Settings(config.sampleRate, channels.size(), 20, config.jitterMillis,
+                new MediaSession.Settings(config.sampleRate, channels.size(), FRAME_MILLIS, config.jitterMillis,
                         config.maxJitterMillis, config.latchSources),
                 new dev.siprec.media.FrameSink() {
                     @Override
                     public void onFrame(long position, short[] samples, int samplesPerChannel, int channelCount,
-                                        long concealedChannels) {
-                        session.onFrame(position, samples, samplesPerChannel, concealedChannels);
+                                        long concealedChannels, long[] arrivalNanos) {
+                        session.onFrame(position, samples, samplesPerChannel, concealedChannels, arrivalNanos);
                     }
 
                     @Override

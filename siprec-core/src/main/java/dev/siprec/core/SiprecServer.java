@@ -38,10 +38,12 @@ public final class SiprecServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final SipStack stack;
     private final RecordingSessionManager manager;
+    private final java.util.concurrent.ExecutorService delivery;
 
     private SiprecServer(Builder b) throws InterruptedException {
         this.group = new MultiThreadIoEventLoopGroup(b.threads, NioIoHandler.newFactory());
-        this.manager = new RecordingSessionManager(b, group, new RtpPortPool(b.rtpMin, b.rtpMax));
+        this.delivery = java.util.concurrent.Executors.newFixedThreadPool(b.deliveryThreads, deliveryThreadFactory());
+        this.manager = new RecordingSessionManager(b, group, new RtpPortPool(b.rtpMin, b.rtpMax), delivery);
         Map<Transport, List<InetSocketAddress>> listen = new EnumMap<>(Transport.class);
         for (Map.Entry<Transport, List<InetSocketAddress>> e : b.sip.entrySet()) {
             listen.put(e.getKey(), List.copyOf(e.getValue()));
@@ -57,8 +59,18 @@ public final class SiprecServer implements AutoCloseable {
         } catch (InterruptedException | RuntimeException e) {
             stack.close();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            delivery.shutdown();
             throw e;
         }
+    }
+
+    private static java.util.concurrent.ThreadFactory deliveryThreadFactory() {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "siprec-delivery-" + n.incrementAndGet());
+            t.setDaemon(true); // close() drains them; a forgotten close must not keep the JVM up
+            return t;
+        };
     }
 
     /** A builder with the defaults: no listener address yet, RTP 20000-29999, 16 kHz output. */
@@ -108,6 +120,12 @@ public final class SiprecServer implements AutoCloseable {
         await(byes, 2_000); // give the SRCs a moment to answer our BYEs before the sockets close
         stack.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        delivery.shutdown(); // every session's onSessionEnded has run (or timed out) above
+        try {
+            delivery.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void await(List<CompletableFuture<?>> futures, long millis) {
@@ -162,6 +180,8 @@ public final class SiprecServer implements AutoCloseable {
         boolean latchSources = true;
         NonRecording nonRecording = NonRecording.RECORD;
         int threads = Runtime.getRuntime().availableProcessors();
+        int deliveryThreads = Runtime.getRuntime().availableProcessors();
+        long deliveryQueueMillis = 2000;
         int maxSessions = 10_000;
 
         private Builder() {
@@ -313,6 +333,28 @@ public final class SiprecServer implements AutoCloseable {
         /** Event loop threads for SIP and media (default: one per core). */
         public Builder threads(int n) {
             this.threads = Math.max(1, n);
+            return this;
+        }
+
+        /**
+         * Threads that call the {@link RecordingListener} (default: one per core). Each session's
+         * calls run on one of them at a time, in order; more threads let more sessions' slow
+         * callbacks (a blocking speech-recognition client) overlap.
+         */
+        public Builder deliveryThreads(int n) {
+            this.deliveryThreads = Math.max(1, n);
+            return this;
+        }
+
+        /**
+         * How much audio may wait per session for a listener that has fallen behind (default
+         * 2 s; never less than the largest playout delay plus two frames, since a session's end
+         * delivers that much at once). Beyond it frames are dropped and counted
+         * ({@link DeliveryStats#framesDropped()}); the network threads never wait for the
+         * application.
+         */
+        public Builder deliveryQueue(Duration d) {
+            this.deliveryQueueMillis = Math.max(RecordingSessionManager.FRAME_MILLIS, d.toMillis());
             return this;
         }
 

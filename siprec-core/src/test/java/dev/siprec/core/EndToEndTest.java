@@ -35,6 +35,17 @@ class EndToEndTest {
         final Map<String, Integer> samples = new ConcurrentHashMap<>();
         volatile RecordingSession last;
 
+        /**
+         * The session most recently started. onSessionStarted runs on a delivery thread, so it
+         * may still be on its way when the SRC has the 200 OK: wait for it.
+         */
+        RecordingSession last() throws InterruptedException {
+            for (int i = 0; i < 500 && last == null; i++) {
+                Thread.sleep(10);
+            }
+            return last;
+        }
+
         @Override
         public void onSessionStarted(RecordingSession session) {
             last = session;
@@ -43,7 +54,7 @@ class EndToEndTest {
             samples.put(session.id(), 0);
         }
 
-        // set by a test: the next onAudio holds the session's event loop this long (a busy loop)
+        // set by a test: the next onAudio takes this long (a listener that blocks)
         volatile long holdLoopMillis;
         volatile java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
 
@@ -60,8 +71,12 @@ class EndToEndTest {
                 }
             }
             short[][] channels = audio.get(session.id());
-            int at = samples.get(session.id());
-            assertThat(frame.position()).isEqualTo(at);
+            // frames come in order; a gap means frames were dropped for a listener that fell behind
+            assertThat(frame.position()).isGreaterThanOrEqualTo(samples.get(session.id()));
+            int at = (int) frame.position();
+            if (at > samples.get(session.id())) {
+                gaps.add(samples.get(session.id()) + ".." + at);
+            }
             for (int c = 0; c < frame.channels(); c++) {
                 for (int i = 0; i < frame.samplesPerChannel() && at + i < channels[c].length; i++) {
                     channels[c][at + i] = frame.sample(c, i);
@@ -70,6 +85,7 @@ class EndToEndTest {
             samples.put(session.id(), at + frame.samplesPerChannel());
         }
 
+        final List<String> gaps = new CopyOnWriteArrayList<>();
         volatile dev.siprec.core.metadata.MetadataChange lastChange;
 
         @Override
@@ -135,7 +151,7 @@ class EndToEndTest {
             Thread.sleep(100);
             assertThat(src.bye().statusCode()).isEqualTo(200);
         }
-        RecordingSession s = recorder.last;
+        RecordingSession s = recorder.last();
         awaitEnded(s);
         assertThat(recorder.events).containsExactly("started " + s.sipCallId(), "ended " + s.sipCallId() + " BYE");
         // first participant in the metadata is Bob, who sends label 2 (1000 Hz): channel 0
@@ -198,7 +214,7 @@ class EndToEndTest {
             Thread.sleep(300);
             src.bye();
         }
-        RecordingSession s = recorder.last;
+        RecordingSession s = recorder.last();
         awaitEnded(s);
         assertThat(s.channels()).extracting(RecordedChannel::codec).containsOnly("G722/8000");
         short[][] a = recorder.audio.get(s.id());
@@ -257,7 +273,7 @@ class EndToEndTest {
                 src.streamTones(25, 440, 1000);
                 assertThat(src.bye().statusCode()).isEqualTo(200);
             }
-            RecordingSession s = recorder.last;
+            RecordingSession s = recorder.last();
             awaitEnded(s);
             assertThat(s.transport()).isEqualTo(Transport.TLS);
             assertThat(s.stats(0).packetsReceived()).isEqualTo(25);
@@ -302,7 +318,7 @@ class EndToEndTest {
             Thread.sleep(300);
             src.bye();
         }
-        RecordingSession s = recorder.last;
+        RecordingSession s = recorder.last();
         awaitEnded(s);
         assertThat(s.channels()).hasSize(3);
         short[][] a = recorder.audio.get(s.id());
@@ -331,9 +347,9 @@ class EndToEndTest {
             Thread.sleep(600); // past the answer delay: no 200 to the INVITE may follow
             assertThat(src.drain(200)).allMatch(r -> r.statusCode() == 487);
         }
-        awaitEnded(recorder.last);
+        awaitEnded(recorder.last());
         assertThat(recorder.count("ended")).isEqualTo(1);
-        assertThat(recorder.last.endReason()).isEqualTo(EndReason.CANCELLED);
+        assertThat(recorder.last().endReason()).isEqualTo(EndReason.CANCELLED);
         assertThat(server.rtpPortsInUse()).isZero();
     }
 
@@ -342,13 +358,13 @@ class EndToEndTest {
         start(SiprecServer.builder().sipTimerT1(Duration.ofMillis(10)));
         try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
             assertThat(src.recordingInvite("1", "2").statusCode()).isEqualTo(200);
-            awaitEnded(recorder.last);
+            awaitEnded(recorder.last());
             dev.siprec.sip.SipRequest bye = src.receiveRequest(); // RFC 3261 §13.3.1.4: the UAS sends BYE
             assertThat(bye.method()).isEqualTo("BYE");
             assertThat(bye.callId()).isEqualTo(src.callId);
             src.respond(bye, 200, "OK");
         }
-        assertThat(recorder.last.endReason()).isEqualTo(EndReason.ACK_TIMEOUT);
+        assertThat(recorder.last().endReason()).isEqualTo(EndReason.ACK_TIMEOUT);
         assertThat(recorder.count("ended")).isEqualTo(1);
         assertThat(server.rtpPortsInUse()).isZero();
     }
@@ -383,7 +399,7 @@ class EndToEndTest {
         try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
             assertThat(src.recordingInvite("1", "2").statusCode()).isEqualTo(200);
             src.ack();
-            RecordingSession s = recorder.last;
+            RecordingSession s = recorder.last();
             s.stop();
             s.stop();
             dev.siprec.sip.SipRequest bye = src.receiveRequest();
@@ -399,13 +415,79 @@ class EndToEndTest {
     }
 
     @Test
-    void aMetadataUpdateJustBeforeTheByeIsKeptWhileTheSessionLoopIsBusy() throws Exception {
+    void aListenerSlowerThanRealTimeLosesCountedFramesButNeitherPacketsNorSync() throws Exception {
+        start(SiprecServer.builder().deliveryQueue(Duration.ofMillis(200)).deliveryThreads(1));
+        try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
+            assertThat(src.recordingInvite("1", "2").statusCode()).isEqualTo(200);
+            src.ack();
+            recorder.holding = new java.util.concurrent.CountDownLatch(1);
+            recorder.holdLoopMillis = 1000; // one onAudio call blocks for a second
+            assertThat(recorder.holding.await(5, TimeUnit.SECONDS)).isTrue();
+            src.streamTones(75, 440, 1000); // 1.5 s, during and after the stall
+            Thread.sleep(300);
+            assertThat(src.bye().statusCode()).isEqualTo(200);
+        }
+        RecordingSession s = recorder.last();
+        awaitEnded(s);
+        // the network side never waited: every packet was received in time and played
+        for (int c = 0; c < 2; c++) {
+            assertThat(s.stats(c).packetsReceived()).isEqualTo(75);
+            assertThat(s.stats(c).packetsLate()).isZero();
+            assertThat(s.stats(c).packetsLost()).isZero();
+        }
+        DeliveryStats d = s.deliveryStats();
+        // a 1 s stall against a queue of 12 frames (the 200 ms asked for is raised to the
+        // playout delay plus two): about 38 frames dropped, each counted
+        assertThat(d.framesDropped()).isBetween(28L, 48L);
+        assertThat(d.mostFramesQueued()).isEqualTo(12);
+        int end = recorder.samples.get(s.id());
+        assertThat(d.framesDelivered() + d.framesDropped()).as("every frame is delivered or counted")
+                .isEqualTo(end / 160);
+        // the dropped span is one gap, and the audio after it sits at its true position: both
+        // tones start together and stay on their channels
+        assertThat(recorder.gaps).hasSize(1);
+        short[][] a = recorder.audio.get(s.id());
+        assertThat(Math.abs(firstSound(a[0]) - firstSound(a[1]))).isLessThanOrEqualTo(160);
+        int tail = end - 8000 / 2; // the last half second was sent after the stall
+        assertThat(power(a[0], tail, 2400, 1000, 8000)).isGreaterThan(1000 * power(a[0], tail, 2400, 440, 8000));
+        // latency from arrival to the callback: at least the playout delay, and the stall shows in the max
+        LatencyStats l = s.latency(0);
+        assertThat(l.frames()).isPositive();
+        assertThat(l.meanMillis()).isGreaterThanOrEqualTo(200);
+        assertThat(d.latency().maxMillis()).isGreaterThanOrEqualTo(l.maxMillis());
+    }
+
+    @Test
+    void latencyFromArrivalToTheCallbackIsMeasuredPerChannel() throws Exception {
+        start(SiprecServer.builder());
+        try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
+            assertThat(src.recordingInvite("1", "2").statusCode()).isEqualTo(200);
+            src.ack();
+            src.streamTones(50, 440, 1000);
+            Thread.sleep(100);
+            src.bye();
+        }
+        RecordingSession s = recorder.last();
+        awaitEnded(s);
+        for (int c = 0; c < 2; c++) {
+            LatencyStats l = s.latency(c);
+            // 50 packets of 20 ms in frames of 20 ms: about one frame each, plus the final flush
+            assertThat(l.frames()).isBetween(45L, 55L);
+            // the 200 ms playout delay, a frame, and scheduling; a busy CI machine adds some
+            assertThat(l.meanMillis()).isBetween(200.0, 600.0);
+            assertThat(l.maxMillis()).isGreaterThanOrEqualTo(l.meanMillis());
+        }
+        assertThat(s.deliveryStats().framesDropped()).isZero();
+    }
+
+    @Test
+    void aMetadataUpdateJustBeforeTheByeIsKeptWhileTheListenerIsBusy() throws Exception {
         InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         server = SiprecServer.builder().sip(Transport.UDP, any).rtpPortRange(41000, 41999).sampleRate(8000)
                 .listener(recorder).threads(3).jitterDelay(Duration.ofMillis(200)).start();
         // Sessions take the three loops in turn, so most of these calls run on a loop that does
-        // not serve the SIP socket: there the UPDATE and the BYE arrive while the session's loop
-        // is busy. (On the SIP socket's loop they simply wait for it.)
+        // not serve the SIP socket. The listener is held in onAudio: the UPDATE's callback waits
+        // behind it, and the BYE arrives meanwhile; the update still belongs to the recording.
         for (int call = 1; call <= 3; call++) {
             try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
                 assertThat(src.recordingInvite("1", "2").statusCode()).isEqualTo(200);
@@ -417,7 +499,7 @@ class EndToEndTest {
                 assertThat(src.update("application/rs-metadata+xml", carol, "").statusCode()).isEqualTo(200);
                 src.bye();
             }
-            RecordingSession s = recorder.last;
+            RecordingSession s = recorder.last();
             awaitEnded(s);
             assertThat(recorder.count("metadata")).as("call %d", call).isEqualTo(call);
             assertThat(s.metadata().participant("bob").aor()).isEqualTo("sip:carol@example.org");
@@ -449,7 +531,7 @@ class EndToEndTest {
             assertThat(refresh.header("Session-Expires")).isEqualTo("1800;refresher=uac");
             src.bye();
         }
-        RecordingSession s = recorder.last;
+        RecordingSession s = recorder.last();
         awaitEnded(s);
         assertThat(recorder.count("metadata")).isEqualTo(1);
         assertThat(s.metadata().participant("bob").aor()).isEqualTo("sip:carol@example.org");
@@ -471,8 +553,8 @@ class EndToEndTest {
             assertThat(bye.method()).isEqualTo("BYE");
             src.respond(bye, 200, "OK");
         }
-        awaitEnded(recorder.last);
-        assertThat(recorder.last.endReason()).isEqualTo(EndReason.SESSION_EXPIRED);
+        awaitEnded(recorder.last());
+        assertThat(recorder.last().endReason()).isEqualTo(EndReason.SESSION_EXPIRED);
     }
 
     @Test
@@ -524,7 +606,7 @@ class EndToEndTest {
             src.ack();
             src.bye();
         }
-        RecordingSession s = recorder.last;
+        RecordingSession s = recorder.last();
         awaitEnded(s);
         assertThat(s.siprec()).isTrue();
         assertThat(s.mixed()).isTrue();
@@ -558,7 +640,7 @@ class EndToEndTest {
             Thread.sleep(300);
             src.bye();
         }
-        RecordingSession s = recorder.last;
+        RecordingSession s = recorder.last();
         awaitEnded(s);
         assertThat(s.channels()).extracting(RecordedChannel::codec).containsOnly("PCMA/8000");
         short[] ch = recorder.audio.get(s.id())[0];
@@ -577,7 +659,7 @@ class EndToEndTest {
             assertThat(src.invite("multipart/mixed;boundary=boundary42",
                     TestSrc.multipart(TestSrc.offer("1", "2"), placeholder)).statusCode()).isEqualTo(200);
             src.ack();
-            RecordingSession s = recorder.last;
+            RecordingSession s = recorder.last();
             assertThat(s.channels().get(0).participant().aor()).isEqualTo("sip:ASBCE@asbce.com");
             java.util.concurrent.CompletableFuture<RecordingMetadata> snapshot = s.requestMetadataSnapshot();
             dev.siprec.sip.SipRequest request = src.receiveRequest();
@@ -593,7 +675,7 @@ class EndToEndTest {
             assertThat(s.channels().get(1).participant().aor()).isEqualTo("sip:alice@example.com");
             src.bye();
         }
-        awaitEnded(recorder.last);
+        awaitEnded(recorder.last());
     }
 
     @Test
@@ -634,7 +716,7 @@ class EndToEndTest {
             Thread.sleep(300);
             src.bye();
         }
-        RecordingSession s = recorder.last;
+        RecordingSession s = recorder.last();
         awaitEnded(s);
         // channel 0 was Bob's (label 2, first participant in the metadata): Carol took it over
         assertThat(s.channels().get(0).label()).isEqualTo("3");
@@ -662,7 +744,7 @@ class EndToEndTest {
                         src.rtpPorts[0]));
             }
             Thread.sleep(200);
-            RecordingSession s = recorder.last;
+            RecordingSession s = recorder.last();
             int label1 = s.channels().get(0).label().equals("1") ? 0 : 1; // the stray packets' stream
             assertThat(s.stats(label1).packetsOtherSource()).isEqualTo(5);
             assertThat(s.stats(label1).packetsReceived()).isEqualTo(10);
@@ -679,7 +761,7 @@ class EndToEndTest {
             assertThat(s.stats(label1).packetsOtherSource()).isEqualTo(5);
             src.bye();
         }
-        awaitEnded(recorder.last);
+        awaitEnded(recorder.last());
     }
 
     @Test
@@ -725,11 +807,11 @@ class EndToEndTest {
             src.ack();
             src.bye();
         }
-        awaitEnded(recorder.last);
+        awaitEnded(recorder.last());
         assertThat(server.metadataErrors()).isEqualTo(1);
-        assertThat(recorder.last.metadataProblem()).contains("malformed metadata XML");
-        assertThat(recorder.last.metadata()).isEqualTo(RecordingMetadata.EMPTY);
-        assertThat(recorder.last.channels()).extracting(RecordedChannel::rule).containsOnly("m-line-order");
+        assertThat(recorder.last().metadataProblem()).contains("malformed metadata XML");
+        assertThat(recorder.last().metadata()).isEqualTo(RecordingMetadata.EMPTY);
+        assertThat(recorder.last().channels()).extracting(RecordedChannel::rule).containsOnly("m-line-order");
     }
 
     @Test
@@ -752,9 +834,9 @@ class EndToEndTest {
             src.ack();
             src.bye();
         }
-        awaitEnded(recorder.last);
-        assertThat(recorder.last.mixed()).isTrue();
-        assertThat(recorder.last.channels()).hasSize(1);
+        awaitEnded(recorder.last());
+        assertThat(recorder.last().mixed()).isTrue();
+        assertThat(recorder.last().channels()).hasSize(1);
     }
 
     @Test
@@ -777,7 +859,7 @@ class EndToEndTest {
             assertThat(src.answer.origin()).endsWith(" 2 IN IP4 127.0.0.1"); // unchanged: same version
             src.bye();
         }
-        awaitEnded(recorder.last);
+        awaitEnded(recorder.last());
         assertThat(recorder.count("ended")).isEqualTo(1);
     }
 }

@@ -283,6 +283,17 @@ class VendorFlavourTest {
         final List<MetadataChange> changes = new CopyOnWriteArrayList<>();
         volatile RecordingSession last;
 
+        /**
+         * The session most recently started. onSessionStarted runs on a delivery thread, so it
+         * may still be on its way when the SRC has the 200 OK: wait for it.
+         */
+        RecordingSession last() throws InterruptedException {
+            for (int i = 0; i < 500 && last == null; i++) {
+                Thread.sleep(10);
+            }
+            return last;
+        }
+
         @Override
         public void onSessionStarted(RecordingSession s) {
             last = s;
@@ -351,7 +362,7 @@ class VendorFlavourTest {
                 assertThat(m.get(i).label()).as("m-line %d label echoed", i).isEqualTo(offeredLabel);
             }
             src.ack();
-            RecordingSession session = recorder.last;
+            RecordingSession session = recorder.last();
             assertThat(session.siprec()).isTrue();
             int streams = m.size();
             int pt = Integer.parseInt(f.answerPt().get(0));
@@ -369,7 +380,7 @@ class VendorFlavourTest {
             Thread.sleep(300);
             src.bye();
         }
-        RecordingSession s = recorder.last;
+        RecordingSession s = recorder.last();
         s.ended().get(10, TimeUnit.SECONDS);
         short[][] a = recorder.audio.get(s.id());
         assertThat(a).hasNumberOfRows(f.channelMLines().size());

@@ -1,8 +1,10 @@
 package dev.siprec.examples;
 
 import dev.siprec.core.AudioFrame;
+import dev.siprec.core.DeliveryStats;
 import dev.siprec.core.DtmfEvent;
 import dev.siprec.core.EndReason;
+import dev.siprec.core.LatencyStats;
 import dev.siprec.core.RecordedChannel;
 import dev.siprec.core.RecordingListener;
 import dev.siprec.core.RecordingSession;
@@ -225,7 +227,7 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
             return;
         }
         try {
-            w.write(frame.samples(), frame.samplesPerChannel() * frame.channels());
+            w.writeAt(frame.position(), frame.samples(), frame.samplesPerChannel());
         } catch (IOException e) {
             System.err.println("write failed for " + session + ": " + e.getMessage());
             writers.remove(session.id());
@@ -299,9 +301,18 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
             ch.put("packetsOtherSource", st.packetsOtherSource());
             ch.put("packetsComfortNoise", st.packetsComfortNoise());
             ch.put("packetsRtcp", st.packetsRtcp());
+            LatencyStats latency = s.latency(c.index());
+            ch.put("latencyMeanMillis", Math.round(latency.meanMillis() * 10) / 10.0);
+            ch.put("latencyMaxMillis", Math.round(latency.maxMillis() * 10) / 10.0);
             channels.add(ch);
         }
         m.put("channels", channels);
+        DeliveryStats delivery = s.deliveryStats();
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("framesDelivered", delivery.framesDelivered());
+        d.put("framesDropped", delivery.framesDropped());
+        d.put("mostFramesQueued", delivery.mostFramesQueued());
+        m.put("delivery", d);
         m.put("metadataProblem", s.metadataProblem());
         m.put("metadata", metadata(s.metadata()));
         return m;

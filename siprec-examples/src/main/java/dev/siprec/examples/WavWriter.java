@@ -39,6 +39,21 @@ final class WavWriter implements AutoCloseable {
         dataBytes += 2L * count;
     }
 
+    /**
+     * Writes a frame at its timeline position: a gap before it (frames the library dropped for a
+     * listener that fell behind) is written as silence, so every channel stays on one timeline.
+     */
+    void writeAt(long position, short[] samples, int samplesPerChannel) throws IOException {
+        long missing = position - frames();
+        if (missing > 0) {
+            short[] silence = new short[(int) Math.min(missing * channels, 1 << 16)];
+            for (long left = missing * channels; left > 0; left -= silence.length) {
+                write(silence, (int) Math.min(left, silence.length));
+            }
+        }
+        write(samples, samplesPerChannel * channels);
+    }
+
     long frames() {
         return dataBytes / 2 / channels;
     }

@@ -196,6 +196,10 @@ class SippInteropTest {
             assertThat(received.find()).isTrue();
             assertThat(Integer.parseInt(received.group(1))).isEqualTo(PACKETS);
         }
+        // a listener writing a file keeps up: nothing dropped on the way to it, and every frame counted
+        assertThat(j).contains("\"framesDropped\": 0").contains("\"latencyMeanMillis\": ");
+        assertThat(Pattern.compile("\"framesDelivered\": (\\d+)").matcher(j).results()
+                .mapToLong(r -> Long.parseLong(r.group(1))).findFirst().orElse(-1)).isGreaterThan(100);
         assertThat(Pattern.compile("\"label\": \"1\"[\\s\\S]*\"label\": \"2\"").matcher(j).find())
                 .as("channel 0 is label 1 (Alice, first participant), channel 1 is label 2").isTrue();
 

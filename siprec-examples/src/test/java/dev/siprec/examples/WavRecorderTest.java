@@ -61,6 +61,22 @@ class WavRecorderTest {
     }
 
     @Test
+    void aFrameAfterAGapIsWrittenAtItsPositionWithSilenceBefore(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("gap.wav");
+        try (WavWriter w = new WavWriter(f, 8000, 2)) {
+            w.writeAt(0, new short[] {1, 2, 3, 4}, 2);
+            w.writeAt(5, new short[] {5, 6}, 1); // frames at 2..4 were dropped upstream
+            assertThat(w.frames()).isEqualTo(6);
+        }
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(f)).order(ByteOrder.LITTLE_ENDIAN);
+        short[] got = new short[12];
+        for (int i = 0; i < got.length; i++) {
+            got[i] = b.getShort(44 + 2 * i);
+        }
+        assertThat(got).containsExactly(1, 2, 3, 4, 0, 0, 0, 0, 0, 0, 5, 6);
+    }
+
+    @Test
     void jsonEscapesAndNests() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("s", "quote \" backslash \\ newline \n ctl \u0001");

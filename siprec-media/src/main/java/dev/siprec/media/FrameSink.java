@@ -14,8 +14,12 @@ public interface FrameSink {
      * @param concealedChannels bit {@code c} set when some of channel {@code c} in this frame was
      *     made by the codec's loss concealment rather than decoded from received packets
      *     (channels 0-63)
+     * @param arrivalNanos per channel, the session clock's reading when the oldest packet decoded
+     *     into this frame arrived, or {@code Long.MIN_VALUE} when none was (silence, concealment, noise); valid only
+     *     during this call. The latency from arrival to the application is measured from it.
      */
-    void onFrame(long position, short[] samples, int samplesPerChannel, int channels, long concealedChannels);
+    void onFrame(long position, short[] samples, int samplesPerChannel, int channels, long concealedChannels,
+                 long[] arrivalNanos);
 
     /**
      * An RFC 4733 telephone event (a DTMF digit) ended on a channel's stream. Reported once per

@@ -27,7 +27,9 @@ public final class JitterBuffer {
     private final long[] seqs;
     private final long[] positions;
     private final byte[] kinds;
+    private final long[] arrivals;
     private int kindOfLastPop;
+    private long arrivalOfLastPop;
     private long nextSeq = Long.MIN_VALUE; // extended sequence number expected next
     private long highest = Long.MIN_VALUE;
     private int size;
@@ -43,6 +45,7 @@ public final class JitterBuffer {
         seqs = new long[c];
         positions = new long[c];
         kinds = new byte[c];
+        arrivals = new long[c];
     }
 
     /** Capacity in packets. */
@@ -73,6 +76,14 @@ public final class JitterBuffer {
      * share the sequence space and must be played in the same order.
      */
     public Result insert(long extSeq, long position, ByteBuf payload, int kind) {
+        return insert(extSeq, position, payload, kind, 0);
+    }
+
+    /**
+     * Stores a payload with its kind and the clock reading when it arrived, handed back by
+     * {@link #arrivalOfLastPop()} (the latency from arrival to delivery is measured from it).
+     */
+    public Result insert(long extSeq, long position, ByteBuf payload, int kind, long arrivalNanos) {
         if (nextSeq == Long.MIN_VALUE) {
             nextSeq = extSeq;
         } else if (extSeq < nextSeq && playedWindow == 0 && nextSeq - extSeq <= mask
@@ -97,6 +108,7 @@ public final class JitterBuffer {
         seqs[slot] = extSeq;
         positions[slot] = position;
         kinds[slot] = (byte) kind;
+        arrivals[slot] = arrivalNanos;
         size++;
         if (extSeq > highest) {
             highest = extSeq;
@@ -130,6 +142,7 @@ public final class JitterBuffer {
         ByteBuf p = payloads[slot];
         long seq = seqs[slot];
         kindOfLastPop = kinds[slot];
+        arrivalOfLastPop = arrivals[slot];
         payloads[slot] = null;
         size--;
         lostOnLastPop = seq - nextSeq;
@@ -153,6 +166,11 @@ public final class JitterBuffer {
     /** The kind the payload returned by the last {@link #pop} was inserted with. */
     public int kindOfLastPop() {
         return kindOfLastPop;
+    }
+
+    /** The arrival time the payload returned by the last {@link #pop} was inserted with. */
+    public long arrivalOfLastPop() {
+        return arrivalOfLastPop;
     }
 
     /** Releases every payload held and forgets the sequence state. */

@@ -249,7 +249,7 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
         // payload: no false loss is counted for it, and its time is not decoded as speech.
         int from = rtp.payloadIndex();
         ByteBuf payload = content.retain().setIndex(from, from + (event ? 0 : rtp.payloadLength()));
-        switch (jitter.insert(extSeq, position, payload, event ? EVENT : comfortNoise ? NOISE : AUDIO)) {
+        switch (jitter.insert(extSeq, position, payload, event ? EVENT : comfortNoise ? NOISE : AUDIO, arrivalNanos)) {
             case DUPLICATE:
                 duplicate++;
                 break;
@@ -313,6 +313,15 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
     // the span of the timeline concealment wrote that is not yet all delivered
     private long concealFrom;
     private long concealTo = Long.MIN_VALUE;
+    private long fillArrival;
+
+    /**
+     * Clock reading when the oldest audio packet decoded by the last {@link #fill} arrived, or
+     * {@code Long.MIN_VALUE} when it decoded none.
+     */
+    long fillArrivalNanos() {
+        return fillArrival;
+    }
 
     /**
      * Decodes every packet due before {@code end} and writes samples {@code [start, end)} of
@@ -321,6 +330,7 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
      * @return whether any of {@code [start, end)} came from loss concealment
      */
     boolean fill(long start, long end, short[] out, int channels) {
+        fillArrival = Long.MIN_VALUE;
         while (jitter.peekPosition() < end) {
             long position = jitter.peekPosition();
             ByteBuf payload = jitter.pop();
@@ -338,6 +348,10 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
                         concealGap(position, start, missing);
                     }
                     decodeAt(payload, position, start);
+                    long arrived = jitter.arrivalOfLastPop();
+                    if (fillArrival == Long.MIN_VALUE || arrived - fillArrival < 0) {
+                        fillArrival = arrived; // the oldest audio in the frame: its latency is the frame's
+                    }
                 } // EVENT: its time is covered by the audio the SRC sends beside it, or by silence
             } finally {
                 payload.release();

@@ -99,6 +99,7 @@ public final class MediaSession {
     private final List<Leg> legs = new java.util.concurrent.CopyOnWriteArrayList<>();
     private InetAddress bindAddress;
     private final short[] frame;
+    private final long[] arrivals; // per channel, of the frame being delivered
     private final int frameSamples;
     private RtpPortPool pool;
     private long startNanos;
@@ -124,6 +125,7 @@ public final class MediaSession {
         this.clock = clock;
         this.frameSamples = settings.outputRate() * settings.frameMillis() / 1000;
         this.frame = new short[frameSamples * settings.channels()];
+        this.arrivals = new long[settings.channels()];
         for (LegSpec spec : specs) {
             AudioDecoder decoder = Codecs.newDecoder(spec.encoding(), spec.clockRate(), spec.codecChannels());
             if (decoder == null) {
@@ -274,6 +276,7 @@ public final class MediaSession {
         long start = nextFrame * frameSamples;
         long end = start + frameSamples;
         java.util.Arrays.fill(frame, (short) 0);
+        java.util.Arrays.fill(arrivals, Long.MIN_VALUE);
         long concealed = 0;
         for (int i = 0, n = legs.size(); i < n; i++) { // indexed: no iterator per frame
             Leg leg = legs.get(i);
@@ -281,9 +284,13 @@ public final class MediaSession {
             if (leg.fill(start, end, frame, settings.channels()) && ch < 64) {
                 concealed |= 1L << ch; // a long holds channels 0-63 (documented on FrameSink)
             }
+            long arrived = leg.fillArrivalNanos();
+            if (arrived != Long.MIN_VALUE && (arrivals[ch] == Long.MIN_VALUE || arrived - arrivals[ch] < 0)) {
+                arrivals[ch] = arrived;
+            }
         }
         nextFrame++;
-        sink.onFrame(start, frame, frameSamples, settings.channels(), concealed);
+        sink.onFrame(start, frame, frameSamples, settings.channels(), concealed, arrivals);
     }
 
     /**

@@ -65,7 +65,7 @@ class MediaSessionTest {
         session = new MediaSession(group.next(), specs, new MediaSession.Settings(outputRate, legs, 20, minDelayMillis, maxDelayMillis, true),
                 new FrameSink() {
                     @Override
-                    public void onFrame(long position, short[] samples, int n, int chs, long concealed) {
+                    public void onFrame(long position, short[] samples, int n, int chs, long concealed, long[] arrivals) {
                         if (concealed != 0) {
                             concealedFrames.add(position / n + ":" + Long.toBinaryString(concealed));
                         }
@@ -404,7 +404,7 @@ class MediaSessionTest {
             MediaSession racing = new MediaSession(group.next(),
                     List.of(new MediaSession.LegSpec(0, 0, "PCMU", 8000, 1, -1),
                             new MediaSession.LegSpec(1, 0, "PCMU", 8000, 1, -1)),
-                    new MediaSession.Settings(8000, 2, 20, 60), (p, x, n, c, concealed) -> { }, clock::get);
+                    new MediaSession.Settings(8000, 2, 20, 60), (p, x, n, c, concealed, arrivals) -> { }, clock::get);
             java.util.concurrent.CompletableFuture<int[]> bound =
                     racing.bind(java.net.InetAddress.getLoopbackAddress(), pool);
             racing.stop().get(5, TimeUnit.SECONDS);
