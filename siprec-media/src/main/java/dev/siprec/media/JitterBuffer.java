@@ -173,6 +173,15 @@ public final class JitterBuffer {
         return arrivalOfLastPop;
     }
 
+    /** Moves the playout position of every payload held by {@code delta} samples. */
+    public void shiftPositions(long delta) {
+        for (int i = 0; i <= mask; i++) {
+            if (payloads[i] != null) {
+                positions[i] += delta;
+            }
+        }
+    }
+
     /** Releases every payload held and forgets the sequence state. */
     public void clear() {
         for (int i = 0; i <= mask; i++) {

@@ -57,6 +57,7 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
     private long highestExtTs;
     private long anchorExtTs;
     private long anchorPos;
+    private boolean anchorPlayed; // audio placed by the current source's anchor has been played
 
     // Drift (a sender clock a little fast or slow): the smallest offset between arrival and
     // timestamp position over each second, compared with the first second's
@@ -200,6 +201,7 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
                 drainAll(); // the old source's audio still plays; then the new one takes over
             }
             synced = true;
+            anchorPlayed = false; // (the buffer is empty here: drained above, or never filled)
             ssrc = rtp.ssrc();
             highestExtSeq = seq + (1L << 16);
             highestTs = ts;
@@ -237,6 +239,16 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
             anchorPos = arrivalPos;
             position = arrivalPos;
             restartDriftTracking(); // a new anchor: measure afresh
+        } else if (!event && !anchorPlayed && position > arrivalPos) {
+            // Earlier than the anchor says: the packet that set the anchor was held up in the
+            // network longer than this one. Nothing of this source has played yet, so move the
+            // anchor, and what the buffer holds, back to the quicker packet; the leg then sits
+            // where its least delayed packet puts it, as the other legs do.
+            long early = position - arrivalPos;
+            anchorPos -= early;
+            position = arrivalPos;
+            jitter.shiftPositions(-early);
+            restartDriftTracking();
         } else if (!event) {
             position += followDrift(arrivalPos - position, arrivalPos);
         }
@@ -292,7 +304,10 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
         }
         long shift = 0;
         if (!driftHasReference) {
-            driftReference = driftWindowMin;
+            // Never below 0: a negative minimum means packets arrived before their place (the anchor
+            // is late, set by a packet delayed more than any since); glide back to where the
+            // least delayed packets put the leg, at the drift-correction pace.
+            driftReference = Math.max(0, driftWindowMin);
             driftHasReference = true;
         } else {
             long drift = driftWindowMin - driftReference; // > 0: the sender's clock is slow
@@ -341,11 +356,15 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
                 if (kind == NOISE) {
                     startNoise(payload.getUnsignedByte(payload.readerIndex()), position, start);
                 } else if (kind == AUDIO) {
+                    anchorPlayed = true;
                     if (noise) {
                         writeNoise(position, start);
                         noise = false;
-                    } else if (missing > 0) {
-                        concealGap(position, start, missing);
+                    } else if (missing > 0 && playedEnd != Long.MIN_VALUE) {
+                        // counted here, once per lost packet, even when a frame delivered before
+                        // this packet played has already concealed all of the gap
+                        concealedFrames += missing;
+                        concealGap(position, start);
                     }
                     decodeAt(payload, position, start);
                     long arrived = jitter.arrivalOfLastPop();
@@ -363,7 +382,7 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
         } else if (jitter.gapBeforeNext()) {
             // a lost packet's span starts in this frame: conceal the part due now, not only
             // when the next packet plays (by then this frame would have gone out with a hole)
-            concealGap(Math.min(jitter.peekPosition(), end + converter.latency()), start, 0);
+            concealGap(Math.min(jitter.peekPosition(), end + converter.latency()), start);
         }
         // added, not assigned: a channel can be fed by more than one leg over time (a stream
         // that took over the channel of a removed one), and the frame starts as silence
@@ -382,7 +401,7 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
      * Lost packets (a sequence gap, not a timestamp gap: silence suppression is not loss) are
      * replaced by the codec's own concealment over exactly the span they would have covered.
      */
-    private void concealGap(long position, long windowStart, long missingPackets) {
+    private void concealGap(long position, long windowStart) {
         if (playedEnd == Long.MIN_VALUE || position <= playedEnd) {
             return;
         }
@@ -392,7 +411,6 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
             return;
         }
         decoder.conceal(codecSamples, pcm, 0);
-        concealedFrames += missingPackets;
         long from = playedEnd - converter.latency();
         writeAt(playedEnd, windowStart, pcm, codecSamples);
         long to = playedEnd - converter.latency();

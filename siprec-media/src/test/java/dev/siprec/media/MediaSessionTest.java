@@ -166,7 +166,9 @@ class MediaSessionTest {
             if (k < 50) {
                 arrive(0, at, pcmu(k, 160L * k, 1, 440));
             }
-            arrive(1, at + MS, pcmu(order[k], 160L * order[k], 2, 440));
+            // a packet overtaken by the next one arrives with it; none arrives before it was sent
+            long sent = (20L * Math.max(k, order[k]) + 10) * MS;
+            arrive(1, sent + MS, pcmu(order[k], 160L * order[k], 2, 440));
         }
         advanceTo(2000 * MS);
         short[] ref = channels.get(0); // first packet arrived at 10 ms: sample 80

@@ -1,0 +1,543 @@
+package dev.siprec.media;
+
+import static dev.siprec.testing.Signals.power;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.siprec.codecs.G711;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two-leg calls through a simulated network on a virtual clock: a scripted sender per leg (its
+ * own clock rate, packet time, SSRC changes, timestamp jumps, pauses) and a scripted network
+ * (random or bursty loss, delay with jitter and so reordering, duplication). Deterministic
+ * (seeded), and fast enough to run a simulated hour.
+ *
+ * <p>What each sender sends is a tone (440 Hz on leg 0, 1000 Hz on leg 1) that stops for the
+ * first 100 ms of every 10 s of real time; the onset after each such gap is a marker whose
+ * place in the recording tells the alignment. The output is analysed frame by frame as it is
+ * delivered: marker onsets, frames that should carry the tone but are near silent (holes),
+ * and the tone's frequency on its own channel.
+ */
+class SimulatedNetworkTest {
+
+    static final long MS = 1_000_000L;
+    static final int RATE = 8000;
+    static final int BASE_DELAY_MS = 20; // one-way delay before jitter
+    static final double START_S = 0.2; // the senders start 200 ms into the session
+
+    /** What one leg's sender and network do. */
+    static final class Script {
+        double hz;
+        double skew; // the sender's clock runs (1 + skew) times real time
+        int ptimeMs = 20;
+        double loss; // long-run loss rate
+        double meanBurst = 1; // mean length of a loss run (1: independent losses)
+        double duplicate; // share of delivered packets that arrive twice
+        int jitterMs; // delay is BASE_DELAY_MS plus uniform 0..jitterMs
+        double ssrcChangeAtS = -1;
+        double timestampJumpAtS = -1;
+        double pauseFromS = -1;
+        double pauseToS = -1;
+
+        Script(double hz) {
+            this.hz = hz;
+        }
+    }
+
+    /** One leg's sender and network, and what they did (the expected counters). */
+    static final class Sender {
+        final int leg;
+        final Script script;
+        final Random random;
+        final int samplesPerPacket;
+        long k; // next packet index (of the sender's clock: runs on during a pause)
+        int seq; // next sequence number (only sent packets take one)
+        int ssrc;
+        long tsBase;
+        boolean bad; // Gilbert model state: inside a loss run
+        int run; // current loss run length
+        final List<Integer> lossRuns = new ArrayList<>();
+        long sent;
+        long arrivals; // datagrams that reached the receiver, duplicates included
+        long duplicates;
+        long lostNetwork;
+        long lostFollowed; // lost packets followed by a delivered one (the receiver can see those)
+        long pending; // lost packets not yet followed by a delivered one
+        int firstSeq = -1; // sequence number of the first packet to arrive
+        long older; // packets that arrived after a packet sent later than them was the first
+        boolean switched;
+
+        Sender(int leg, Script script, long seed) {
+            this.leg = leg;
+            this.script = script;
+            this.random = new Random(seed);
+            this.samplesPerPacket = RATE * script.ptimeMs / 1000;
+            this.ssrc = 0x1000 + leg;
+            this.seq = random.nextInt(65536);
+            this.tsBase = random.nextInt() & 0xFFFFFFFFL;
+        }
+
+        /** Real time (s) of the sender's sample {@code n}: its clock runs 1 + skew times as fast. */
+        double realTime(long n) {
+            return START_S + n / (RATE * (1 + script.skew));
+        }
+
+        /** Send time of the next packet: when its last sample has been captured. */
+        double nextSendTime() {
+            return realTime((k + 1) * samplesPerPacket);
+        }
+
+        boolean paused(double t) {
+            return t >= script.pauseFromS && t < script.pauseToS;
+        }
+
+        /** Sends the next packet into {@code network}. */
+        void send(PriorityQueue<Arrival> network) {
+            double sendAt = nextSendTime();
+            long first = k * samplesPerPacket;
+            if (script.ssrcChangeAtS >= 0 && !switched && sendAt >= script.ssrcChangeAtS) {
+                switched = true; // a new source: unrelated SSRC, sequence and timestamp bases
+                ssrc = 0x2000 + leg;
+                seq = random.nextInt(65536);
+                tsBase = (random.nextInt() & 0xFFFFFFFFL) - first;
+            }
+            k++;
+            if (paused(sendAt)) {
+                return; // on hold: nothing sent, the sender's clock runs on
+            }
+            long ts = tsBase + first;
+            if (script.timestampJumpAtS >= 0 && sendAt >= script.timestampJumpAtS) {
+                ts += 30L * RATE; // the timestamp leaps 30 s ahead, time does not
+            }
+            ByteBuf b = Unpooled.buffer(12 + samplesPerPacket);
+            b.writeByte(0x80).writeByte(0).writeShort(seq++ & 0xFFFF).writeInt((int) ts)
+                    .writeInt(ssrc);
+            for (int i = 0; i < samplesPerPacket; i++) {
+                long n = first + i;
+                double t = realTime(n);
+                boolean silent = t % 10 < 0.1;
+                int v = silent ? 0 : (int) (8000 * Math.sin(2 * Math.PI * script.hz * n / RATE));
+                b.writeByte(G711.linearToUlaw(v));
+            }
+            sent++;
+            if (lose()) {
+                b.release();
+                lostNetwork++;
+                pending++;
+                return;
+            }
+            if (arrivals > 0) { // losses before the first packet are invisible to the receiver
+                lostFollowed += pending;
+            }
+            pending = 0;
+            long arriveAt = (long) ((sendAt + (BASE_DELAY_MS + random.nextDouble() * script.jitterMs) / 1000.0) * 1e9);
+            network.add(new Arrival(arriveAt, leg, b));
+            arrivals++;
+            if (random.nextDouble() < script.duplicate) {
+                long again = arriveAt + (long) (random.nextDouble() * Math.max(1, script.jitterMs) * MS);
+                network.add(new Arrival(again, leg, b.retainedDuplicate()));
+                arrivals++;
+                duplicates++;
+            }
+        }
+
+        /** Gilbert model: runs of losses with the scripted mean length and long-run rate. */
+        private boolean lose() {
+            if (script.loss <= 0) {
+                return false;
+            }
+            double leave = 1 / script.meanBurst;
+            double enter = script.loss * leave / (1 - script.loss);
+            bad = bad ? random.nextDouble() >= leave : random.nextDouble() < enter;
+            if (bad) {
+                run++;
+            } else if (run > 0) {
+                lossRuns.add(run);
+                run = 0;
+            }
+            return bad;
+        }
+    }
+
+    record Arrival(long atNanos, int leg, ByteBuf packet) implements Comparable<Arrival> {
+        @Override
+        public int compareTo(Arrival o) {
+            return Long.compare(atNanos, o.atNanos);
+        }
+    }
+
+    /** Analyses one channel of the delivered output as it comes. */
+    static final class ChannelCheck {
+        final double hz;
+        final double otherHz;
+        final double expectedOffsetS; // where real time t lands: t + this
+        long quiet; // consecutive near-silent samples
+        final List<long[]> markers = new ArrayList<>(); // {expected, found}
+        long holes; // frames in a tone span that are near silent
+        long toneFrames; // frames in a tone span
+        long wrongTone; // sampled frames whose tone is not this channel's
+        long sampled;
+        final short[] frame = new short[160];
+        final double[] pauseS;
+        final double toneUntilS; // the senders stop a second before the end
+
+        ChannelCheck(double hz, double otherHz, int ptimeMs, double[] pauseS, double seconds) {
+            this.toneUntilS = seconds - 1.1;
+            this.hz = hz;
+            this.otherHz = otherHz;
+            this.expectedOffsetS = (ptimeMs + BASE_DELAY_MS) / 1000.0;
+            this.pauseS = pauseS;
+        }
+
+        void onFrame(long position, short[] samples, int n, int channels, int ch, boolean concealed) {
+            double sumSquares = 0;
+            for (int i = 0; i < n; i++) {
+                short s = samples[i * channels + ch];
+                frame[i] = s;
+                sumSquares += (double) s * s;
+                if (Math.abs(s) < 300) {
+                    quiet++;
+                } else {
+                    if (Math.abs(s) > 1500 && quiet >= 400) {
+                        onset(position + i);
+                    }
+                    quiet = 0;
+                }
+            }
+            // real time this frame shows, if it is placed right
+            double from = position / (double) RATE - expectedOffsetS;
+            double to = from + n / (double) RATE;
+            double inPeriod = from % 10;
+            boolean tone = from >= START_S + 0.1 && to <= toneUntilS && inPeriod >= 0.15 && inPeriod + (to - from) <= 9.95
+                    && !(to > pauseS[0] - 0.1 && from < pauseS[1] + 0.1);
+            if (tone) {
+                toneFrames++;
+                double rms = Math.sqrt(sumSquares / n);
+                if (rms < 1000) {
+                    holes++;
+                } else if (!concealed && rms > 3000 && toneFrames % 25 == 0) { // the right tone, twice a second
+                    sampled++;
+                    // 5 dB: the other leg's tone at any level would dominate; this leaves room for
+                    // leakage (a 20 ms window, and the odd drift step or concealment seam)
+                    if (power(frame, 0, n, hz, RATE) < 3 * power(frame, 0, n, otherHz, RATE)) {
+                        wrongTone++;
+                    }
+                }
+            }
+        }
+
+        private void onset(long position) {
+            double t = position / (double) RATE - expectedOffsetS; // real time it shows
+            long k = Math.round((t - 0.1) / 10);
+            double markerAt = 10 * k + 0.1;
+            if (k >= 1 && Math.abs(t - markerAt) < 0.5) {
+                markers.add(new long[] {Math.round((markerAt + expectedOffsetS) * RATE), position});
+            }
+        }
+
+        /** The largest distance (samples) of a marker from where real time puts it. */
+        long worstMarkerError() {
+            long worst = 0;
+            for (long[] m : markers) {
+                worst = Math.max(worst, Math.abs(m[1] - m[0]));
+            }
+            return worst;
+        }
+
+        long markerAt(long expected) {
+            for (long[] m : markers) {
+                if (m[0] == expected) {
+                    return m[1];
+                }
+            }
+            return Long.MIN_VALUE;
+        }
+    }
+
+    EventLoopGroup group;
+    final AtomicLong clock = new AtomicLong();
+    MediaSession session;
+    ChannelCheck[] checks;
+    long frames;
+    long nextPosition;
+
+    @BeforeEach
+    void setUp() {
+        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (session != null) {
+            session.stop().get(5, TimeUnit.SECONDS);
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** Runs a two-leg call for {@code seconds} of virtual time, then stops it. */
+    Sender[] run(Script a, Script b, double seconds, long seed) throws Exception {
+        Sender[] senders = {new Sender(0, a, seed), new Sender(1, b, seed * 31 + 7)};
+        checks = new ChannelCheck[] {
+            new ChannelCheck(a.hz, b.hz, a.ptimeMs, new double[] {a.pauseFromS, a.pauseToS}, seconds),
+            new ChannelCheck(b.hz, a.hz, b.ptimeMs, new double[] {b.pauseFromS, b.pauseToS}, seconds)};
+        List<MediaSession.LegSpec> specs = List.of(new MediaSession.LegSpec(0, 0, "PCMU", RATE, 1, 101),
+                new MediaSession.LegSpec(1, 0, "PCMU", RATE, 1, 101));
+        // the server's defaults: adaptive playout delay from 60 to 300 ms
+        session = new MediaSession(group.next(), specs, new MediaSession.Settings(RATE, 2, 20, 60, 300, true),
+                (position, samples, n, channels, concealed, arrivals) -> {
+                    assertThat(position).isEqualTo(nextPosition); // contiguous, in order
+                    nextPosition += n;
+                    frames++;
+                    for (int c = 0; c < channels; c++) {
+                        checks[c].onFrame(position, samples, n, channels, c, (concealed & (1L << c)) != 0);
+                    }
+                }, clock::get);
+        session.eventLoop().submit(() -> {
+            clock.set(0);
+            session.startDriven(); // the test ticks the clock itself
+        }).get(5, TimeUnit.SECONDS);
+        PriorityQueue<Arrival> network = new PriorityQueue<>();
+        long end = (long) (seconds * 1e9);
+        for (long chunk = 0; chunk < end; chunk += 10_000 * MS) { // ten simulated seconds per task
+            long until = Math.min(end, chunk + 10_000 * MS);
+            session.eventLoop().submit(() -> {
+                for (long tick = clock.get() + 20 * MS; tick <= until; tick += 20 * MS) {
+                    for (Sender s : senders) {
+                        // a second ahead, so that every delay fits; the senders stop a second
+                        // before the end, so that all they sent has arrived when it is counted
+                        while (s.nextSendTime() * 1e9 <= Math.min(tick + 1000 * MS, end - 1000 * MS)) {
+                            s.send(network);
+                        }
+                    }
+                    while (!network.isEmpty() && network.peek().atNanos() <= tick) {
+                        Arrival x = network.poll();
+                        Sender from = senders[x.leg()];
+                        int seq = x.packet().getUnsignedShort(2);
+                        if (from.firstSeq < 0) {
+                            from.firstSeq = seq;
+                        } else if ((short) (seq - from.firstSeq) < 0) {
+                            from.older++;
+                        }
+                        clock.set(x.atNanos());
+                        try {
+                            session.leg(x.leg()).onPacket(x.packet(), x.atNanos());
+                        } finally {
+                            x.packet().release(); // as the socket handler does
+                        }
+                    }
+                    clock.set(tick);
+                    session.tick();
+                }
+                return null;
+            }).get(60, TimeUnit.SECONDS);
+        }
+        session.eventLoop().submit(() -> {
+            while (!network.isEmpty()) {
+                network.poll().packet().release(); // still in flight when the call ended
+            }
+        }).get(5, TimeUnit.SECONDS);
+        for (Sender s : senders) {
+            if (s.run > 0) {
+                s.lossRuns.add(s.run);
+            }
+        }
+        return senders;
+    }
+
+    StreamStats stats(int leg) throws Exception {
+        return session.eventLoop().submit(() -> session.stats(leg)).get(5, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The counters say exactly what the network did: every datagram is received, each injected
+     * duplicate is one, a loss the receiver could see is lost (a late packet counts as lost
+     * when its turn passed, and as late when it came), and each loss was concealed.
+     */
+    void assertCounters(Sender s, StreamStats st) {
+        assertThat(st.packetsReceived()).as("received, leg %d", s.leg).isEqualTo(s.arrivals);
+        assertThat(st.packetsDuplicate()).as("duplicates, leg %d", s.leg).isEqualTo(s.duplicates);
+        // (a late packet older than the stream's first to arrive was never missed, so not lost)
+        assertThat(st.packetsLost()).as("lost, leg %d", s.leg)
+                .isBetween(s.lostFollowed + st.packetsLate() - s.older, s.lostFollowed + st.packetsLate());
+        assertThat(st.framesConcealed()).as("concealed, leg %d", s.leg).isEqualTo(st.packetsLost());
+        assertThat(st.packetsInvalid()).isZero();
+    }
+
+    /**
+     * The audio is continuous: a frame that should hold the tone is near silent only deep in a
+     * run of losses (the concealment fades to silence by 60 ms), so there can be at most one
+     * such frame per packet of a run beyond its first, and one per late packet.
+     */
+    void assertContinuity(Sender s, StreamStats st) {
+        long allowed = st.packetsLate();
+        for (int run : s.lossRuns) {
+            allowed += (long) Math.max(0, run - 1) * s.samplesPerPacket / 160;
+        }
+        ChannelCheck c = checks[s.leg];
+        assertThat(c.toneFrames).isPositive();
+        assertThat(c.holes).as("near-silent tone frames on leg %d (runs %s)", s.leg, s.lossRuns.size())
+                .isLessThanOrEqualTo(allowed);
+        assertThat(c.wrongTone).as("frames with the other leg's tone").isZero();
+        assertThat(c.sampled).isPositive();
+    }
+
+    /** Every marker sits within one frame of where real time puts it, and both legs agree. */
+    void assertAlignment(double seconds, long tolerance) {
+        assertAlignment(seconds, tolerance, 0.9);
+    }
+
+    /** As above, where loss may take a share of the markers' onsets. */
+    void assertAlignment(double seconds, long tolerance, double share) {
+        int expectedMarkers = (int) ((seconds - 1) / 10);
+        for (ChannelCheck c : checks) {
+            assertThat(c.markers.size()).as("markers found").isGreaterThanOrEqualTo((int) (expectedMarkers * share));
+            assertThat(c.worstMarkerError()).as("worst marker error (samples)").isLessThanOrEqualTo(tolerance);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}% loss in runs of {1} on average, jitter {2} ms")
+    @CsvSource({"1, 1, 30", "5, 1, 30", "20, 1, 30", "5, 4, 30", "20, 3, 30"})
+    void lossRandomAndInBurstsIsCountedConcealedAndKeepsAlignment(int percent, double meanBurst, int jitterMs)
+            throws Exception {
+        Script[] s = {new Script(440), new Script(1000)};
+        for (Script x : s) {
+            x.loss = percent / 100.0;
+            x.meanBurst = meanBurst;
+            x.jitterMs = jitterMs;
+        }
+        double seconds = 120;
+        Sender[] senders = run(s[0], s[1], seconds, 1000 + percent);
+        for (Sender x : senders) {
+            StreamStats st = stats(x.leg);
+            assertThat((double) x.lostNetwork / x.sent).as("the script's loss rate")
+                    .isBetween(percent / 100.0 * 0.7, percent / 100.0 * 1.3);
+            assertCounters(x, st);
+            assertContinuity(x, st);
+            assertThat(st.packetsLate()).as("late with %d ms jitter", jitterMs).isLessThanOrEqualTo(x.sent / 200);
+        }
+        // a marker whose onset packet is lost shows up to a packet late: one frame
+        assertAlignment(seconds, 160, 1 - 2 * percent / 100.0);
+    }
+
+    @Test
+    void jitterUpTo200MsWithReorderingAndDuplicatesPlaysEveryPacketInItsPlace() throws Exception {
+        Script[] s = {new Script(440), new Script(1000)};
+        for (Script x : s) {
+            x.jitterMs = 200; // packets 20 ms apart, delays spread over 200 ms: heavy reordering
+            x.duplicate = 0.02;
+        }
+        double seconds = 120;
+        Sender[] senders = run(s[0], s[1], seconds, 42);
+        for (Sender x : senders) {
+            StreamStats st = stats(x.leg);
+            assertCounters(x, st);
+            assertContinuity(x, st);
+            // the adaptive delay grows to cover the spread: only the first seconds' packets are late
+            assertThat(st.packetsLate()).isLessThanOrEqualTo(x.sent / 100);
+            assertThat(st.jitterMillis()).isBetween(40.0, 90.0); // uniform 0-200 ms: E|D| is 67 ms
+        }
+        assertThat(session.playoutDelayMillis()).isBetween(200.0, 300.0);
+        // A leg is anchored by its least delayed packet before it starts playing (its first
+        // few), then glides (2 ms/s) to the least delayed of all: within 50 ms from the start,
+        // within one frame after a minute
+        assertAlignment(seconds, 400);
+        for (ChannelCheck c : checks) {
+            for (long[] m : c.markers) {
+                if (m[0] > 60 * RATE) {
+                    assertThat(Math.abs(m[1] - m[0])).as("marker at %d", m[0]).isLessThanOrEqualTo(160);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "sender clocks {0} and {1}")
+    @CsvSource({"0.001, -0.001", "-0.001, 0.001"})
+    void sendersWhoseClocksRunFastOrSlowStayAlignedForAnHour(double skewA, double skewB) throws Exception {
+        Script[] s = {new Script(440), new Script(1000)};
+        s[0].skew = skewA;
+        s[1].skew = skewB;
+        for (Script x : s) {
+            x.jitterMs = 10;
+            x.loss = 0.01;
+        }
+        double seconds = 3600;
+        Sender[] senders = run(s[0], s[1], seconds, 7);
+        for (Sender x : senders) {
+            StreamStats st = stats(x.leg);
+            assertCounters(x, st);
+            assertContinuity(x, st);
+            assertThat(st.packetsLate()).isZero();
+        }
+        // uncorrected, 0.1% for an hour is 3.6 s apart from real time, 7.2 s between the legs
+        assertAlignment(seconds, 160);
+        long last = Math.round((3590.1 + (20 + BASE_DELAY_MS) / 1000.0) * RATE);
+        assertThat(Math.abs(checks[0].markerAt(last) - checks[1].markerAt(last))).as("legs apart at the end")
+                .isLessThanOrEqualTo(160);
+        assertThat(frames).isEqualTo(nextPosition / 160);
+    }
+
+    @Test
+    void anSsrcChangeATimestampJumpAndAPauseNeitherStallNorShiftTheAudio() throws Exception {
+        Script a = new Script(440);
+        Script b = new Script(1000);
+        a.ssrcChangeAtS = 30.5; // an SBC fail-over: new source mid-stream
+        a.pauseFromS = 60.3; // on hold for 9 s: nothing is sent, the clock runs on
+        a.pauseToS = 69.3;
+        b.timestampJumpAtS = 45.5; // the timestamp leaps, time does not
+        a.jitterMs = 10;
+        b.jitterMs = 10;
+        double seconds = 100;
+        Sender[] senders = run(a, b, seconds, 99);
+        for (Sender x : senders) {
+            StreamStats st = stats(x.leg);
+            assertCounters(x, st);
+            assertThat(st.packetsLost()).as("a pause is not loss").isZero();
+            assertContinuity(x, st);
+        }
+        assertAlignment(seconds, 160);
+        // the markers after each event are there, on time
+        for (double t : new double[] {40.1, 50.1, 70.1, 80.1}) {
+            long expected = Math.round((t + (20 + BASE_DELAY_MS) / 1000.0) * RATE);
+            assertThat(checks[0].markerAt(expected)).as("leg 0 marker at %s s", t).isNotEqualTo(Long.MIN_VALUE);
+            assertThat(checks[1].markerAt(expected)).as("leg 1 marker at %s s", t).isNotEqualTo(Long.MIN_VALUE);
+        }
+    }
+
+    @Test
+    void mixedPacketTimesAndPacketsOfSeveralFramesLandInTheirPlace() throws Exception {
+        Script a = new Script(440);
+        Script b = new Script(1000);
+        a.ptimeMs = 10;
+        b.ptimeMs = 60; // three 20 ms frames per packet
+        a.jitterMs = 20;
+        b.jitterMs = 20;
+        a.loss = 0.02;
+        b.loss = 0.02;
+        double seconds = 120;
+        Sender[] senders = run(a, b, seconds, 5);
+        for (Sender x : senders) {
+            StreamStats st = stats(x.leg);
+            assertThat(st.packetsReceived()).isEqualTo(x.arrivals);
+            assertThat(st.packetsLost()).isEqualTo(x.lostFollowed + st.packetsLate());
+            assertContinuity(x, st);
+        }
+        // each leg lands where real time plus its own packetisation delay puts it; a lost
+        // onset packet moves a marker by up to its packet time
+        assertAlignment(seconds, 480 + 20 * 8);
+    }
+}
