@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -38,6 +39,11 @@ import org.openjdk.jmh.infra.Blackhole;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class SessionPathBenchmark {
+
+    /** Output rate: 8000 passes G.711 through, 16000 adds the rate converter. */
+    @Param({"8000", "16000"})
+    int outputRate;
+
 
     static final long FRAME_NANOS = 20_000_000L;
 
@@ -66,7 +72,7 @@ public class SessionPathBenchmark {
         session = new MediaSession(loop,
                 List.of(new MediaSession.LegSpec(0, 0, "PCMU", 8000, 1, 101),
                         new MediaSession.LegSpec(1, 0, "PCMU", 8000, 1, 101)),
-                new MediaSession.Settings(8000, 2, 20, 60, 300, true),
+                new MediaSession.Settings(outputRate, 2, 20, 60, 300, true),
                 (position, samples, n, channels, concealed, arrivals) -> sinkHole.consume(samples[n]),
                 () -> now);
         for (ByteBuf[] ring : datagrams) {
