@@ -51,6 +51,8 @@ public final class RecordingSession {
     MediaSession media;
     volatile Dialog dialog;
     String answerSdp;
+    // latch probes to send once answered: media leg -> the SRC's address for that stream
+    final java.util.Map<Integer, InetSocketAddress> probeTargets = new java.util.concurrent.ConcurrentHashMap<>();
     long answerVersion;
     private final List<ReceivedStream> streams = new java.util.ArrayList<>(); // guarded by this
     private final SessionDelivery delivery;

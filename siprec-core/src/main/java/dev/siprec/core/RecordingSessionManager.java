@@ -22,6 +22,7 @@ import dev.siprec.sip.sdp.SessionDescription;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -157,7 +158,7 @@ final class RecordingSessionManager implements SipHandler {
         }
         session.media = new MediaSession(loop, legs,
                 new MediaSession.Settings(config.sampleRate, channels.size(), FRAME_MILLIS, config.jitterMillis,
-                        config.maxJitterMillis, config.latchSources),
+                        config.maxJitterMillis, config.latchSources, config.receiverReports),
                 new dev.siprec.media.FrameSink() {
                     @Override
                     public void onFrame(long position, short[] samples, int samplesPerChannel, int channelCount,
@@ -195,6 +196,15 @@ final class RecordingSessionManager implements SipHandler {
                 // media legs are created in channel order
                 session.addStream(new RecordingSession.ReceivedStream(c.label(), c.index(), c.index(),
                         bound[c.index()], c.mLineIndex()));
+            }
+            if (config.latchProbe) {
+                for (RecordedChannel c : channels) {
+                    NegotiatedStream n = negotiated.get(c.mLineIndex());
+                    if (n.remote() != null && !n.remote().isHold() && n.remotePort() > 0) {
+                        session.probeTargets.put(c.index(),
+                                InetSocketAddress.createUnresolved(n.remote().address(), n.remotePort()));
+                    }
+                }
             }
             session.answerVersion = 1;
             long sessionId = ThreadLocalRandom.current().nextLong(1L << 40);
@@ -241,6 +251,14 @@ final class RecordingSessionManager implements SipHandler {
             return;
         }
         session.dialog = dialog;
+        session.probeTargets.forEach((leg, target) -> {
+            try { // resolved here, off the SIP path's hot part; an SRC gives an IP address anyway
+                session.media.probe(leg, new InetSocketAddress(InetAddress.getByName(target.getHostString()),
+                        target.getPort()));
+            } catch (UnknownHostException e) {
+                log.debug("call {}: no probe to {}: {}", session.sipCallId(), target, e.getMessage());
+            }
+        });
     }
 
     private List<RecordedChannel> mapChannels(RecordingMetadata metadata, List<NegotiatedStream> received) {

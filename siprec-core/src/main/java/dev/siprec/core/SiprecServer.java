@@ -178,6 +178,8 @@ public final class SiprecServer implements AutoCloseable {
         Detection detection = Detection.LIBERAL;
         TlsSettings tls;
         boolean latchSources = true;
+        boolean receiverReports = true;
+        boolean latchProbe;
         NonRecording nonRecording = NonRecording.RECORD;
         int threads = Runtime.getRuntime().availableProcessors();
         int deliveryThreads = Runtime.getRuntime().availableProcessors();
@@ -315,6 +317,28 @@ public final class SiprecServer implements AutoCloseable {
          */
         public Builder latchSources(boolean latch) {
             this.latchSources = latch;
+            return this;
+        }
+
+        /**
+         * RTCP receiver reports to each stream's source, every 5 s on average (RFC 3550 §6.4.2;
+         * default on): loss, jitter and the last sender report's time, so the SRC sees the
+         * recorder is alive. They go where the source's RTCP comes from (its RTP port when
+         * multiplexed), else to the port after its RTP port.
+         */
+        public Builder receiverReports(boolean send) {
+            this.receiverReports = send;
+            return this;
+        }
+
+        /**
+         * Sends a header-only RTP packet from each stream's port to the address the SRC gave for
+         * that stream, once answered, and again every second until the stream's first packet
+         * (at most five; default off). For SRCs behind a NAT or a media relay that wait for a
+         * packet from us before they send (symmetric RTP, RFC 4961).
+         */
+        public Builder latchProbe(boolean probe) {
+            this.latchProbe = probe;
             return this;
         }
 

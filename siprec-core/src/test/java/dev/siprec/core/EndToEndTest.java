@@ -458,6 +458,44 @@ class EndToEndTest {
     }
 
     @Test
+    void aProbeGoesToEachOfferedAddressAndReceiverReportsFollowTheMedia() throws Exception {
+        start(SiprecServer.builder().latchProbe(true));
+        java.net.DatagramSocket[][] pairs = {
+            dev.siprec.testing.Sockets.udpPair(), dev.siprec.testing.Sockets.udpPair()};
+        try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
+            String sdp = TestSrc.offer("1", "2").replace("m=audio 30000 ", "m=audio " + pairs[0][0].getLocalPort() + " ")
+                    .replace("m=audio 30002 ", "m=audio " + pairs[1][0].getLocalPort() + " ");
+            assertThat(src.invite("multipart/mixed;boundary=boundary42", TestSrc.multipart(sdp, TestSrc.METADATA))
+                    .statusCode()).isEqualTo(200);
+            src.ack();
+            // Bob (label 2) is channel 0: the answer's m-lines are in offer order
+            for (int m = 0; m < 2; m++) {
+                pairs[m][0].setSoTimeout(3000);
+                java.net.DatagramPacket probe = new java.net.DatagramPacket(new byte[1500], 1500);
+                pairs[m][0].receive(probe);
+                assertThat(probe.getLength()).as("probe on m-line %d", m).isEqualTo(12);
+                assertThat(probe.getPort()).isEqualTo(src.rtpPorts[m]); // from the stream's own port
+                src.rtpSockets.add(pairs[m][0]); // and the media comes from where the probe went
+            }
+            src.streamTones(150, 440, 1000); // 3 s: the first report is due 2.5 s after the first packet
+            for (int m = 0; m < 2; m++) {
+                pairs[m][1].setSoTimeout(3000);
+                java.net.DatagramPacket rr = new java.net.DatagramPacket(new byte[1500], 1500);
+                pairs[m][1].receive(rr); // to the port after the RTP port: the SRC sent no RTCP
+                assertThat(rr.getData()[1] & 0xFF).isEqualTo(201);
+                assertThat(rr.getData()[0] & 0x1F).isEqualTo(1); // one report block
+            }
+            src.bye();
+        } finally {
+            for (java.net.DatagramSocket[] p : pairs) {
+                p[1].close();
+            }
+        }
+        awaitEnded(recorder.last());
+        assertThat(recorder.last().stats(0).packetsReceived()).isEqualTo(150);
+    }
+
+    @Test
     void latencyFromArrivalToTheCallbackIsMeasuredPerChannel() throws Exception {
         start(SiprecServer.builder());
         try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {

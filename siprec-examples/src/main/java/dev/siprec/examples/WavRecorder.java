@@ -38,7 +38,8 @@ import java.util.concurrent.CountDownLatch;
  * metadata.
  *
  * <pre>java -jar siprec-examples.jar [--bind ADDR] [--sip-port N] [--rtp-ports A-B] [--out DIR] [--rate HZ]
- *     [--tls-port N --tls-cert CERT.pem --tls-key KEY.pem] [--answer-delay MS]</pre>
+ *     [--tls-port N --tls-cert CERT.pem --tls-key KEY.pem] [--answer-delay MS]
+ *     [--latch-probe on|off] [--rtcp-reports on|off]</pre>
  */
 public final class WavRecorder implements RecordingListener, AutoCloseable {
 
@@ -56,10 +57,10 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
 
     /** Options of the recorder, as on the command line. */
     record Options(String bind, int sipPort, int rtpMin, int rtpMax, Path out, int rate, int tlsPort, Path tlsCert,
-                   Path tlsKey, int answerDelayMillis) {
+                   Path tlsKey, int answerDelayMillis, boolean latchProbe, boolean rtcpReports) {
 
         Options(String bind, int sipPort, int rtpMin, int rtpMax, Path out, int rate) {
-            this(bind, sipPort, rtpMin, rtpMax, out, rate, -1, null, null, 0);
+            this(bind, sipPort, rtpMin, rtpMax, out, rate, -1, null, null, 0, false, true);
         }
 
         static Options parse(String[] args) {
@@ -73,6 +74,8 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
             Path tlsCert = null;
             Path tlsKey = null;
             int answerDelay = 0;
+            boolean latchProbe = false;
+            boolean rtcpReports = true;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 if (a.equals("-h") || a.equals("--help")) {
@@ -99,6 +102,8 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
                     case "--tls-cert": tlsCert = Paths.get(v); break;
                     case "--tls-key": tlsKey = Paths.get(v); break;
                     case "--answer-delay": answerDelay = intArg(a, v); break;
+                    case "--latch-probe": latchProbe = onOff(a, v); break;
+                    case "--rtcp-reports": rtcpReports = onOff(a, v); break;
                     default: throw new IllegalArgumentException("unknown option " + a);
                 }
             }
@@ -114,7 +119,16 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
             if (answerDelay < 0) {
                 throw new IllegalArgumentException("--answer-delay takes milliseconds >= 0");
             }
-            return new Options(bind, sipPort, rtpMin, rtpMax, out, rate, tlsPort, tlsCert, tlsKey, answerDelay);
+            return new Options(bind, sipPort, rtpMin, rtpMax, out, rate, tlsPort, tlsCert, tlsKey, answerDelay,
+                    latchProbe, rtcpReports);
+        }
+
+        private static boolean onOff(String option, String v) {
+            switch (v) {
+                case "on": return true;
+                case "off": return false;
+                default: throw new IllegalArgumentException(option + " takes on or off, not " + v);
+            }
         }
 
         private static int intArg(String option, String v) {
@@ -137,6 +151,8 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
                 .rtpPortRange(o.rtpMin(), o.rtpMax())
                 .sampleRate(o.rate())
                 .answerDelay(java.time.Duration.ofMillis(o.answerDelayMillis()))
+                .latchProbe(o.latchProbe())
+                .receiverReports(o.rtcpReports())
                 .listener(recorder);
         if (!bind.isAnyLocalAddress()) {
             b.mediaAddress(bind);
@@ -170,7 +186,8 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
                 System.err.println("error: " + e.getMessage());
             }
             System.err.println("usage: WavRecorder [--bind ADDR] [--sip-port N] [--rtp-ports A-B] [--out DIR]"
-                    + " [--rate 8000|16000|48000] [--tls-port N --tls-cert CERT.pem --tls-key KEY.pem] [--answer-delay MS]");
+                    + " [--rate 8000|16000|48000] [--tls-port N --tls-cert CERT.pem --tls-key KEY.pem] [--answer-delay MS]"
+                    + " [--latch-probe on|off] [--rtcp-reports on|off]");
             System.exit(e.getMessage().isEmpty() ? 0 : 2);
             return;
         }

@@ -30,6 +30,15 @@ class WavRecorderTest {
     }
 
     @Test
+    void latchProbeAndReceiverReportsAreSwitches() {
+        WavRecorder.Options o = WavRecorder.Options.parse(new String[] {"--latch-probe", "on", "--rtcp-reports", "off"});
+        assertThat(o.latchProbe()).isTrue();
+        assertThat(o.rtcpReports()).isFalse();
+        assertThatThrownBy(() -> WavRecorder.Options.parse(new String[] {"--latch-probe", "yes"}))
+                .hasMessage("--latch-probe takes on or off, not yes");
+    }
+
+    @Test
     void badOptionsSayWhatIsWrong() {
         assertThatThrownBy(() -> WavRecorder.Options.parse(new String[] {"--rtp-ports", "40000"}))
                 .hasMessage("--rtp-ports takes A-B, not 40000");

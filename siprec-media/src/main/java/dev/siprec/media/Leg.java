@@ -49,6 +49,7 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
     Channel channel;
     Channel rtcpChannel;
     int port = -1;
+    boolean removed; // the SRC removed the stream (a re-offer); its audio so far stays
 
     private boolean synced;
     private int ssrc;
@@ -80,6 +81,18 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
     private long invalid;
     private long comfortNoisePackets;
     private long rtcpPackets;
+
+    // RTCP we send (RFC 3550 §6.4.2): where the source's RTCP comes from decides where ours goes
+    private ReceptionReport report;
+    private java.net.InetSocketAddress lastSender; // of RTP (latched or not)
+    private java.net.InetSocketAddress rtcpSender; // of RTCP on the RTCP port
+    private boolean rtcpMuxed; // RTCP arrived on the RTP port (RFC 5761)
+    private long nextReportNanos = Long.MIN_VALUE;
+    private long reportsSent;
+    // the last sender report of the current source: its RTP and NTP times of one instant
+    private long srNtp;
+    private long srRtp; // extended, in this leg's timestamp space
+    private boolean hasSr;
 
     // RFC 3389 comfort noise: from a CN packet's position until the next audio packet
     private boolean noise;
@@ -125,6 +138,7 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
             otherSource++;
             return;
         }
+        lastSender = packet.sender();
         onPacket(packet.content(), now);
     }
 
@@ -164,6 +178,7 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
             return; // before the answer or after the end: not part of the recording
         }
         if (RtcpPacket.isRtcp(content)) {
+            rtcpMuxed = true;
             onRtcp(content, arrivalNanos);
             return;
         }
@@ -202,6 +217,7 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
             }
             synced = true;
             anchorPlayed = false; // (the buffer is empty here: drained above, or never filled)
+            hasSr = false;
             ssrc = rtp.ssrc();
             highestExtSeq = seq + (1L << 16);
             highestTs = ts;
@@ -217,6 +233,12 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
             restartDriftTracking();
         }
         long extSeq = highestExtSeq + (short) (seq - (int) highestExtSeq);
+        if (report != null) {
+            if (!report.isSource(ssrc)) {
+                report.newSource(ssrc, extSeq);
+            }
+            report.received();
+        }
         long extTs = highestExtTs + (ts - highestTs);
         if (extSeq > highestExtSeq) {
             highestExtSeq = extSeq;
@@ -568,6 +590,16 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
         }
         rtcpPackets++;
         while (rtcp.next()) {
+            if (rtcp.type() == RtcpPacket.SR && rtcp.hasSenderInfo() && synced && rtcp.ssrc() == ssrc) {
+                if (report != null) {
+                    report.senderReport(rtcp.ssrc(), rtcp.ntpTimestamp(), arrivalNanos);
+                }
+                // extend its timestamp next to the stream's (a report may trail the packets)
+                srRtp = highestExtTs + (rtcp.rtpTimestamp() - highestTs);
+                srNtp = rtcp.ntpTimestamp();
+                hasSr = true;
+                session.senderReport(arrivalNanos);
+            }
             if (synced && rtcp.byeIncludes(ssrc)) {
                 log.debug("port {}: RTCP BYE from SSRC {}", port, Integer.toUnsignedString(ssrc));
                 noiseEnd = Math.min(noiseEnd, session.positionAt(arrivalNanos));
@@ -627,6 +659,7 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
                 log.debug("RTCP port of {}: dropped a datagram that is not RTCP", port);
                 return;
             }
+            rtcpSender = packet.sender();
             onRtcp(packet.content(), session.clockNanos());
         }
 
@@ -634,6 +667,121 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             log.warn("RTCP socket error for RTP port {}: {}", port, cause.toString());
         }
+    }
+
+    /** Sends receiver reports from now on, as {@code ourSsrc} with {@code cname}. */
+    void reportAs(int ourSsrc, String cname) {
+        report = new ReceptionReport(ourSsrc, cname);
+    }
+
+    /**
+     * Sends a receiver report when one is due: every 5 s on average, randomised between 0.5
+     * and 1.5 times that (RFC 3550 §6.2, §6.3.5), the first half an interval after the first
+     * packet. It goes where the source's RTCP comes from: the RTP sender when multiplexed, the
+     * RTCP sender otherwise, or by default the port after the RTP sender's (§11).
+     */
+    void maybeReport(long nowNanos) {
+        if (report == null || lastSender == null || channel == null) {
+            return;
+        }
+        if (nextReportNanos == Long.MIN_VALUE) {
+            nextReportNanos = nowNanos + REPORT_INTERVAL_NANOS / 2;
+            return;
+        }
+        if (nowNanos < nextReportNanos) {
+            return;
+        }
+        double spread = 0.5 + java.util.concurrent.ThreadLocalRandom.current().nextDouble();
+        nextReportNanos = nowNanos + (long) (REPORT_INTERVAL_NANOS * spread);
+        io.netty.channel.Channel via;
+        java.net.InetSocketAddress to;
+        if (rtcpMuxed) {
+            via = channel;
+            to = lastSender;
+        } else if (rtcpSender != null && rtcpChannel != null) {
+            via = rtcpChannel;
+            to = rtcpSender;
+        } else {
+            via = rtcpChannel != null ? rtcpChannel : channel;
+            to = new java.net.InetSocketAddress(lastSender.getAddress(), lastSender.getPort() + 1);
+        }
+        ByteBuf out = via.alloc().buffer(64);
+        report.write(out, highestExtSeq, interarrivalJitter, nowNanos);
+        via.writeAndFlush(new DatagramPacket(out, to)); // the channel releases it once written
+        reportsSent++;
+    }
+
+    static final long REPORT_INTERVAL_NANOS = 5_000_000_000L;
+
+    /** Receiver reports sent so far. */
+    long reportsSent() {
+        return reportsSent;
+    }
+
+    /**
+     * Sends a header-only RTP packet to {@code to} from this stream's socket, for an SRC behind
+     * a NAT or a media relay that waits for a packet from us before it sends (symmetric RTP,
+     * RFC 4961). Nothing is decoded from it.
+     *
+     * @return false when the stream has already received, or has no socket
+     */
+    boolean probe(java.net.InetSocketAddress to, int ourSsrc, int seq) {
+        if (received > 0 || channel == null) {
+            return false;
+        }
+        ByteBuf out = channel.alloc().buffer(12);
+        out.writeByte(0x80).writeByte(spec.payloadType() & 0x7F).writeShort(seq).writeInt(0).writeInt(ourSsrc);
+        channel.writeAndFlush(new DatagramPacket(out, to));
+        return true;
+    }
+
+    /**
+     * Where this stream's RTP clock puts NTP time {@code ntp} on the session timeline, from
+     * the current source's last sender report; {@code Long.MIN_VALUE} without one.
+     */
+    long positionOfNtp(long ntp) {
+        if (!hasSr) {
+            return Long.MIN_VALUE;
+        }
+        // NTP is 32.32 fixed point seconds; the difference is small, so the product fits
+        double seconds = (ntp - srNtp) / 4294967296.0;
+        double rtp = srRtp + seconds * spec.clockRate();
+        return anchorPos + Math.round((rtp - anchorExtTs) * outputRate / spec.clockRate());
+    }
+
+    /** NTP time of the current source's last sender report, if any ({@code hasSr}). */
+    long lastSrNtp() {
+        return srNtp;
+    }
+
+    boolean hasSenderReport() {
+        return hasSr;
+    }
+
+    /**
+     * Moves this stream later on the timeline by {@code samples}: another stream's sender
+     * reports say this one runs ahead. The drift follower's reference moves with the anchor, so
+     * it keeps the new place rather than undoing it.
+     */
+    void shiftLater(long samples) {
+        anchorPos += samples;
+        if (driftHasReference) {
+            driftReference -= samples;
+        } else if (driftMeasuring) {
+            driftWindowMin -= samples;
+        }
+        alignedBySenderReports += samples;
+    }
+
+    private long alignedBySenderReports; // samples moved so far (tests, logs)
+
+    long alignedBySenderReports() {
+        return alignedBySenderReports;
+    }
+
+    /** Whether audio placed by the current anchor has played (before that, arrival moves it). */
+    boolean anchorPlayed() {
+        return anchorPlayed;
     }
 
     /** Releases everything held. */

@@ -69,15 +69,23 @@ public final class MediaSession {
      *     for a fixed delay
      * @param latchSources whether each stream takes packets only from the sender of its first
      *     valid packet (others are dropped and counted)
+     * @param receiverReports whether to send RTCP receiver reports to each stream's source
+     *     (RFC 3550 §6.4.2, every 5 s on average)
      */
     public record Settings(int outputRate, int channels, int frameMillis, int jitterMillis, int maxJitterMillis,
-                           boolean latchSources) {
+                           boolean latchSources, boolean receiverReports) {
 
         /** Validates the delays. */
         public Settings {
             if (jitterMillis < 0 || maxJitterMillis < jitterMillis) {
                 throw new IllegalArgumentException("playout delay range " + jitterMillis + ".." + maxJitterMillis);
             }
+        }
+
+        /** Without receiver reports. */
+        public Settings(int outputRate, int channels, int frameMillis, int jitterMillis, int maxJitterMillis,
+                        boolean latchSources) {
+            this(outputRate, channels, frameMillis, jitterMillis, maxJitterMillis, latchSources, false);
         }
 
         /** A fixed playout delay. */
@@ -109,6 +117,10 @@ public final class MediaSession {
     private ScheduledFuture<?> ticker;
     // adaptive playout delay; the timeline does not move with it, only when frames are delivered
     private volatile double delayMillis; // written on the loop, read anywhere
+    // who we are in RTCP (RFC 3550 §8.1 random SSRC; RFC 7022 random CNAME)
+    private final int ourSsrc = java.util.concurrent.ThreadLocalRandom.current().nextInt();
+    private final String cname = "srs-" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
+    private long lastAlignNanos = Long.MIN_VALUE;
     private long lastAdaptNanos;
 
     /**
@@ -134,8 +146,16 @@ public final class MediaSession {
             if (spec.channel() < 0 || spec.channel() >= settings.channels()) {
                 throw new IllegalArgumentException("channel " + spec.channel() + " out of range");
             }
-            legs.add(new Leg(this, spec, decoder, settings.outputRate()));
+            legs.add(newLeg(spec, decoder));
         }
+    }
+
+    private Leg newLeg(LegSpec spec, AudioDecoder decoder) {
+        Leg leg = new Leg(this, spec, decoder, settings.outputRate());
+        if (settings.receiverReports()) {
+            leg.reportAs(ourSsrc, cname);
+        }
+        return leg;
     }
 
     /**
@@ -277,6 +297,11 @@ public final class MediaSession {
         while ((nextFrame + 1) * frameSamples <= due) {
             deliverFrame();
         }
+        if (settings.receiverReports()) {
+            for (int i = 0, n = legs.size(); i < n; i++) {
+                legs.get(i).maybeReport(now);
+            }
+        }
     }
 
     private void deliverFrame() {
@@ -338,6 +363,71 @@ public final class MediaSession {
         }
     }
 
+    /**
+     * A stream received a sender report: when two or more streams have one, their RTP clocks
+     * can be put on one wall clock (RFC 3550 §6.4.1: an SR pairs an RTP timestamp with the NTP
+     * time of the same instant). Streams that are ahead of the latest are moved later, by at
+     * most 10 ms a step and one step a second, through the drift follower's path (dropped or
+     * held samples, never a jump). This assumes the streams' reports come from one clock, as
+     * when one SRC sends them all; arrival times alone cannot see a constant delay that one
+     * call leg has and the other not (a transcoder on one side).
+     */
+    void senderReport(long nowNanos) {
+        if (lastAlignNanos != Long.MIN_VALUE && nowNanos - lastAlignNanos < 1_000_000_000L) {
+            return;
+        }
+        long ntp = Long.MIN_VALUE;
+        int with = 0;
+        for (int i = 0, n = legs.size(); i < n; i++) {
+            Leg leg = legs.get(i);
+            if (leg.hasSenderReport() && leg.anchorPlayed() && !leg.removed) {
+                ntp = leg.lastSrNtp();
+                with++;
+            }
+        }
+        if (with < 2) {
+            return;
+        }
+        long latest = Long.MIN_VALUE;
+        for (int i = 0, n = legs.size(); i < n; i++) {
+            Leg leg = legs.get(i);
+            if (leg.hasSenderReport() && leg.anchorPlayed() && !leg.removed) {
+                latest = Math.max(latest, leg.positionOfNtp(ntp));
+            }
+        }
+        long step = settings.outputRate() / 100;
+        long threshold = settings.outputRate() / 1000;
+        for (int i = 0, n = legs.size(); i < n; i++) {
+            Leg leg = legs.get(i);
+            if (leg.hasSenderReport() && leg.anchorPlayed() && !leg.removed) {
+                long ahead = latest - leg.positionOfNtp(ntp);
+                if (ahead > threshold) {
+                    leg.shiftLater(Math.min(step, ahead));
+                }
+            }
+        }
+        lastAlignNanos = nowNanos;
+    }
+
+    /**
+     * Sends a probe packet from stream {@code i}'s socket to the SRC's address for it, and again
+     * every second until the stream receives its first packet (at most five in all): for SRCs
+     * behind a NAT or a media relay that latch onto our address before they send (symmetric
+     * RTP, RFC 4961).
+     */
+    public void probe(int i, InetSocketAddress to) {
+        loop.execute(() -> probeAgain(legs.get(i), to, 0));
+    }
+
+    private void probeAgain(Leg leg, InetSocketAddress to, int sent) {
+        if (stopped || sent >= 5) {
+            return;
+        }
+        if (leg.probe(to, ourSsrc, sent)) {
+            loop.schedule(() -> probeAgain(leg, to, sent + 1), 1, TimeUnit.SECONDS);
+        }
+    }
+
     /** The current playout delay in milliseconds. */
     public double playoutDelayMillis() {
         return delayMillis;
@@ -395,7 +485,7 @@ public final class MediaSession {
                 result.completeExceptionally(new IllegalStateException("session stopped"));
                 return;
             }
-            Leg leg = new Leg(this, spec, decoder, settings.outputRate());
+            Leg leg = newLeg(spec, decoder);
             legs.add(leg);
             int index = legs.size() - 1;
             bindOne(leg, 0, new CompletableFuture<Integer>()).whenComplete((port, error) -> {
@@ -416,6 +506,7 @@ public final class MediaSession {
     public void removeStream(int i) {
         loop.execute(() -> {
             Leg leg = legs.get(i);
+            leg.removed = true;
             leg.closeSockets();
             if (leg.port >= 0 && pool != null) {
                 pool.release(leg.port);
@@ -455,8 +546,9 @@ public final class MediaSession {
             } else {
                 leg.channel = f.channel();
                 leg.port = port;
-                bindRtcp(leg, port + 1);
-                result.complete(port);
+                // complete once the RTCP socket is bound too (or failed to), so that an SRC
+                // answered right after finds it
+                bindRtcp(leg, port + 1, () -> result.complete(port));
             }
         });
         return result;
@@ -468,7 +560,7 @@ public final class MediaSession {
      * cannot be bound is logged, not fatal. The pool hands out even ports only, so the odd one
      * is ours unless another process holds it.
      */
-    private void bindRtcp(Leg leg, int port) {
+    private void bindRtcp(Leg leg, int port, Runnable then) {
         ChannelFuture f = new Bootstrap().group(loop).channel(NioDatagramChannel.class)
                 .handler(leg.new RtcpReceiver())
                 .bind(new InetSocketAddress(bindAddress, port));
@@ -481,6 +573,7 @@ public final class MediaSession {
             } else {
                 leg.rtcpChannel = f.channel();
             }
+            then.run();
         });
     }
 

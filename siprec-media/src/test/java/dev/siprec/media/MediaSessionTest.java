@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.siprec.codecs.G711;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -588,6 +589,106 @@ class MediaSessionTest {
         // every frame up to the end (210 ms = 1680 samples; the partial last frame is delivered whole)
         assertThat(delivered).isEqualTo(1760);
         assertThat(future.refCnt()).isZero();
+        session = null;
+    }
+
+    static java.net.DatagramPacket receive(java.net.DatagramSocket s, int millis) throws Exception {
+        s.setSoTimeout(millis);
+        java.net.DatagramPacket p = new java.net.DatagramPacket(new byte[1500], 1500);
+        s.receive(p);
+        return p;
+    }
+
+    static void send(java.net.DatagramSocket from, ByteBuf packet, int port) throws Exception {
+        byte[] bytes = new byte[packet.readableBytes()];
+        packet.readBytes(bytes);
+        packet.release();
+        from.send(new java.net.DatagramPacket(bytes, bytes.length, java.net.InetAddress.getLoopbackAddress(), port));
+    }
+
+    @Test
+    void receiverReportsGoWhereTheSourcesRtcpComesFromAndProbesStopOnceMediaFlows() throws Exception {
+        rate = 8000;
+        session = new MediaSession(group.next(),
+                List.of(new MediaSession.LegSpec(0, 0, "PCMU", 8000, 1, -1),
+                        new MediaSession.LegSpec(1, 8, "PCMA", 8000, 1, -1)),
+                new MediaSession.Settings(8000, 2, 20, 60, 60, true, true), (p, x, n, c, concealed, arrivals) -> { },
+                clock::get);
+        RtpPortPool pool = new RtpPortPool(31100, 31199); // below the ephemeral range
+        int[] ports = session.bind(java.net.InetAddress.getLoopbackAddress(), pool).get(5, TimeUnit.SECONDS);
+        session.start();
+        java.net.DatagramSocket[] src = dev.siprec.testing.Sockets.udpPair();
+        try {
+            // the probe: from stream 1's socket to where the SRC said it sends from
+            session.probe(1, (java.net.InetSocketAddress) src[0].getLocalSocketAddress());
+            java.net.DatagramPacket probe = receive(src[0], 3000);
+            assertThat(probe.getLength()).isEqualTo(12);
+            assertThat(probe.getData()[0] & 0xFF).isEqualTo(0x80);
+            assertThat(probe.getData()[1] & 0x7F).isEqualTo(8); // the stream's payload type
+            assertThat(probe.getPort()).isEqualTo(ports[1]);
+
+            // media flows on both streams; RTCP does not (yet)
+            send(src[0], pcmu(7, 160 * 7, 0x77, 440), ports[0]);
+            ByteBuf a = pcmu(9, 0, 0x99, 440);
+            a.setByte(1, 8);
+            send(src[0], a, ports[1]);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while ((onLoop(() -> session.stats(0).packetsReceived()) < 1
+                    || onLoop(() -> session.stats(1).packetsReceived()) < 1) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            advanceTo(1000 * MS); // the first report is half an interval after the first packet
+            advanceTo(9000 * MS);
+            // with no RTCP from the source, the report goes to the port after its RTP port (RFC 3550 §11)
+            java.net.DatagramPacket rr = receive(src[1], 3000);
+            ByteBuf b = Unpooled.wrappedBuffer(rr.getData(), 0, rr.getLength());
+            RtcpPacket p = new RtcpPacket();
+            assertThat(p.wrap(b)).isNull();
+            assertThat(p.next()).isTrue();
+            assertThat(p.type()).isEqualTo(RtcpPacket.RR);
+            assertThat(p.count()).isEqualTo(1);
+            assertThat(b.getInt(16) & 0xFFFF).isIn(7, 9); // the highest sequence number of that stream
+            assertThat(rr.getPort()).isIn(ports[0] + 1, ports[1] + 1); // from our RTCP port
+
+            // the source multiplexes RTCP on its RTP port (RFC 5761): the reports follow, with the SR's time
+            send(src[0], RtcpPacketTest.senderReportAndSdes(0x77, 0x0000_0102_0304_0000L, 160 * 7), ports[0]);
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (onLoop(() -> session.stats(0).packetsRtcp()) < 1 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            java.net.DatagramPacket muxed = null;
+            for (long t = 10_000; t <= 30_000 && muxed == null; t += 1000) {
+                advanceTo(t * MS);
+                try {
+                    muxed = receive(src[0], 50);
+                } catch (java.net.SocketTimeoutException notYet) {
+                    // stream 0's next report is not due yet
+                }
+            }
+            assertThat(muxed).as("a report on the RTP port").isNotNull();
+            ByteBuf m = Unpooled.wrappedBuffer(muxed.getData(), 0, muxed.getLength());
+            assertThat(m.getInt(8)).isEqualTo(0x77);
+            assertThat(m.getInt(24)).isEqualTo(0x0102_0304); // LSR: the middle of the SR's NTP time
+            assertThat(muxed.getPort()).isEqualTo(ports[0]);
+
+            // once media flowed, probing stopped: the 5-probe series ended early
+            int more = 0;
+            try {
+                while (true) {
+                    java.net.DatagramPacket x = receive(src[0], 1500);
+                    if (x.getLength() == 12) {
+                        more++;
+                    }
+                }
+            } catch (java.net.SocketTimeoutException done) {
+                // quiet
+            }
+            assertThat(more).isLessThanOrEqualTo(1);
+        } finally {
+            src[0].close();
+            src[1].close();
+        }
+        session.stop().get(5, TimeUnit.SECONDS);
         session = null;
     }
 }

@@ -53,6 +53,8 @@ class SimulatedNetworkTest {
         double timestampJumpAtS = -1;
         double pauseFromS = -1;
         double pauseToS = -1;
+        int extraDelayMs; // a constant delay before sending (a transcoder on this call leg)
+        boolean senderReports; // an RTCP SR every 5 s, on the RTP port (RFC 5761)
 
         Script(double hz) {
             this.hz = hz;
@@ -99,7 +101,7 @@ class SimulatedNetworkTest {
 
         /** Send time of the next packet: when its last sample has been captured. */
         double nextSendTime() {
-            return realTime((k + 1) * samplesPerPacket);
+            return realTime((k + 1) * samplesPerPacket) + script.extraDelayMs / 1000.0;
         }
 
         boolean paused(double t) {
@@ -123,6 +125,14 @@ class SimulatedNetworkTest {
             long ts = tsBase + first;
             if (script.timestampJumpAtS >= 0 && sendAt >= script.timestampJumpAtS) {
                 ts += 30L * RATE; // the timestamp leaps 30 s ahead, time does not
+            }
+            if (script.senderReports && (k - 1) % 250 == 125) {
+                // RFC 3550 §6.4.1: the NTP time of the instant the RTP timestamp stands for,
+                // here the capture of this packet's first sample, on a clock the legs share
+                long ntp = (3_900_000_000L << 32) + (long) (realTime(first) * 4294967296.0);
+                ByteBuf sr = RtcpPacketTest.senderReportAndSdes(ssrc, ntp, (int) ts);
+                long at = (long) ((sendAt + BASE_DELAY_MS / 1000.0) * 1e9);
+                network.add(new Arrival(at, leg, sr));
             }
             ByteBuf b = Unpooled.buffer(12 + samplesPerPacket);
             b.writeByte(0x80).writeByte(0).writeShort(seq++ & 0xFFFF).writeInt((int) ts)
@@ -188,6 +198,7 @@ class SimulatedNetworkTest {
         final double expectedOffsetS; // where real time t lands: t + this
         long quiet; // consecutive near-silent samples
         final List<long[]> markers = new ArrayList<>(); // {expected, found}
+        final java.util.Map<Long, Long> byMarker = new java.util.HashMap<>(); // marker k -> found
         long holes; // frames in a tone span that are near silent
         long toneFrames; // frames in a tone span
         long wrongTone; // sampled frames whose tone is not this channel's
@@ -196,11 +207,11 @@ class SimulatedNetworkTest {
         final double[] pauseS;
         final double toneUntilS; // the senders stop a second before the end
 
-        ChannelCheck(double hz, double otherHz, int ptimeMs, double[] pauseS, double seconds) {
+        ChannelCheck(double hz, double otherHz, int ptimeMs, int extraDelayMs, double[] pauseS, double seconds) {
             this.toneUntilS = seconds - 1.1;
             this.hz = hz;
             this.otherHz = otherHz;
-            this.expectedOffsetS = (ptimeMs + BASE_DELAY_MS) / 1000.0;
+            this.expectedOffsetS = (ptimeMs + BASE_DELAY_MS + extraDelayMs) / 1000.0;
             this.pauseS = pauseS;
         }
 
@@ -247,6 +258,7 @@ class SimulatedNetworkTest {
             double markerAt = 10 * k + 0.1;
             if (k >= 1 && Math.abs(t - markerAt) < 0.5) {
                 markers.add(new long[] {Math.round((markerAt + expectedOffsetS) * RATE), position});
+                byMarker.putIfAbsent(k, position);
             }
         }
 
@@ -293,8 +305,8 @@ class SimulatedNetworkTest {
     Sender[] run(Script a, Script b, double seconds, long seed) throws Exception {
         Sender[] senders = {new Sender(0, a, seed), new Sender(1, b, seed * 31 + 7)};
         checks = new ChannelCheck[] {
-            new ChannelCheck(a.hz, b.hz, a.ptimeMs, new double[] {a.pauseFromS, a.pauseToS}, seconds),
-            new ChannelCheck(b.hz, a.hz, b.ptimeMs, new double[] {b.pauseFromS, b.pauseToS}, seconds)};
+            new ChannelCheck(a.hz, b.hz, a.ptimeMs, a.extraDelayMs, new double[] {a.pauseFromS, a.pauseToS}, seconds),
+            new ChannelCheck(b.hz, a.hz, b.ptimeMs, b.extraDelayMs, new double[] {b.pauseFromS, b.pauseToS}, seconds)};
         List<MediaSession.LegSpec> specs = List.of(new MediaSession.LegSpec(0, 0, "PCMU", RATE, 1, 101),
                 new MediaSession.LegSpec(1, 0, "PCMU", RATE, 1, 101));
         // the server's defaults: adaptive playout delay from 60 to 300 ms
@@ -328,7 +340,12 @@ class SimulatedNetworkTest {
                         Arrival x = network.poll();
                         Sender from = senders[x.leg()];
                         int seq = x.packet().getUnsignedShort(2);
-                        if (from.firstSeq < 0) {
+                        if (RtcpPacket.isRtcp(x.packet())) {
+                            seq = from.firstSeq < 0 ? -1 : from.firstSeq; // not RTP: no sequence number
+                        }
+                        if (seq < 0) {
+                            // nothing to note
+                        } else if (from.firstSeq < 0) {
                             from.firstSeq = seq;
                         } else if ((short) (seq - from.firstSeq) < 0) {
                             from.older++;
@@ -539,5 +556,44 @@ class SimulatedNetworkTest {
         // each leg lands where real time plus its own packetisation delay puts it; a lost
         // onset packet moves a marker by up to its packet time
         assertAlignment(seconds, 480 + 20 * 8);
+    }
+
+    @ParameterizedTest(name = "sender reports: {0}")
+    @CsvSource({"true", "false"})
+    void senderReportsAlignLegsThatArrivalTimesCannot(boolean reports) throws Exception {
+        Script a = new Script(440);
+        Script b = new Script(1000);
+        b.extraDelayMs = 100; // leg B's audio reaches the SRC 100 ms after leg A's of the same moment
+        for (Script x : new Script[] {a, b}) {
+            x.jitterMs = 10;
+            x.senderReports = reports;
+        }
+        double seconds = 100;
+        Sender[] senders = run(a, b, seconds, 11);
+        for (Sender x : senders) {
+            StreamStats st = stats(x.leg);
+            assertThat(st.packetsReceived()).isEqualTo(x.arrivals);
+            assertThat(st.packetsLost()).isZero();
+            if (reports && x.leg == 0) {
+                // A's gaps moved 100 ms later than this check expects them: at most the two
+                // frames after each gap look silent; nothing else does
+                assertThat(checks[0].holes).isLessThanOrEqualTo(2L * (long) (seconds / 10));
+            } else {
+                assertContinuity(x, st);
+            }
+        }
+        // each marker's onset on both channels: with reports, A moves 100 ms later to meet B
+        // (10 ms a second once both have a report); without, they stay 100 ms apart
+        for (long k = 5; k <= 9; k++) {
+            long onA = checks[0].byMarker.getOrDefault(k, Long.MIN_VALUE);
+            long onB = checks[1].byMarker.getOrDefault(k, Long.MIN_VALUE);
+            assertThat(onA).as("marker %d on A", k).isNotEqualTo(Long.MIN_VALUE);
+            assertThat(onB).as("marker %d on B", k).isNotEqualTo(Long.MIN_VALUE);
+            if (reports) {
+                assertThat(Math.abs(onB - onA)).as("marker %d, B after A", k).isLessThanOrEqualTo(160);
+            } else {
+                assertThat(onB - onA).as("marker %d, B after A", k).isBetween(800L - 160, 800L + 160);
+            }
+        }
     }
 }
