@@ -395,6 +395,14 @@ class SimulatedNetworkTest {
         assertThat(st.packetsInvalid()).isZero();
     }
 
+    /** The leg's counters and continuity (both below); returns its counters. */
+    StreamStats checkLeg(Sender s) throws Exception {
+        StreamStats st = stats(s.leg);
+        assertCounters(s, st);
+        assertContinuity(s, st);
+        return st;
+    }
+
     /**
      * The audio is continuous: a frame that should hold the tone is near silent only deep in a
      * run of losses (the concealment fades to silence by 60 ms), so there can be at most one
@@ -461,9 +469,7 @@ class SimulatedNetworkTest {
         double seconds = 120;
         Sender[] senders = run(s[0], s[1], seconds, 42);
         for (Sender x : senders) {
-            StreamStats st = stats(x.leg);
-            assertCounters(x, st);
-            assertContinuity(x, st);
+            StreamStats st = checkLeg(x);
             // the adaptive delay grows to cover the spread: only the first seconds' packets are late
             assertThat(st.packetsLate()).isLessThanOrEqualTo(x.sent / 100);
             assertThat(st.jitterMillis()).isBetween(40.0, 90.0); // uniform 0-200 ms: E|D| is 67 ms
@@ -495,9 +501,7 @@ class SimulatedNetworkTest {
         double seconds = 3600;
         Sender[] senders = run(s[0], s[1], seconds, 7);
         for (Sender x : senders) {
-            StreamStats st = stats(x.leg);
-            assertCounters(x, st);
-            assertContinuity(x, st);
+            StreamStats st = checkLeg(x);
             assertThat(st.packetsLate()).isZero();
         }
         // uncorrected, 0.1% for an hour is 3.6 s apart from real time, 7.2 s between the legs
