@@ -32,7 +32,10 @@ public final class RecordingSession {
     private final Instant startTime = Instant.now();
     private final EventLoop loop;
     private final RecordingListener listener;
-    private volatile List<RecordedChannel> channels;
+    private volatile List<RecordedChannel> channels; // replaced whole, under channelsLock
+    // read-modify-write of channels comes from the SIP thread (a re-offer's codec change) and the
+    // session's loop (metadata, a stream taking over a channel): one at a time
+    private final Object channelsLock = new Object();
     private final int sampleRate;
     private final AudioFrame frame;
     private final boolean siprec;
@@ -101,6 +104,12 @@ public final class RecordingSession {
 
     /** A new stream (label) took over a channel whose stream the SRC removed. */
     void channelTakenOver(int channel, int mLine, String label, String codec) {
+        synchronized (channelsLock) {
+            takeOver(channel, mLine, label, codec);
+        }
+    }
+
+    private void takeOver(int channel, int mLine, String label, String codec) {
         List<RecordedChannel> out = new java.util.ArrayList<>(channels);
         RecordedChannel c = out.get(channel);
         RecordingMetadata md = metadata;
@@ -328,6 +337,12 @@ public final class RecordingSession {
 
     /** A stream's codec changed by a re-offer. */
     void codecChanged(int channel, String codec) {
+        synchronized (channelsLock) {
+            changeCodec(channel, codec);
+        }
+    }
+
+    private void changeCodec(int channel, String codec) {
         List<RecordedChannel> out = new java.util.ArrayList<>(channels);
         RecordedChannel c = out.get(channel);
         out.set(channel, new RecordedChannel(c.index(), c.mLineIndex(), c.label(), c.streamId(), c.participant(), codec,
@@ -415,7 +430,9 @@ public final class RecordingSession {
                 MetadataChange change = MetadataChange.between(before, updated, merged);
                 metadata = merged;
                 metadataProblem = null;
-                channels = refreshed(channels, merged);
+                synchronized (channelsLock) {
+                    channels = refreshed(channels, merged);
+                }
                 delivery.offer(() -> safely("onMetadataUpdated", () -> listener.onMetadataUpdated(this, merged, change)));
                 if (!change.partial()) {
                     for (CompletableFuture<RecordingMetadata> f : pendingSnapshots) {
