@@ -3,7 +3,8 @@ package dev.siprec.codecs;
 /**
  * G.711 µ-law (PCMU, RTP payload type 0) or A-law (PCMA, payload type 8) decoder: one byte
  * per sample at 8 kHz (RFC 3551 §4.5.14). Lost packets are concealed by pitch repetition with
- * a fade to silence ({@link PitchConcealer}, in the spirit of G.711 Appendix I).
+ * a fade to silence ({@link PitchConcealer}, on the plan of G.711 Appendix I without its
+ * output delay).
  */
 public final class G711Decoder implements AudioDecoder {
 
