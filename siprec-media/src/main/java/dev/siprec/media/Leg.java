@@ -491,7 +491,9 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
         }
         bridgeSmallGap(position, windowStart);
         if (!writeAt(position, windowStart, pcm, n)) {
-            late++; // its frame was already delivered
+            // its frame was already delivered: late, and (as one skipped on arrival) not played
+            late++;
+            lost++;
             session.packetLate(windowStart - position);
         }
     }

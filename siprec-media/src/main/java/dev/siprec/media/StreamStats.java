@@ -4,7 +4,8 @@ package dev.siprec.media;
  * Counters of one received RTP stream.
  *
  * @param packetsReceived valid RTP packets received for this stream (any payload type)
- * @param packetsLost sequence numbers never received by their playout time
+ * @param packetsLost sequence numbers not received by their playout time: never received, or
+ *     received too late (those are also in {@code packetsLate})
  * @param packetsLate packets that arrived after their playout time (dropped)
  * @param packetsDuplicate packets received twice (dropped)
  * @param packetsInvalid datagrams that were not valid RTP, or had a payload type not negotiated, or

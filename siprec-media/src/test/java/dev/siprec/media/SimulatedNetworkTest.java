@@ -54,6 +54,8 @@ class SimulatedNetworkTest {
         double pauseFromS = -1;
         double pauseToS = -1;
         int extraDelayMs; // a constant delay before sending (a transcoder on this call leg)
+        double stallAtS = -1; // the network holds what is sent from here ...
+        int stallMs; // ... for this long, then delivers it all at once
         boolean senderReports; // an RTCP SR every 5 s, on the RTP port (RFC 5761)
 
         Script(double hz) {
@@ -156,6 +158,10 @@ class SimulatedNetworkTest {
             }
             pending = 0;
             long arriveAt = (long) ((sendAt + (BASE_DELAY_MS + random.nextDouble() * script.jitterMs) / 1000.0) * 1e9);
+            double stallEnd = script.stallAtS + script.stallMs / 1000.0;
+            if (sendAt >= script.stallAtS && sendAt < stallEnd) {
+                arriveAt = Math.max(arriveAt, (long) ((stallEnd + BASE_DELAY_MS / 1000.0) * 1e9)); // the burst
+            }
             network.add(new Arrival(arriveAt, leg, b));
             arrivals++;
             if (random.nextDouble() < script.duplicate) {
@@ -202,6 +208,8 @@ class SimulatedNetworkTest {
         long holes; // frames in a tone span that are near silent
         long toneFrames; // frames in a tone span
         long wrongTone; // sampled frames whose tone is not this channel's
+        long pauseFrames; // frames inside a pause (past the concealment's fade)
+        long pauseSound; // of those, frames that are not silent
         long sampled;
         final short[] frame = new short[160];
         final double[] pauseS;
@@ -236,6 +244,12 @@ class SimulatedNetworkTest {
             double inPeriod = from % 10;
             boolean tone = from >= START_S + 0.1 && to <= toneUntilS && inPeriod >= 0.15 && inPeriod + (to - from) <= 9.95
                     && !(to > pauseS[0] - 0.1 && from < pauseS[1] + 0.1);
+            if (from > pauseS[0] + 0.1 && to < pauseS[1] && to <= toneUntilS) {
+                pauseFrames++;
+                if (Math.sqrt(sumSquares / n) > 30) {
+                    pauseSound++;
+                }
+            }
             if (tone) {
                 toneFrames++;
                 double rms = Math.sqrt(sumSquares / n);
@@ -383,7 +397,7 @@ class SimulatedNetworkTest {
     /**
      * The counters say exactly what the network did: every datagram is received, each injected
      * duplicate is one, a loss the receiver could see is lost (a late packet counts as lost
-     * when its turn passed, and as late when it came), and each loss was concealed.
+     * and as late), and each loss was concealed.
      */
     void assertCounters(Sender s, StreamStats st) {
         assertThat(st.packetsReceived()).as("received, leg %d", s.leg).isEqualTo(s.arrivals);
@@ -391,7 +405,10 @@ class SimulatedNetworkTest {
         // (a late packet older than the stream's first to arrive was never missed, so not lost)
         assertThat(st.packetsLost()).as("lost, leg %d", s.leg)
                 .isBetween(s.lostFollowed + st.packetsLate() - s.older, s.lostFollowed + st.packetsLate());
-        assertThat(st.framesConcealed()).as("concealed, leg %d", s.leg).isEqualTo(st.packetsLost());
+        // every loss is concealed, except packets that arrived late to an empty buffer (the
+        // stream had simply stopped arriving: nothing told of a gap, so their time is silence)
+        assertThat(st.framesConcealed()).as("concealed, leg %d", s.leg)
+                .isBetween(st.packetsLost() - st.packetsLate(), st.packetsLost());
         assertThat(st.packetsInvalid()).isZero();
     }
 
@@ -406,10 +423,12 @@ class SimulatedNetworkTest {
     /**
      * The audio is continuous: a frame that should hold the tone is near silent only deep in a
      * run of losses (the concealment fades to silence by 60 ms), so there can be at most one
-     * such frame per packet of a run beyond its first, and one per late packet.
+     * such frame per packet of a run beyond its first, and two per late packet.
      */
     void assertContinuity(Sender s, StreamStats st) {
-        long allowed = st.packetsLate();
+        // a late packet that found the buffer empty was not concealed: its span is silence,
+        // which can touch two frames (packets and frames need not line up)
+        long allowed = 2 * st.packetsLate();
         for (int run : s.lossRuns) {
             allowed += (long) Math.max(0, run - 1) * s.samplesPerPacket / 160;
         }
@@ -599,5 +618,33 @@ class SimulatedNetworkTest {
                 assertThat(onB - onA).as("marker %d, B after A", k).isBetween(800L - 160, 800L + 160);
             }
         }
+    }
+
+    @Test
+    void aBurstAfterAStallAndALegThatStopsEarly() throws Exception {
+        Script a = new Script(440);
+        Script b = new Script(1000);
+        a.stallAtS = 30.3; // the network holds leg A for half a second, then delivers it in one burst
+        a.stallMs = 500;
+        b.pauseFromS = 60.3; // leg B's sender stops for good
+        b.pauseToS = 1e9;
+        a.jitterMs = 10;
+        b.jitterMs = 10;
+        double seconds = 90;
+        Sender[] senders = run(a, b, seconds, 23);
+        StreamStats sa = checkLeg(senders[0]);
+        // the burst's packets came after their playout time: late, dropped, their time concealed
+        // and then faded; the delay grew (to its 300 ms maximum) and the leg went on in place
+        assertThat(sa.packetsLate()).isBetween(10L, 25L);
+        assertThat(checks[0].worstMarkerError()).isLessThanOrEqualTo(160);
+        assertThat(checks[0].markers.size()).isGreaterThanOrEqualTo(8);
+        StreamStats sb = checkLeg(senders[1]);
+        assertThat(sb.packetsLate()).isZero();
+        // after its sender stopped, leg B is silence on the timeline, and A carries on
+        assertThat(checks[1].pauseFrames).isGreaterThan(1400);
+        assertThat(checks[1].pauseSound).isZero();
+        assertThat(checks[1].byMarker.keySet()).containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 5L, 6L);
+        assertThat(checks[1].worstMarkerError()).isLessThanOrEqualTo(160);
+        assertThat(checks[0].byMarker).containsKey(8L);
     }
 }
