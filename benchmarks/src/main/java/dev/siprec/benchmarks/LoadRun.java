@@ -196,8 +196,9 @@ public final class LoadRun {
             }
         }
         System.out.printf("sessions ended: %d of %d%n", listener.ended.get(), calls.size());
-        System.out.printf("packets: sent %d, received %d, lost %d, late %d, other source %d%n", sender.sent.get(),
-                received, lost, late, other);
+        System.out.printf("packets: sent %d, received %d (never arrived: %d), late %d (arrived after their playout "
+                + "time, not played), not played in all %d, other source %d%n", sender.sent.get(), received,
+                sender.sent.get() - received, late, lost, other);
         System.out.printf("frames: delivered %d, dropped %d (slow listener); the sessions' timelines hold %d: %s%n",
                 delivered, dropped, timelineFrames,
                 delivered + dropped == timelineFrames ? "every frame accounted for" : "MISMATCH");
