@@ -79,6 +79,17 @@ final class TestSrc implements AutoCloseable {
         return tcp ? socket.getLocalPort() : udp.getLocalPort();
     }
 
+    /**
+     * A session a listener recorded as started. onSessionStarted runs on a delivery thread, so
+     * it may still be on its way when the SRC has the 200 OK: this waits up to 5 s for it.
+     */
+    static RecordingSession started(java.util.function.Supplier<RecordingSession> last) throws InterruptedException {
+        for (int i = 0; i < 500 && last.get() == null; i++) {
+            Thread.sleep(10);
+        }
+        return last.get();
+    }
+
     static String offer(String... labels) {
         return offerCodecs("0 8 101", "a=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n", labels);
     }

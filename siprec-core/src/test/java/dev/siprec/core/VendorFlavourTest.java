@@ -283,15 +283,9 @@ class VendorFlavourTest {
         final List<MetadataChange> changes = new CopyOnWriteArrayList<>();
         volatile RecordingSession last;
 
-        /**
-         * The session most recently started. onSessionStarted runs on a delivery thread, so it
-         * may still be on its way when the SRC has the 200 OK: wait for it.
-         */
+        /** The session most recently started (see {@link TestSrc#started}). */
         RecordingSession last() throws InterruptedException {
-            for (int i = 0; i < 500 && last == null; i++) {
-                Thread.sleep(10);
-            }
-            return last;
+            return TestSrc.started(() -> last);
         }
 
         @Override

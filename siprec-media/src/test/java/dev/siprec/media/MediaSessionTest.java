@@ -9,48 +9,25 @@ import dev.siprec.codecs.G711;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The session timeline with a virtual clock: packets are injected with chosen arrival times,
  * every step runs as one task on the session's event loop, so results are deterministic.
  */
-class MediaSessionTest {
+class MediaSessionTest extends VirtualClockSessionTest {
 
-    static final long MS = 1_000_000L;
 
-    EventLoopGroup group;
-    final AtomicLong clock = new AtomicLong();
-    MediaSession session;
     int rate;
     final List<short[]> channels = new ArrayList<>();
     final List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
     long delivered;
     int seconds = 30; // of output kept per channel
     final List<String> concealedFrames = new ArrayList<>(); // "frameIndex:channelBits"
-
-    @BeforeEach
-    void setUp() {
-        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (session != null) {
-            session.stop().get(5, TimeUnit.SECONDS);
-        }
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    }
 
     void open(int outputRate, int legs) throws Exception {
         open(outputRate, legs, 60, 60);

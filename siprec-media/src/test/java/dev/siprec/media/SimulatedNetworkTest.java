@@ -6,17 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.siprec.codecs.G711;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -33,9 +27,8 @@ import org.junit.jupiter.api.Test;
  * delivered: marker onsets, frames that should carry the tone but are near silent (holes),
  * and the tone's frequency on its own channel.
  */
-class SimulatedNetworkTest {
+class SimulatedNetworkTest extends VirtualClockSessionTest {
 
-    static final long MS = 1_000_000L;
     static final int RATE = 8000;
     static final int BASE_DELAY_MS = 20; // one-way delay before jitter
     static final double START_S = 0.2; // the senders start 200 ms into the session
@@ -295,25 +288,9 @@ class SimulatedNetworkTest {
         }
     }
 
-    EventLoopGroup group;
-    final AtomicLong clock = new AtomicLong();
-    MediaSession session;
     ChannelCheck[] checks;
     long frames;
     long nextPosition;
-
-    @BeforeEach
-    void setUp() {
-        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (session != null) {
-            session.stop().get(5, TimeUnit.SECONDS);
-        }
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    }
 
     /** Runs a two-leg call for {@code seconds} of virtual time, then stops it. */
     Sender[] run(Script a, Script b, double seconds, long seed) throws Exception {
