@@ -1,0 +1,118 @@
+package dev.siprec.codecs.opus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.siprec.testing.Kit;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every symbol of the SILK layer read in order: the range decoder then ends on the encoder's
+ * final range, packet after packet. One wrong table entry, condition or order shows here.
+ */
+class SilkParametersTest {
+
+    record Packet(byte[] data, long finalRange) {
+    }
+
+    static List<Packet> read(Path file) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file));
+        List<Packet> packets = new ArrayList<>();
+        while (b.remaining() >= 8) {
+            int n = b.getInt();
+            long range = b.getInt() & 0xFFFFFFFFL;
+            byte[] p = new byte[n];
+            b.get(p);
+            packets.add(new Packet(p, range));
+        }
+        return packets;
+    }
+
+    /** Checks every SILK-only packet of a stream; returns {checked, skipped}. */
+    static int[] check(Path file) throws IOException {
+        OpusPacket p = new OpusPacket();
+        RangeDecoder d = new RangeDecoder();
+        SilkParameters silk = new SilkParameters();
+        int checked = 0;
+        int skipped = 0;
+        int index = 0;
+        for (Packet packet : read(file)) {
+            index++;
+            assertThat(p.parse(packet.data(), 0, packet.data().length)).isNull();
+            if (p.mode() != OpusPacket.Mode.SILK) {
+                skipped++; // hybrid and CELT need the CELT layer too
+                continue;
+            }
+            boolean verifiable = true;
+            long range = 0;
+            for (int f = 0; f < p.frameCount(); f++) {
+                int len = p.frameLength(f);
+                if (len <= 1) {
+                    range = 0; // DTX: a frame of at most one byte is decoded as a loss, range 0
+                    continue;
+                }
+                d.init(packet.data(), p.frameOffset(f), len);
+                silk.read(d, p.bandwidth(), p.frameSamples48k() / 48, p.stereo());
+                if (d.tell() + 17 <= 8 * len) {
+                    verifiable = false; // a redundant CELT frame follows (§4.5.1), in the range too
+                }
+                range = d.finalRange();
+            }
+            if (!verifiable) {
+                skipped++;
+                continue;
+            }
+            assertThat(Long.toHexString(range)).as("%s packet %d", file.getFileName(), index)
+                    .isEqualTo(Long.toHexString(packet.finalRange()));
+            checked++;
+        }
+        return new int[] {checked, skipped};
+    }
+
+    @Test
+    void theKitsSilkStreamsEndOnTheEncodersFinalRange() throws IOException {
+        Path dir = Kit.path("codec-reference/ref/opus");
+        int streams = 0;
+        try (var files = Files.list(dir)) {
+            for (Path bit : files.filter(f -> f.getFileName().toString().matches("(st_)?silk_.*\\.bit")).sorted().toList()) {
+                int[] r = check(bit);
+                assertThat(r[0]).as("%s: packets checked (skipped %d)", bit.getFileName(), r[1]).isGreaterThan(50);
+                streams++;
+            }
+        }
+        assertThat(streams).isGreaterThanOrEqualTo(8);
+    }
+
+    @Test
+    void theSilkOnlyRfc8251VectorsEndOnTheEncodersFinalRange() throws IOException {
+        Path dir = Kit.path("codec-reference/vectors/opus");
+        for (int v = 2; v <= 4; v++) {
+            int[] r = check(dir.resolve(String.format("testvector%02d.bit", v)));
+            assertThat(r[0]).as("vector %d: packets checked (skipped %d)", v, r[1]).isGreaterThan(100);
+        }
+    }
+
+    @Test
+    void silkOnlyPacketsAmongOtherModesEndRightToo() throws IOException {
+        // the mixed streams (auto mode, and the vectors that switch modes): their SILK-only
+        // packets, after hybrid or CELT ones, and those carrying a redundant CELT frame skipped
+        int checked = 0;
+        Path kit = Kit.path("codec-reference/ref/opus");
+        try (var files = Files.list(kit)) {
+            for (Path bit : files.filter(f -> f.getFileName().toString().matches("(auto|hybrid|celt|st_(hybrid|celt|auto)).*\\.bit"))
+                    .sorted().toList()) {
+                checked += check(bit)[0];
+            }
+        }
+        Path vectors = Kit.path("codec-reference/vectors/opus");
+        for (int v : new int[] {1, 5, 6, 7, 8, 9, 10, 11, 12}) {
+            checked += check(vectors.resolve(String.format("testvector%02d.bit", v)))[0];
+        }
+        assertThat(checked).as("SILK-only packets in mixed streams").isGreaterThan(500);
+    }
+}
