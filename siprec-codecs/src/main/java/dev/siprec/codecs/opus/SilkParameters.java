@@ -57,12 +57,10 @@ final class SilkParameters {
         boolean lbrr;
         final boolean[] lbrrFrames = new boolean[3];
         int previousSignalType;
-        int regularDecoded;
     }
 
     private final Channel[] channels = {new Channel(), new Channel()};
     private final SilkFrame frame = new SilkFrame();
-    private int stereoWeightsRead;
     private int framesRead;
 
     /**
@@ -83,7 +81,6 @@ final class SilkParameters {
                 ch.vad[i] = d.decodeBitLogp(1) == 1;
             }
             ch.lbrr = d.decodeBitLogp(1) == 1;
-            ch.regularDecoded = 0;
             ch.previousSignalType = 0;
         }
         // §4.2.4: which SILK frames have LBRR, for 40 and 60 ms frames
@@ -140,7 +137,6 @@ final class SilkParameters {
                     coding = Coding.CONDITIONAL;
                 }
                 readFrame(d, channels[c], channels[c].vad[i], coding, bw, subframes);
-                channels[c].regularDecoded++;
             }
             previousMidOnly = midOnly;
         }
@@ -153,7 +149,6 @@ final class SilkParameters {
         d.decodeIcdf(SilkTables.STEREO_STAGE3, 8);
         d.decodeIcdf(SilkTables.STEREO_STAGE2, 8);
         d.decodeIcdf(SilkTables.STEREO_STAGE3, 8);
-        stereoWeightsRead++;
     }
 
     /** One SILK frame's symbols, in the order of §4.2.7. */
