@@ -240,10 +240,11 @@ final class SilkParameters {
         }
         for (int b = 0; b < blocks; b++) {
             int count = f.blockPulses[b];
-            if (count == 0) {
-                continue; // no signs even if LSbs made some coefficients non-zero: they stay positive
+            if (count == 0 && f.blockLsbs[b] == 0) {
+                continue; // all zero: nothing to sign
             }
-            int[] icdf = SilkTables.SIGN_ICDF[f.signalType][f.quantOffsetType][Math.min(count, 6) - 1];
+            // a block coded with LSbs only signs its coefficients too, with the PDFs for 0 pulses
+            int[] icdf = SilkTables.SIGN_ICDF[f.signalType][f.quantOffsetType][Math.min(count, 6)];
             for (int j = 16 * b; j < 16 * b + 16; j++) {
                 if (f.pulses[j] > 0 && d.decodeIcdf(icdf, 8) == 0) {
                     f.pulses[j] = -f.pulses[j];
@@ -267,6 +268,11 @@ final class SilkParameters {
         if (count - left > 0) {
             split(d, pulses, at + half, half, count - left);
         }
+    }
+
+    /** The symbols of the last SILK frame read. */
+    SilkFrame lastFrame() {
+        return frame;
     }
 
     /** SILK frames read since this object was made (tests). */

@@ -182,15 +182,22 @@ final class SilkTables {
 
     static final int[] LSB = icdf(136, 120);
 
-    /** Signs: [signal type][quantisation offset type][min(pulses, 6) - 1]. */
+    /**
+     * Signs: [signal type][quantisation offset type][min(pulses, 6)]. A block of no pulses but
+     * with LSbs has signs too, with the skewed PDFs of pulse count 0.
+     */
     static final int[][][][] SIGN_ICDF = {
         { // inactive
-            {icdf(207, 49), icdf(189, 67), icdf(179, 77), icdf(174, 82), icdf(163, 93), icdf(157, 99)},
-            {icdf(245, 11), icdf(238, 18), icdf(232, 24), icdf(225, 31), icdf(220, 36), icdf(211, 45)}},
+            {icdf(2, 254), icdf(207, 49), icdf(189, 67), icdf(179, 77), icdf(174, 82), icdf(163, 93), icdf(157, 99)},
+            {icdf(58, 198), icdf(245, 11), icdf(238, 18), icdf(232, 24), icdf(225, 31), icdf(220, 36),
+                icdf(211, 45)}},
         { // unvoiced
-            {icdf(210, 46), icdf(190, 66), icdf(178, 78), icdf(169, 87), icdf(162, 94), icdf(152, 104)},
-            {icdf(242, 14), icdf(235, 21), icdf(224, 32), icdf(214, 42), icdf(205, 51), icdf(190, 66)}},
+            {icdf(1, 255), icdf(210, 46), icdf(190, 66), icdf(178, 78), icdf(169, 87), icdf(162, 94), icdf(152, 104)},
+            {icdf(48, 208), icdf(242, 14), icdf(235, 21), icdf(224, 32), icdf(214, 42), icdf(205, 51),
+                icdf(190, 66)}},
         { // voiced
-            {icdf(162, 94), icdf(152, 104), icdf(147, 109), icdf(144, 112), icdf(141, 115), icdf(138, 118)},
-            {icdf(203, 53), icdf(187, 69), icdf(176, 80), icdf(168, 88), icdf(161, 95), icdf(154, 102)}}};
+            {icdf(1, 255), icdf(162, 94), icdf(152, 104), icdf(147, 109), icdf(144, 112), icdf(141, 115),
+                icdf(138, 118)},
+            {icdf(8, 248), icdf(203, 53), icdf(187, 69), icdf(176, 80), icdf(168, 88), icdf(161, 95),
+                icdf(154, 102)}}};
 }

@@ -115,4 +115,59 @@ class SilkParametersTest {
         }
         assertThat(checked).as("SILK-only packets in mixed streams").isGreaterThan(500);
     }
+
+    @Test
+    void aBlockCodedWithLsbsOnlyHasItsSignsRead() {
+        // A mono 20 ms NB frame written symbol by symbol with the test encoder: unvoiced, all
+        // blocks empty except the first, which has no pulses and one LSb per coefficient. Its
+        // non-zero coefficients still carry signs, from the pulse-count-0 PDF.
+        RangeDecoderTest.Encoder e = new RangeDecoderTest.Encoder(256);
+        e.bitLogp(1, 1); // VAD
+        e.bitLogp(0, 1); // no LBRR
+        icdf(e, 1, SilkTables.FRAME_TYPE_ACTIVE); // type 3: unvoiced, high offset
+        icdf(e, 2, SilkTables.GAIN_MSB[1]);
+        icdf(e, 5, SilkTables.GAIN_LSB);
+        for (int k = 1; k < 4; k++) {
+            icdf(e, 4, SilkTables.GAIN_DELTA);
+        }
+        icdf(e, 0, SilkTables.NLSF_STAGE1[0]);
+        for (int k = 0; k < 10; k++) {
+            icdf(e, 4, SilkTables.NLSF_STAGE2[SilkTables.NLSF_CB_NBMB[0].charAt(k) - 'a']);
+        }
+        icdf(e, 4, SilkTables.NLSF_INTERPOLATION);
+        icdf(e, 2, SilkTables.SEED);
+        icdf(e, 3, SilkTables.RATE_LEVEL[0]);
+        icdf(e, 17, SilkTables.PULSE_COUNT[3]); // block 0: one LSb level...
+        icdf(e, 0, SilkTables.PULSE_COUNT[9]); // ...and no pulses
+        for (int b = 1; b < 10; b++) {
+            icdf(e, 0, SilkTables.PULSE_COUNT[3]);
+        }
+        int[] lsbs = {1, 0, 1, 1, 0, 0, 1, 0, 1, 1, 1, 0, 0, 0, 1, 1};
+        for (int bit : lsbs) {
+            icdf(e, bit, SilkTables.LSB);
+        }
+        int[] signs = {0, 1, 1, 0, 1, 0, 0, 1, 0};
+        int[] pdf = SilkTables.SIGN_ICDF[1][1][0];
+        for (int sign : signs) { // one per non-zero coefficient
+            icdf(e, sign, pdf);
+        }
+        long range = e.done();
+        RangeDecoder d = new RangeDecoder();
+        d.init(e.out, 0, e.out.length);
+        SilkParameters silk = new SilkParameters();
+        silk.read(d, OpusPacket.Bandwidth.NB, 20, false);
+        assertThat(d.finalRange()).isEqualTo(range);
+        int[] x = silk.lastFrame().pulses;
+        int nonZero = 0;
+        for (int j = 0; j < 16; j++) {
+            assertThat(Math.abs(x[j])).isEqualTo(lsbs[j]);
+            if (lsbs[j] != 0) {
+                assertThat(x[j]).as("coefficient %d", j).isEqualTo(signs[nonZero++] == 0 ? -1 : 1);
+            }
+        }
+    }
+
+    static void icdf(RangeDecoderTest.Encoder e, int symbol, int[] icdf) {
+        e.icdf(symbol, icdf, 8);
+    }
 }
