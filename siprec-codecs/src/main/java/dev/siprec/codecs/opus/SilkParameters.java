@@ -61,7 +61,6 @@ final class SilkParameters {
 
     private final Channel[] channels = {new Channel(), new Channel()};
     private final SilkFrame frame = new SilkFrame();
-    private int framesRead;
 
     /**
      * Reads every SILK symbol of one Opus frame.
@@ -206,7 +205,6 @@ final class SilkParameters {
         // §4.2.7.8: excitation
         int length = subframes * 5 * (bw == 0 ? 8 : bw == 1 ? 12 : 16);
         readExcitation(d, f, (length + 15) / 16);
-        framesRead++;
     }
 
     private static void readExcitation(RangeDecoder d, SilkFrame f, int blocks) {
@@ -273,10 +271,5 @@ final class SilkParameters {
     /** The symbols of the last SILK frame read. */
     SilkFrame lastFrame() {
         return frame;
-    }
-
-    /** SILK frames read since this object was made (tests). */
-    int framesRead() {
-        return framesRead;
     }
 }

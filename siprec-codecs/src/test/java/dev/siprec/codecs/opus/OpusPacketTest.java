@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.siprec.testing.Kit;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -195,18 +194,9 @@ class OpusPacketTest {
         assertThat(accepted).as("the fuzz reaches the accepting paths too").isGreaterThan(100_000);
     }
 
-    /** opus_demo framing: per packet a 4-byte length, the 4-byte encoder final range, the packet. */
+    /** The packets of an opus_demo file. */
     static List<byte[]> readOpusDemo(Path file) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file));
-        List<byte[]> packets = new ArrayList<>();
-        while (b.remaining() >= 8) {
-            int n = b.getInt();
-            b.getInt();
-            byte[] packet = new byte[n];
-            b.get(packet);
-            packets.add(packet);
-        }
-        return packets;
+        return OpusDemo.read(file).stream().map(OpusDemo.Packet::data).toList();
     }
 
     @Test

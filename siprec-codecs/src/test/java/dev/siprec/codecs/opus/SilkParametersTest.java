@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.siprec.testing.Kit;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,22 +13,6 @@ import org.junit.jupiter.api.Test;
  * final range, packet after packet. One wrong table entry, condition or order shows here.
  */
 class SilkParametersTest {
-
-    record Packet(byte[] data, long finalRange) {
-    }
-
-    static List<Packet> read(Path file) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file));
-        List<Packet> packets = new ArrayList<>();
-        while (b.remaining() >= 8) {
-            int n = b.getInt();
-            long range = b.getInt() & 0xFFFFFFFFL;
-            byte[] p = new byte[n];
-            b.get(p);
-            packets.add(new Packet(p, range));
-        }
-        return packets;
-    }
 
     /** Checks every SILK-only packet of a stream; returns {checked, skipped}. */
     static int[] check(Path file) throws IOException {
@@ -41,7 +22,7 @@ class SilkParametersTest {
         int checked = 0;
         int skipped = 0;
         int index = 0;
-        for (Packet packet : read(file)) {
+        for (OpusDemo.Packet packet : OpusDemo.read(file)) {
             index++;
             assertThat(p.parse(packet.data(), 0, packet.data().length)).isNull();
             if (p.mode() != OpusPacket.Mode.SILK) {
