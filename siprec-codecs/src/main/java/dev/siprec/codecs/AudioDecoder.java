@@ -44,6 +44,26 @@ public interface AudioDecoder {
         return samplesPerChannel;
     }
 
+    /**
+     * Whether the sender has stopped sending on purpose, in a way this codec fills with its own
+     * comfort noise (G.729 Annex B after a SID frame). The recorder then asks
+     * {@link #fillSilence} for the time until the next packet instead of leaving silence.
+     */
+    default boolean continuesNoise() {
+        return false;
+    }
+
+    /**
+     * Writes {@code samplesPerChannel} samples for time the sender left without packets on
+     * purpose (discontinuous transmission). The default is silence.
+     *
+     * @return the number of samples per channel written
+     */
+    default int fillSilence(int samplesPerChannel, short[] out, int outOffset) {
+        java.util.Arrays.fill(out, outOffset, outOffset + samplesPerChannel * channels(), (short) 0);
+        return samplesPerChannel;
+    }
+
     /** Forgets all state, as after a change of source. */
     void reset();
 }

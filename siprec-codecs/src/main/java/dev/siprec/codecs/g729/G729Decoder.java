@@ -89,6 +89,8 @@ public final class G729Decoder implements AudioDecoder {
     private final int[] synth = new int[M + FRAME];
     private final int[] work = new int[M + SUBFRAME + 12];
     private final short[] partial = new short[FRAME];
+    private int carryStart; // samples of partial[] not yet returned by fillSilence
+    private int carryEnd;
 
     private long frames;
     private long erasedFrames;
@@ -148,6 +150,35 @@ public final class G729Decoder implements AudioDecoder {
         if (done < samplesPerChannel) { // a partial frame: decode a whole one, keep its start
             decodeFrame(true, SPEECH, params, partial, 0);
             System.arraycopy(partial, 0, out, outOffset + done, samplesPerChannel - done);
+        }
+        return samplesPerChannel;
+    }
+
+    /** After a SID frame (or a frame not transmitted), Annex B comfort noise continues. */
+    @Override
+    public boolean continuesNoise() {
+        return lastType != SPEECH;
+    }
+
+    /**
+     * Decodes frames that were not transmitted (Annex B DTX): comfort noise continued from the
+     * last SID, or started from the last speech energy when the SID was lost. A request that is
+     * not a whole number of frames keeps the rest of its last frame for the next request.
+     */
+    @Override
+    public int fillSilence(int samplesPerChannel, short[] out, int outOffset) {
+        int done = Math.min(samplesPerChannel, carryEnd - carryStart);
+        System.arraycopy(partial, carryStart, out, outOffset, done);
+        carryStart += done;
+        while (done + FRAME <= samplesPerChannel) {
+            decodeFrame(false, NOT_TRANSMITTED, params, out, outOffset + done);
+            done += FRAME;
+        }
+        if (done < samplesPerChannel) {
+            decodeFrame(false, NOT_TRANSMITTED, params, partial, 0);
+            carryStart = samplesPerChannel - done;
+            carryEnd = FRAME;
+            System.arraycopy(partial, 0, out, outOffset + done, carryStart);
         }
         return samplesPerChannel;
     }
@@ -217,6 +248,7 @@ public final class G729Decoder implements AudioDecoder {
      * @param prm 11 speech parameters or 4 SID parameters
      */
     void decodeFrame(boolean erased, int type, int[] prm, short[] out, int outOff) {
+        carryStart = carryEnd; // a frame decoded now supersedes what is left of an earlier one
         if (erased) {
             erasedFrames++;
             // a lost frame is lost speech after speech, and more comfort noise otherwise
