@@ -227,6 +227,108 @@ class EndToEndTest {
         }
     }
 
+    /** A leg's frames as RTP: speech in pairs, a SID alone or after an odd speech frame, gaps (null) unsent. */
+    static List<TestSrc.Timed> g729Packets(List<byte[]> frames) {
+        List<TestSrc.Timed> packets = new java.util.ArrayList<>();
+        int f = 0;
+        while (f < frames.size()) {
+            if (frames.get(f) == null) {
+                f++;
+                continue;
+            }
+            int first = f;
+            java.io.ByteArrayOutputStream p = new java.io.ByteArrayOutputStream();
+            while (f < frames.size() && frames.get(f) != null && frames.get(f).length == 10 && f - first < 2) {
+                p.writeBytes(frames.get(f++));
+            }
+            if (f - first < 2 && f < frames.size() && frames.get(f) != null && frames.get(f).length == 2) {
+                p.writeBytes(frames.get(f++));
+            }
+            packets.add(new TestSrc.Timed(80L * first, 80L * (f - first), p.toByteArray()));
+        }
+        return packets;
+    }
+
+    /** What a fresh decoder makes of a leg: packets decoded, gaps filled as Annex B DTX. */
+    static short[] g729Expected(List<byte[]> frames) {
+        dev.siprec.codecs.g729.G729Decoder d = new dev.siprec.codecs.g729.G729Decoder();
+        short[] out = new short[frames.size() * 80];
+        for (TestSrc.Timed t : g729Packets(frames)) {
+            int at = (int) t.tsOffset();
+            int filled = at;
+            while (filled > 0 && frames.get(filled / 80 - 1) == null) {
+                filled -= 80;
+            }
+            if (filled < at) {
+                d.fillSilence(at - filled, out, filled);
+            }
+            d.decode(t.payload(), 0, t.payload().length, out, at);
+        }
+        return out;
+    }
+
+    static List<byte[]> g729Leg(String vector, int[][] spans) throws IOException {
+        List<byte[]> all = dev.siprec.testing.G729Itu.toRtp(dev.siprec.testing.G729Itu.resource(vector));
+        List<byte[]> leg = new java.util.ArrayList<>();
+        for (int[] span : spans) {
+            for (int i = span[0]; i < span[1]; i++) {
+                leg.add(span[0] < 0 ? null : all.get(i));
+            }
+        }
+        return leg;
+    }
+
+    @Test
+    void aG729AnnexBCallWithSidAndSilenceSuppressionIsDecodedBitExact() throws Exception {
+        // ITU test frames: speech, a SID, then nothing sent (DTX) for 120 / 100 ms, speech again
+        List<byte[]> legA = g729Leg("tstseq6.bit", new int[][] {{0, 73}, {-12, 0}, {0, 20}, {72, 73}, {-8, 0}, {20, 40}});
+        List<byte[]> legB = g729Leg("tstseq5.bit", new int[][] {{0, 46}, {-10, 0}, {0, 30}});
+        InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        server = SiprecServer.builder().sip(Transport.UDP, any).rtpPortRange(41000, 41999).sampleRate(8000)
+                .listener(recorder).threads(2).jitterDelay(Duration.ofMillis(200)).start();
+        List<TestSrc.Timed> a = g729Packets(legA);
+        List<TestSrc.Timed> b = g729Packets(legB);
+        try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
+            String offer = TestSrc.offerCodecs("18 0 101", "a=rtpmap:18 G729/8000\r\na=fmtp:18 annexb=yes\r\n"
+                    + "a=rtpmap:0 PCMU/8000\r\n", "1", "2");
+            SipResponse ok = src.invite("multipart/mixed;boundary=boundary42", TestSrc.multipart(offer,
+                    TestSrc.METADATA));
+            assertThat(ok.statusCode()).isEqualTo(200);
+            assertThat(src.answer.media()).allSatisfy(m -> {
+                assertThat(m.formats()).containsExactly("18", "101");
+                assertThat(m.fmtp(18)).isEqualTo("annexb=yes");
+            });
+            src.ack();
+            src.streamTimed(18, List.of(a, b));
+            Thread.sleep(400);
+            src.bye();
+        }
+        RecordingSession s = recorder.last();
+        awaitEnded(s);
+        assertThat(s.channels()).extracting(RecordedChannel::codec).containsOnly("G729/8000");
+        short[][] channels = recorder.audio.get(s.id());
+        assertG729Leg(channels[1], g729Expected(legA), "leg A");
+        assertG729Leg(channels[0], g729Expected(legB), "leg B");
+        assertThat(s.stats(1).packetsReceived()).isEqualTo(a.size());
+        assertThat(s.stats(0).packetsReceived()).isEqualTo(b.size());
+        for (int c = 0; c < 2; c++) {
+            assertThat(s.stats(c).packetsLost()).isZero();
+        }
+    }
+
+    /** The whole expected leg, speech, SID and comfort noise through the gaps, sample for sample. */
+    static void assertG729Leg(short[] channel, short[] expected, String leg) {
+        int from = 0;
+        while (Math.abs(expected[from]) < 200) {
+            from++;
+        }
+        int at = start(channel, expected, from) - from;
+        assertThat(at).as("%s found on its channel", leg).isGreaterThanOrEqualTo(0);
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(channel[at + i]).as("%s, sample %d (frame %d)", leg, i, i / 80).isEqualTo(expected[i]);
+        }
+    }
+
     /** Where on the channel the decoded reference from {@code from} begins. */
     static int start(short[] channel, short[] reference, int from) {
         outer:

@@ -388,6 +388,57 @@ final class TestSrc implements AutoCloseable {
         }
     }
 
+    /**
+     * One RTP packet of a stream: its timestamp offset from the stream's first (8 kHz), the
+     * timestamp units it covers, and its payload.
+     */
+    record Timed(long tsOffset, long duration, byte[] payload) {
+    }
+
+    /**
+     * Sends each stream's packets in real time at the moment their timestamps say (8 kHz clock),
+     * with consecutive sequence numbers: a timestamp gap is silence suppression, not loss. The
+     * marker bit is set on the first packet and on the first after each gap (RFC 3551 §4.1).
+     */
+    void streamTimed(int payloadType, List<List<Timed>> legs) throws IOException {
+        while (rtpSockets.size() < legs.size()) {
+            rtpSockets.add(new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
+        }
+        int[] next = new int[legs.size()];
+        long[] expectedTs = new long[legs.size()];
+        java.util.Arrays.fill(expectedTs, -1);
+        long start = System.nanoTime();
+        byte[] pkt = new byte[1500];
+        while (true) {
+            int s = -1;
+            for (int i = 0; i < legs.size(); i++) {
+                if (next[i] < legs.get(i).size()
+                        && (s < 0 || legs.get(i).get(next[i]).tsOffset() < legs.get(s).get(next[s]).tsOffset())) {
+                    s = i;
+                }
+            }
+            if (s < 0) {
+                return;
+            }
+            Timed t = legs.get(s).get(next[s]);
+            LockSupport.parkNanos(start + t.tsOffset() * 125_000L - System.nanoTime());
+            int seq = (s == 0 ? 1000 : 65500) + next[s];
+            long ts = (s == 0 ? 1_048_576L : 0xFFFFFFFFL - 800) + t.tsOffset();
+            pkt[0] = (byte) 0x80;
+            pkt[1] = (byte) ((t.tsOffset() != expectedTs[s] ? 0x80 : 0) | payloadType);
+            pkt[2] = (byte) (seq >> 8);
+            pkt[3] = (byte) seq;
+            for (int j = 0; j < 4; j++) {
+                pkt[4 + j] = (byte) (ts >> (24 - 8 * j));
+                pkt[8 + j] = (byte) ((0x11000000 * (s + 1)) >> (24 - 8 * j));
+            }
+            System.arraycopy(t.payload(), 0, pkt, 12, t.payload().length);
+            rtpSockets.get(s).send(new DatagramPacket(pkt, 12 + t.payload().length, server.getAddress(), rtpPorts[s]));
+            expectedTs[s] = t.tsOffset() + t.duration();
+            next[s]++;
+        }
+    }
+
     /** Reads whatever else arrives for a while (200 retransmissions and the like). */
     List<SipResponse> drain(int millis) throws Exception {
         List<SipResponse> got = new ArrayList<>();

@@ -70,6 +70,7 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
     private long driftCorrections;
 
     private long playedEnd = Long.MIN_VALUE; // timeline position just after the last decoded packet
+    private boolean codecNoise; // the codec continues its own comfort noise until the next packet
     private long received;
     private long concealedFrames;
     // RFC 3550 A.8: J += (|D| - J) / 16, with D the change in relative transit time, in RTP units
@@ -227,6 +228,7 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
             decoder.reset();
             converter.reset();
             noise = false;
+            codecNoise = false;
             noiseEnd = Long.MAX_VALUE;
             playedEnd = Long.MIN_VALUE;
             lastTransit = Long.MIN_VALUE; // a new source: its transit times start afresh
@@ -387,8 +389,11 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
                         // this packet played has already concealed all of the gap
                         concealedFrames += missing;
                         concealGap(position, start);
+                    } else if (codecNoise) {
+                        fillCodecSilence(position, start);
                     }
                     decodeAt(payload, position, start);
+                    codecNoise = decoder.continuesNoise();
                     long arrived = jitter.arrivalOfLastPop();
                     if (fillArrival == Long.MIN_VALUE || arrived - fillArrival < 0) {
                         fillArrival = arrived; // the oldest audio in the frame: its latency is the frame's
@@ -405,6 +410,8 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
             // a lost packet's span starts in this frame: conceal the part due now, not only
             // when the next packet plays (by then this frame would have gone out with a hole)
             concealGap(Math.min(jitter.peekPosition(), end + converter.latency()), start);
+        } else if (codecNoise) {
+            fillCodecSilence(Math.min(jitter.peekPosition(), end + converter.latency()), start);
         }
         // added, not assigned: a channel can be fed by more than one leg over time (a stream
         // that took over the channel of a removed one), and the frame starts as silence
@@ -439,6 +446,23 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
         // one span is enough: spans not yet delivered merge (a frame between two is over-flagged)
         concealFrom = concealTo <= windowStart ? from : Math.min(concealFrom, from);
         concealTo = Math.max(concealTo, to);
+    }
+
+    /**
+     * Discontinuous transmission that the codec fills itself (G.729 Annex B after a SID frame):
+     * the decoder's comfort noise from the end of the last packet up to {@code position}, which
+     * is not loss and is not flagged as concealment.
+     */
+    private void fillCodecSilence(long position, long windowStart) {
+        int capacity = pcm.length / decoder.channels();
+        while (playedEnd != Long.MIN_VALUE && position > playedEnd) {
+            int codecSamples = (int) Math.min((position - playedEnd) * decoder.sampleRate() / outputRate, capacity);
+            if (codecSamples <= 0) {
+                return;
+            }
+            decoder.fillSilence(codecSamples, pcm, 0);
+            writeAt(playedEnd, windowStart, pcm, codecSamples);
+        }
     }
 
     /**

@@ -3,14 +3,11 @@ package dev.siprec.codecs.g729;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.siprec.codecs.AudioDecoder;
+import dev.siprec.testing.G729Itu;
 import dev.siprec.testing.Kit;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -21,50 +18,15 @@ import org.junit.jupiter.params.provider.CsvSource;
 class G729DecoderTest {
 
     static byte[] resource(String name) throws IOException {
-        try (InputStream in = G729DecoderTest.class.getResourceAsStream("/g729/" + name)) {
-            return in.readAllBytes();
-        }
+        return G729Itu.resource(name);
     }
 
     static short[] pcm(byte[] b) {
-        short[] out = new short[b.length / 2];
-        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(out);
-        return out;
+        return G729Itu.pcm(b);
     }
 
-    /**
-     * Re-packs an ITU test bitstream into RFC 3551 payloads: 10 or 2 bytes; an untransmitted
-     * frame becomes an empty array, an erased one null.
-     */
     static List<byte[]> toRtp(byte[] itu) {
-        ByteBuffer in = ByteBuffer.wrap(itu).order(ByteOrder.LITTLE_ENDIAN);
-        List<byte[]> frames = new ArrayList<>();
-        while (in.remaining() >= 4) {
-            in.getShort();
-            int size = in.getShort();
-            byte[] bits = new byte[size];
-            boolean erased = false;
-            for (int i = 0; i < size; i++) {
-                short w = in.getShort();
-                erased |= w == 0;
-                bits[i] = (byte) (w == 0x0081 ? 1 : 0);
-            }
-            if (erased) {
-                frames.add(null);
-                continue;
-            }
-            if (size == 0) {
-                frames.add(new byte[0]);
-                continue;
-            }
-            int usedBits = size == 80 ? 80 : 15;
-            byte[] payload = new byte[size == 80 ? 10 : 2];
-            for (int i = 0; i < usedBits; i++) {
-                payload[i >> 3] |= (byte) (bits[i] << (7 - (i & 7)));
-            }
-            frames.add(payload);
-        }
-        return frames;
+        return G729Itu.toRtp(itu);
     }
 
     static void assertSame(short[] actual, short[] expected, String what) {

@@ -131,6 +131,10 @@ public final class OfferAnswer {
             }
             MediaDescription m = new MediaDescription("audio", localPorts[n.index()], offered.proto(), formats);
             m.attribute("rtpmap", n.codec().format());
+            String annexB = annexB(n.codec(), offered.fmtp(n.codec().payloadType()));
+            if (annexB != null) {
+                m.attribute("fmtp", n.codec().payloadType() + " " + annexB);
+            }
             if (n.telephoneEvent() != null) {
                 m.attribute("rtpmap", n.telephoneEvent().format());
                 String fmtp = offered.fmtp(n.telephoneEvent().payloadType());
@@ -153,6 +157,25 @@ public final class OfferAnswer {
             a.media().add(m);
         }
         return a;
+    }
+
+    /**
+     * G.729's {@code annexb} parameter (RFC 4856 §2.1.9; absent means yes), echoed as offered: an
+     * SRC that offered {@code annexb=no} sees it kept, one that said nothing is not told
+     * otherwise. We decode SID frames either way.
+     */
+    static String annexB(RtpMap codec, String fmtp) {
+        if (!codec.encoding().equalsIgnoreCase("G729") || fmtp == null) {
+            return null;
+        }
+        for (String param : fmtp.split(";")) {
+            String[] kv = param.trim().split("=", 2);
+            if (kv.length == 2 && kv[0].trim().equalsIgnoreCase("annexb")) {
+                String v = kv[1].trim().toLowerCase(Locale.ROOT);
+                return v.equals("no") || v.equals("yes") ? "annexb=" + v : null;
+            }
+        }
+        return null;
     }
 
     /** RFC 3264 §6.1 for a receive-only party: never answer inactive to a stream that sends. */

@@ -165,4 +165,23 @@ class OfferAnswerTest {
         assertThat(sd.connection().isHold()).isTrue();
         assertThat(sd.media().get(0).label()).isEqualTo("a_leg");
     }
+
+    static final OfferAnswer.CodecSupport WITH_G729 =
+            f -> Set.of("PCMU", "PCMA", "G729").contains(f.encoding().toUpperCase());
+
+    @Test
+    void g729AnswerKeepsTheOfferedAnnexB() throws Exception {
+        for (String[] c : new String[][] {{"a=fmtp:18 annexb=no\r\n", "annexb=no"},
+            {"a=fmtp:18 annexb=yes\r\n", "annexb=yes"}, {"a=fmtp:18 AnnexB = No\r\n", "annexb=no"},
+            {"", null}}) {
+            String sdp = CISCO_OFFER.replace("a=rtpmap:18 G729/8000\r\n", "a=rtpmap:18 G729/8000\r\n" + c[0]);
+            SessionDescription offer = SessionDescription.parse(sdp);
+            List<NegotiatedStream> n = OfferAnswer.negotiate(offer, WITH_G729);
+            assertThat(n.get(0).codec().encoding()).isEqualTo("G729"); // the SRC's first choice
+            SessionDescription answer = OfferAnswer.answer(offer, n, new int[] {4000, 4002, 4004}, "127.0.0.1", 1, 1);
+            MediaDescription m = answer.media().get(0);
+            assertThat(m.fmtp(18)).as("offer %s", c[0]).isEqualTo(c[1]);
+            assertThat(m.formats()).startsWith("18");
+        }
+    }
 }
