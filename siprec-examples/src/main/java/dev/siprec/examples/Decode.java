@@ -3,6 +3,7 @@ package dev.siprec.examples;
 import dev.siprec.codecs.AudioDecoder;
 import dev.siprec.codecs.G711Decoder;
 import dev.siprec.codecs.G722Decoder;
+import dev.siprec.codecs.g729.G729Decoder;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,11 +18,12 @@ import java.util.List;
  * The decode tool of CONTRACTS.md: decodes a file of codec frames with this project's
  * decoders into raw 16-bit little-endian PCM.
  *
- * <pre>Decode CODEC INPUT OUTPUT [--mode 1|2|3] [--loss FILE]</pre>
+ * <pre>Decode CODEC INPUT OUTPUT [--mode 1|2|3] [--sizes FILE] [--loss FILE]</pre>
  *
- * This build decodes {@code pcmu}, {@code pcma} and {@code g722}; the other codecs of the
- * contract arrive with their decoders and are refused with a message until then. A unit of
- * {@code --loss} is 20 ms: 160 input bytes for G.711 and G.722.
+ * This build decodes {@code pcmu}, {@code pcma}, {@code g722} and {@code g729}; Opus arrives
+ * with its decoder and is refused with a message until then. A unit of {@code --loss} is 20 ms
+ * (160 input bytes) for G.711 and G.722 and one 10 ms frame for G.729, whose frame sizes come
+ * from {@code --sizes} (10 speech, 2 SID, 0 not transmitted: Annex B comfort noise).
  */
 public final class Decode {
 
@@ -52,10 +54,13 @@ public final class Decode {
         Path input = Paths.get(args[1]);
         Path output = Paths.get(args[2]);
         Path loss = null;
+        Path sizes = null;
         int mode = 1;
         for (int i = 3; i < args.length; i++) {
             if (args[i].equals("--loss") && i + 1 < args.length) {
                 loss = Paths.get(args[++i]);
+            } else if (args[i].equals("--sizes") && i + 1 < args.length) {
+                sizes = Paths.get(args[++i]);
             } else if (args[i].equals("--mode") && i + 1 < args.length) {
                 String m = args[++i];
                 if (!m.equals("1") && !m.equals("2") && !m.equals("3")) {
@@ -72,6 +77,11 @@ public final class Decode {
             case "pcma": decoder = G711Decoder.alaw(); break;
             case "g722": decoder = new G722Decoder(mode); break;
             case "g729":
+                if (sizes == null) {
+                    throw new IllegalArgumentException("g729 needs --sizes FILE (one 10, 2 or 0 per 10 ms frame)");
+                }
+                decoder = new G729Decoder();
+                break;
             case "opus":
                 throw new IllegalArgumentException("codec " + codec + " is not available in this build yet");
             default:
@@ -79,18 +89,26 @@ public final class Decode {
         }
         byte[] data = Files.readAllBytes(input);
         boolean[] lost = loss == null ? new boolean[0] : readLoss(loss);
-        int unit = 160; // 20 ms of G.711 or G.722 input
-        short[] pcm = new short[decoder.maxSamplesPerChannel(unit)];
+        int[] units = sizes != null ? readSizes(sizes, data.length) : fixedUnits(data.length, 160);
+        short[] pcm = new short[decoder.maxSamplesPerChannel(160)];
         byte[] le = new byte[pcm.length * 2];
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(output))) {
-            for (int off = 0, n = 0; off < data.length; off += unit, n++) {
-                int len = Math.min(unit, data.length - off);
-                int samples = n < lost.length && lost[n]
-                        ? decoder.conceal(decoder.maxSamplesPerChannel(len), pcm, 0)
-                        : decoder.decode(data, off, len, pcm, 0);
+            int off = 0;
+            for (int n = 0; n < units.length; n++) {
+                int len = units[n];
+                int samples;
+                if (n < lost.length && lost[n]) {
+                    // a G.729 unit is one frame whatever its size; a G.711/G.722 unit is its bytes' worth
+                    samples = decoder.conceal(sizes != null ? G729Decoder.FRAME : decoder.maxSamplesPerChannel(len), pcm, 0);
+                } else if (len == 0) {
+                    samples = decoder.fillSilence(G729Decoder.FRAME, pcm, 0); // G.729 Annex B: not transmitted
+                } else {
+                    samples = decoder.decode(data, off, len, pcm, 0);
+                }
                 if (samples < 0) {
                     throw new IllegalArgumentException("frame " + n + " is malformed");
                 }
+                off += len;
                 for (int i = 0; i < samples; i++) {
                     le[2 * i] = (byte) pcm[i];
                     le[2 * i + 1] = (byte) (pcm[i] >> 8);
@@ -98,6 +116,42 @@ public final class Decode {
                 out.write(le, 0, 2 * samples);
             }
         }
+    }
+
+    /** Units of {@code unit} bytes (the last one shorter when the file is). */
+    static int[] fixedUnits(int total, int unit) {
+        int[] units = new int[(total + unit - 1) / unit];
+        for (int i = 0; i < units.length; i++) {
+            units[i] = Math.min(unit, total - i * unit);
+        }
+        return units;
+    }
+
+    /** A G.729 sizes file: one 10, 2 or 0 a line, which must account for the whole input. */
+    static int[] readSizes(Path file, int total) throws IOException {
+        List<Integer> sizes = new ArrayList<>();
+        int lineNo = 0;
+        long sum = 0;
+        for (String line : Files.readAllLines(file)) {
+            lineNo++;
+            String t = line.trim();
+            if (t.isEmpty() || t.startsWith("#")) {
+                continue;
+            }
+            if (!t.equals("10") && !t.equals("2") && !t.equals("0")) {
+                throw new IllegalArgumentException("sizes file line " + lineNo + " is not 10, 2 or 0");
+            }
+            sizes.add(Integer.parseInt(t));
+            sum += sizes.get(sizes.size() - 1);
+        }
+        if (sum != total) {
+            throw new IllegalArgumentException("the sizes file accounts for " + sum + " bytes, the input has " + total);
+        }
+        int[] out = new int[sizes.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = sizes.get(i);
+        }
+        return out;
     }
 
     static boolean[] readLoss(Path file) throws IOException {

@@ -82,4 +82,44 @@ class DecodeTest {
                     + ".dec.raw")));
         }
     }
+
+    /**
+     * An ITU-T Annex A+B test sequence (speech, SID, untransmitted and erased frames) in the
+     * kit's layout: frames concatenated, their sizes in a file, erased frames marked in --loss.
+     * The output is the ITU reference output.
+     */
+    @Test
+    void g729WithSidDtxAndErasuresMatchesTheItuOutput(@TempDir Path dir) throws Exception {
+        java.util.List<byte[]> frames = dev.siprec.testing.G729Itu.toRtp(dev.siprec.testing.G729Itu.resource("tstseq6.bit"));
+        java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
+        StringBuilder sizes = new StringBuilder();
+        StringBuilder loss = new StringBuilder();
+        for (byte[] f : frames) {
+            byte[] payload = f == null ? new byte[10] : f; // an erased frame still took its place
+            data.writeBytes(payload);
+            sizes.append(payload.length).append('\n');
+            loss.append(f == null ? "1\n" : "0\n");
+        }
+        Path in = Files.write(dir.resolve("seq.g729"), data.toByteArray());
+        Path sizesFile = Files.writeString(dir.resolve("seq.sizes"), sizes);
+        Path lossFile = Files.writeString(dir.resolve("seq.loss"), loss);
+        Path out = dir.resolve("out.raw");
+        Decode.run(new String[] {"g729", in.toString(), out.toString(), "--sizes", sizesFile.toString(), "--loss",
+            lossFile.toString()});
+        assertThat(Files.readAllBytes(out)).isEqualTo(dev.siprec.testing.G729Itu.resource("tstseq6a.out"));
+    }
+
+    @Test
+    void g729ArgumentsAreChecked(@TempDir Path dir) throws Exception {
+        Path in = Files.write(dir.resolve("x.g729"), new byte[22]);
+        String o = dir.resolve("o").toString();
+        assertThatThrownBy(() -> Decode.run(new String[] {"g729", in.toString(), o}))
+                .hasMessageContaining("--sizes");
+        Path odd = Files.writeString(dir.resolve("odd"), "10\n7\n");
+        assertThatThrownBy(() -> Decode.run(new String[] {"g729", in.toString(), o, "--sizes", odd.toString()}))
+                .hasMessage("sizes file line 2 is not 10, 2 or 0");
+        Path shortSizes = Files.writeString(dir.resolve("short"), "10\n2\n");
+        assertThatThrownBy(() -> Decode.run(new String[] {"g729", in.toString(), o, "--sizes", shortSizes.toString()}))
+                .hasMessage("the sizes file accounts for 12 bytes, the input has 22");
+    }
 }
