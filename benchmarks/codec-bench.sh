@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Decoder speed, this project's Java decoders against the C references, in one run on the
+# Decoder speed, this project's Java decoders (G.722, G.729) against the C references, in one run on the
 # same input. Needs the project kit beside the checkout (../shared) and its C harness's
 # libraries (apt-get install libspandsp2 libbcg729-0 libopus0). Run from the checkout:
 #   mvn -B -q -DskipTests package && benchmarks/codec-bench.sh
@@ -14,3 +14,9 @@ java -Dsiprec.g722="$kit/ref/g722/speech60_16k.g722" -jar benchmarks/target/benc
   -jvmArgsAppend -Dsiprec.g722="$kit/ref/g722/speech60_16k.g722" 2>&1 | grep -E "^G722|Result"
 echo "== C reference again, after the Java run"
 for i in 1 2 3; do "$kit/bin/bench" g722 "$kit/ref/g722/speech60_16k.g722" 1 20; done
+echo "== C reference (bcg729 G.729A+B), 3 runs of 20 passes over 60 s, without and with VAD/DTX"
+for s in novad vad; do for i in 1 2 3; do "$kit/bin/bench" g729 "$kit/ref/g729/speech60_8k_$s.g729" "$kit/ref/g729/speech60_8k_$s.sizes" 20; done; done
+echo "== Java (JMH), same files"
+java -jar benchmarks/target/benchmarks.jar G729Decoder -prof gc -jvmArgsAppend -Dsiprec.g729="$kit/ref/g729" 2>&1 | grep -E "^G729"
+echo "== C reference again, after the Java run"
+for s in novad vad; do for i in 1 2 3; do "$kit/bin/bench" g729 "$kit/ref/g729/speech60_8k_$s.g729" "$kit/ref/g729/speech60_8k_$s.sizes" 20; done; done

@@ -139,7 +139,7 @@ final class ComfortNoise {
             gaussian[i] = shrR(multR(gaussian[i], scale), sh);
         }
 
-        Filters.adaptiveCodebook(exc, cur, t0, frac, SUBFRAME);
+        Filters.adaptiveCodebook(exc, cur, t0, frac, SUBFRAME, scaledExc);
         int max = 0;
         for (int i = 0; i < SUBFRAME; i++) {
             int v = add(multR(exc[cur + i], pitchGain), gaussian[i]);
@@ -155,10 +155,7 @@ final class ComfortNoise {
         }
 
         // the pulse gain x solves 4x^2 + 2bx + c = 0 so that the total energy is the target
-        int energy = 0;
-        for (int i = 0; i < SUBFRAME; i++) {
-            energy = lMac(energy, scaledExc[i], scaledExc[i]);
-        }
+        int energy = FixedPoint.energy(0, scaledExc, 0, SUBFRAME, 0);
         int b = 0;
         for (int i = 0; i < 4; i++) {
             b = sign[i] == 0 ? sub(b, scaledExc[pos[i]]) : add(b, scaledExc[pos[i]]);

@@ -79,6 +79,83 @@ final class Filters {
      * into {@code f[off, off + 6)}.
      */
     private static void polynomial(int[] lsp, int first, int[] f, int off) {
+        // in longs, with every intermediate checked against the 32-bit range; in the rare case
+        // one leaves it, the polynomial is redone with saturation at each step. The recursion
+        // f[k] += f[k-2] - 2 q f[k-1] (k from i down to 2), f[1] -= 2 q, unrolled for order 10.
+        int q1 = lsp[first];
+        int q2 = lsp[first + 2];
+        int q3 = lsp[first + 4];
+        int q4 = lsp[first + 6];
+        int q5 = lsp[first + 8];
+        if (q2 == FixedPoint.MIN_16 || q3 == FixedPoint.MIN_16 || q4 == FixedPoint.MIN_16 || q5 == FixedPoint.MIN_16) {
+            polynomialSaturating(lsp, first, f, off);
+            return;
+        }
+        long f0 = 1L << 24;
+        long f1 = -1024L * q1;
+        long t1;
+        long t2;
+        long t3;
+        long t4;
+        long range = 0;
+        // i = 2
+        t1 = 2 * product(f1, q2);
+        long f2 = 2 * f0 - t1;
+        f1 -= 1024L * q2;
+        range |= (t1 + BIAS) | (2 * f0 + BIAS) | (f2 + BIAS) | (f1 + BIAS);
+        // i = 3
+        t2 = 2 * product(f2, q3);
+        t1 = 2 * product(f1, q3);
+        long f3 = 2 * f1 - t2;
+        range |= (t2 + BIAS) | (2 * f1 + BIAS) | (f3 + BIAS) | (t1 + BIAS) | (f2 + f0 + BIAS);
+        f2 = f2 + f0 - t1;
+        f1 -= 1024L * q3;
+        range |= (f2 + BIAS) | (f1 + BIAS);
+        // i = 4
+        t3 = 2 * product(f3, q4);
+        t2 = 2 * product(f2, q4);
+        t1 = 2 * product(f1, q4);
+        long f4 = 2 * f2 - t3;
+        range |= (t3 + BIAS) | (2 * f2 + BIAS) | (f4 + BIAS) | (t2 + BIAS) | (f3 + f1 + BIAS) | (t1 + BIAS)
+                | (f2 + f0 + BIAS);
+        f3 = f3 + f1 - t2;
+        f2 = f2 + f0 - t1;
+        f1 -= 1024L * q4;
+        range |= (f3 + BIAS) | (f2 + BIAS) | (f1 + BIAS);
+        // i = 5
+        t4 = 2 * product(f4, q5);
+        t3 = 2 * product(f3, q5);
+        t2 = 2 * product(f2, q5);
+        t1 = 2 * product(f1, q5);
+        long f5 = 2 * f3 - t4;
+        range |= (t4 + BIAS) | (2 * f3 + BIAS) | (f5 + BIAS) | (t3 + BIAS) | (f4 + f2 + BIAS) | (t2 + BIAS)
+                | (f3 + f1 + BIAS) | (t1 + BIAS) | (f2 + f0 + BIAS);
+        f4 = f4 + f2 - t3;
+        f3 = f3 + f1 - t2;
+        f2 = f2 + f0 - t1;
+        f1 -= 1024L * q5;
+        range |= (f4 + BIAS) | (f3 + BIAS) | (f2 + BIAS) | (f1 + BIAS);
+        if ((range >>> 32) != 0) {
+            polynomialSaturating(lsp, first, f, off);
+            return;
+        }
+        f[off] = (int) f0;
+        f[off + 1] = (int) f1;
+        f[off + 2] = (int) f2;
+        f[off + 3] = (int) f3;
+        f[off + 4] = (int) f4;
+        f[off + 5] = (int) f5;
+    }
+
+    private static final long BIAS = 0x80000000L;
+
+    /** mpy32x16 of a value known to be in the 32-bit range, by a factor other than -32768. */
+    private static long product(long x, int n) {
+        int v = (int) x;
+        return 2L * (v >> 16) * n + 2L * ((((v & 0xFFFF) >>> 1) * n) >> 15);
+    }
+
+    private static void polynomialSaturating(int[] lsp, int first, int[] f, int off) {
         f[off] = lMult(4096, 2048); // 1.0 in Q24
         f[off + 1] = lMsu(0, lsp[first], 512); // -2 q0 in Q24
         for (int i = 2; i <= 5; i++) {
@@ -103,8 +180,46 @@ final class Filters {
         ap[ORDER] = round(lMult(a[aOff + ORDER], fac));
     }
 
-    /** The residual y = A(z) x over {@code length} samples; x needs 10 samples of history. */
-    static void residual(int[] a, int[] x, int xOff, int[] y, int yOff, int length) {
+    /**
+     * The residual y = A(z) x over {@code length} samples; x needs 10 samples of history. When
+     * the largest |x| and the coefficients bound every sum below the 32-bit range, the sums run
+     * in plain int arithmetic; otherwise with the Recommendation's saturation at each step.
+     * {@code acc} is scratch for {@code length} sums.
+     */
+    static void residual(int[] a, int[] x, int xOff, int[] y, int yOff, int length, int[] acc) {
+        long bound = 2L * FixedPoint.absBound(x, xOff - ORDER, xOff + length) * absSum(a, 0, 0);
+        if (hasMinCoefficient(a, 0) || bound >= 0x80000000L) {
+            residualSaturating(a, x, xOff, y, yOff, length);
+            return;
+        }
+        // no partial sum can saturate, in any order: plain int arithmetic, tap by tap across
+        // the block so that the JIT vectorises it
+        int a0 = a[0];
+        for (int i = 0; i < length; i++) {
+            acc[i] = x[xOff + i] * a0;
+        }
+        for (int j = 1; j <= ORDER; j++) {
+            int aj = a[j];
+            int from = xOff - j;
+            for (int i = 0; i < length; i++) {
+                acc[i] += aj * x[from + i];
+            }
+        }
+        for (int i = 0; i < length; i++) {
+            y[yOff + i] = round(lShl(2 * acc[i], 3));
+        }
+    }
+
+    /** The sum of |a[j]| for j from {@code first} to 10. */
+    private static int absSum(int[] a, int aOff, int first) {
+        int sum = 0;
+        for (int j = first; j <= ORDER; j++) {
+            sum += Math.abs(a[aOff + j]);
+        }
+        return sum;
+    }
+
+    private static void residualSaturating(int[] a, int[] x, int xOff, int[] y, int yOff, int length) {
         for (int i = 0; i < length; i++) {
             int n = xOff + i;
             int s = lMult(x[n], a[0]);
@@ -113,6 +228,16 @@ final class Filters {
             }
             y[yOff + i] = round(lShl(s, 3));
         }
+    }
+
+    /** A coefficient of -1.0 (-32768) is the one factor for which L_mult itself saturates. */
+    private static boolean hasMinCoefficient(int[] a, int aOff) {
+        for (int j = 0; j <= ORDER; j++) {
+            if (a[aOff + j] == FixedPoint.MIN_16) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -124,54 +249,200 @@ final class Filters {
     static boolean synthesise(int[] a, int aOff, int[] x, int xOff, int[] y, int yOff, int length,
             int[] mem, int[] work) {
         System.arraycopy(mem, 0, work, 0, ORDER);
+        boolean exact = !hasMinCoefficient(a, aOff);
+        long feedback = absSum(a, aOff, 1);
+        int c0 = a[aOff];
+        int c1 = a[aOff + 1];
+        int c2 = a[aOff + 2];
+        int c3 = a[aOff + 3];
+        int c4 = a[aOff + 4];
+        int c5 = a[aOff + 5];
+        int c6 = a[aOff + 6];
+        int c7 = a[aOff + 7];
+        int c8 = a[aOff + 8];
+        int c9 = a[aOff + 9];
+        int c10 = a[aOff + 10];
+        // the last ten outputs, newest first, kept in registers
+        int y1 = mem[9];
+        int y2 = mem[8];
+        int y3 = mem[7];
+        int y4 = mem[6];
+        int y5 = mem[5];
+        int y6 = mem[4];
+        int y7 = mem[3];
+        int y8 = mem[2];
+        int y9 = mem[1];
+        int y10 = mem[0];
+        int maxY = FixedPoint.absBound(mem, 0, ORDER);
+        // when max|x| a0 + max|y| sum|a_j| < 2^30 no partial sum can saturate, whatever the
+        // order: the terms without the newest output are then summed first, off the critical
+        // path. maxY grows with the outputs; past yLimit a sample is computed step by step.
+        long limit = 0x40000000L - (long) FixedPoint.absBound(x, xOff, xOff + length) * Math.abs(c0);
+        long yLimit = !exact || limit <= 0 ? -1 : feedback == 0 ? Integer.MAX_VALUE : (limit - 1) / feedback;
         boolean saturated = false;
-        for (int i = 0; i < length; i++) {
-            long s = 2L * x[xOff + i] * a[aOff];
-            for (int j = 1; j <= ORDER; j++) {
-                int p = a[aOff + j] * work[ORDER + i - j];
-                s -= p == 0x40000000 ? FixedPoint.MAX_32 : 2L * p;
-                if (s > FixedPoint.MAX_32 || s < FixedPoint.MIN_32 || p == 0x40000000) {
+        if (yLimit >= 32768) {
+            // every output is at most 32768 in magnitude, so the bound holds for the whole block
+            for (int i = 0; i < length; i++) {
+                int t = x[xOff + i] * c0 - (c10 * y10 + c9 * y9 + c8 * y8 + c7 * y7 + c6 * y6 + c5 * y5 + c4 * y4
+                        + c3 * y3 + c2 * y2) - c1 * y1;
+                long shifted = 16L * t; // (2 t) << 3
+                int out;
+                if (shifted <= FixedPoint.MAX_32 - 0x8000 && shifted >= FixedPoint.MIN_32) {
+                    out = (int) (shifted + 0x8000 >> 16);
+                } else {
                     saturated = true;
-                    s = FixedPoint.sat32(s);
+                    out = round(FixedPoint.sat32(shifted));
                 }
+                y[yOff + i] = out;
+                y10 = y9;
+                y9 = y8;
+                y8 = y7;
+                y7 = y6;
+                y6 = y5;
+                y5 = y4;
+                y4 = y3;
+                y3 = y2;
+                y2 = y1;
+                y1 = out;
             }
-            long shifted = s << 3;
-            if (shifted > FixedPoint.MAX_32 || shifted < FixedPoint.MIN_32) {
-                saturated = true;
+            return saturated;
+        }
+        for (int i = 0; i < length; i++) {
+            int xi = x[xOff + i];
+            int out;
+            if (maxY <= yLimit) {
+                int t = xi * c0 - (c10 * y10 + c9 * y9 + c8 * y8 + c7 * y7 + c6 * y6 + c5 * y5 + c4 * y4 + c3 * y3
+                        + c2 * y2) - c1 * y1;
+                long shifted = 16L * t; // (2 t) << 3
+                if (shifted <= FixedPoint.MAX_32 - 0x8000 && shifted >= FixedPoint.MIN_32) {
+                    out = (int) (shifted + 0x8000 >> 16);
+                } else {
+                    saturated = true;
+                    out = round(FixedPoint.sat32(shifted));
+                }
+            } else {
+                long r = synthesisSample(a, aOff, xi, work, ORDER + i);
+                saturated |= r < 0;
+                out = (short) r;
             }
-            int t = FixedPoint.sat32(shifted);
-            if (t > FixedPoint.MAX_32 - 0x8000) {
-                saturated = true;
-            }
-            int out = round(t);
+            maxY = Math.max(maxY, Math.abs(out));
             work[ORDER + i] = out;
             y[yOff + i] = out;
+            y10 = y9;
+            y9 = y8;
+            y8 = y7;
+            y7 = y6;
+            y6 = y5;
+            y5 = y4;
+            y4 = y3;
+            y3 = y2;
+            y2 = y1;
+            y1 = out;
         }
         return saturated;
+    }
+
+    /**
+     * One output of 1/A(z) with saturation at every step, as the Recommendation computes it.
+     *
+     * @return the sample in the low 16 bits; negative when anything saturated
+     */
+    private static long synthesisSample(int[] a, int aOff, int x, int[] work, int at) {
+        boolean saturated = false;
+        long s = 2L * x * a[aOff];
+        if (x == FixedPoint.MIN_16 && a[aOff] == FixedPoint.MIN_16) {
+            s = FixedPoint.MAX_32;
+            saturated = true;
+        }
+        for (int j = 1; j <= ORDER; j++) {
+            int p = a[aOff + j] * work[at - j];
+            s -= p == 0x40000000 ? FixedPoint.MAX_32 : 2L * p;
+            if (s > FixedPoint.MAX_32 || s < FixedPoint.MIN_32 || p == 0x40000000) {
+                saturated = true;
+                s = FixedPoint.sat32(s);
+            }
+        }
+        long shifted = s << 3;
+        if (shifted > FixedPoint.MAX_32 || shifted < FixedPoint.MIN_32) {
+            saturated = true;
+        }
+        int t = FixedPoint.sat32(shifted);
+        if (t > FixedPoint.MAX_32 - 0x8000) {
+            saturated = true;
+        }
+        int out = round(t) & 0xFFFF;
+        return saturated ? out | Long.MIN_VALUE : out;
     }
 
     /**
      * The adaptive codebook vector: past excitation at delay {@code t0} + {@code frac}/3,
      * interpolated with the 1/3-resolution filter, written over {@code exc[off, off+length)}.
      * For delays shorter than the subframe the vector reads its own first samples (§3.7.1).
+     * {@code acc} is scratch for {@code length} sums.
      */
-    static void adaptiveCodebook(int[] exc, int off, int t0, int frac, int length) {
+    static void adaptiveCodebook(int[] exc, int off, int t0, int frac, int length, int[] acc) {
         int x0 = off - t0;
         frac = -frac;
         if (frac < 0) {
             frac += 3;
             x0--;
         }
-        short[] f = G729Tables.INTERP_3;
-        for (int j = 0; j < length; j++) {
-            int x1 = x0++;
-            int x2 = x0;
-            int s = 0;
-            for (int i = 0, k = 0; i < 10; i++, k += 3) {
-                s = lMac(s, exc[x1 - i], f[frac + k]);
-                s = lMac(s, exc[x2 + i], f[3 - frac + k]);
+        int[] h = INTERP_KERNELS[frac];
+        long taps = INTERP_ABS_SUM[frac];
+        int first = x0 - 9; // output j reads exc[first + j, first + j + 20)
+        // the samples read before this call's own outputs (those are bounded as they are made)
+        int maxX = FixedPoint.absBound(exc, first, Math.min(off, first + length + 19));
+        // outputs are made in blocks short enough that a block reads none of its own outputs
+        // (a delay under the subframe reads earlier outputs of this call): within a block the
+        // sums run tap by tap across it, which the JIT vectorises
+        int block = off - first - 19;
+        for (int j0 = 0; j0 < length; j0 += block) {
+            int j1 = Math.min(length, j0 + block);
+            if (maxX * taps < 0x40000000L) { // no partial sum can saturate: plain sums
+                int n = j1 - j0;
+                java.util.Arrays.fill(acc, 0, n, 0);
+                for (int m = 0; m < 20; m++) {
+                    int hm = h[m];
+                    int from = first + m + j0;
+                    for (int j = 0; j < n; j++) {
+                        acc[j] += hm * exc[from + j];
+                    }
+                }
+                for (int j = 0; j < n; j++) {
+                    int out = round(2 * acc[j]);
+                    exc[off + j0 + j] = out;
+                    maxX = Math.max(maxX, Math.abs(out));
+                }
+            } else { // the Recommendation's order: older and newer tap alternately, saturating
+                for (int j = j0; j < j1; j++) {
+                    int at = first + j;
+                    int t = 0;
+                    for (int i = 0; i < 10; i++) {
+                        t = lMac(t, exc[at + 9 - i], h[9 - i]);
+                        t = lMac(t, exc[at + 10 + i], h[10 + i]);
+                    }
+                    exc[off + j] = round(t);
+                }
             }
-            exc[off + j] = round(s);
+        }
+    }
+
+    // per fraction (0, 1, 2): the 20 interpolation taps as one kernel over consecutive samples
+    // (x1 - 9 .. x1 take the coefficients frac + 3i backwards, x2 .. x2 + 9 take 3 - frac + 3i)
+    private static final int[][] INTERP_KERNELS = new int[3][20];
+
+    // per fraction (0, 1, 2): the sum of |coefficient| over the 20 taps the interpolation uses
+    private static final int[] INTERP_ABS_SUM = new int[3];
+
+    static {
+        for (int frac = 0; frac < 3; frac++) {
+            for (int i = 0; i < 10; i++) {
+                INTERP_KERNELS[frac][9 - i] = G729Tables.INTERP_3[frac + 3 * i];
+                INTERP_KERNELS[frac][10 + i] = G729Tables.INTERP_3[3 - frac + 3 * i];
+            }
+            for (int h : INTERP_KERNELS[frac]) {
+                INTERP_ABS_SUM[frac] += Math.abs(h);
+            }
         }
     }
 }

@@ -263,4 +263,49 @@ final class FixedPoint {
     static int random(int seed) {
         return (short) (seed * 31821 + 13849);
     }
+
+    /**
+     * An upper bound of |v| over {@code v[from, to)}, under twice the largest: the OR of the
+     * values' one's-complement magnitudes, plus one (an OR reduction vectorises well).
+     */
+    static int absBound(int[] v, int from, int to) {
+        int m = 0;
+        for (int i = from; i < to; i++) {
+            int x = v[i];
+            m |= x ^ (x >> 31);
+        }
+        return m + 1;
+    }
+
+    /**
+     * The L_mac chain acc + x[0]y[0]·2 + ... in the Recommendation's order and saturation.
+     * When {@code bound} is at least every |x| and |y| so that no partial sum can leave the 32-bit
+     * range, in any order, the sum is computed plainly (and vectorised by the JIT).
+     */
+    static int macSum(int acc, int[] x, int xOff, int[] y, int yOff, int n, int bound) {
+        if ((long) bound * bound * 2 * n + Math.abs((long) acc) < 0x80000000L) {
+            int s = 0;
+            for (int i = 0; i < n; i++) {
+                s += x[xOff + i] * y[yOff + i];
+            }
+            return acc + 2 * s;
+        }
+        for (int i = 0; i < n; i++) {
+            acc = lMac(acc, x[xOff + i], y[yOff + i]);
+        }
+        return acc;
+    }
+
+    /**
+     * The L_mac chain of squares acc + x[0]^2·2 + ... for acc >= 0: its partial sums only grow,
+     * so it saturates exactly when the whole sum passes 2^31 - 1, and ends there.
+     */
+    static int energy(int acc, int[] x, int off, int n, int shift) {
+        long s = 0;
+        for (int i = off; i < off + n; i++) {
+            int v = x[i] >> shift;
+            s += v * v;
+        }
+        return sat32(acc + 2 * s);
+    }
 }

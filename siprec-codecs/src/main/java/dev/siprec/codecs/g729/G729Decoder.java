@@ -59,7 +59,6 @@ public final class G729Decoder implements AudioDecoder {
     private static final int HISTORY = PIT_MAX + 11; // longest delay plus the interpolation filter
     private static final int SHARP_MAX = 13017; // 0.8, Q14
     private static final int SHARP_MIN = 3277; // 0.2, Q14
-    private static final int[] FIELD_BITS = {8, 10, 8, 1, 13, 4, 7, 5, 13, 4, 7};
     private static final int[] LSP_INIT = {30000, 26000, 21000, 15000, 8000, 0, -8000, -15000, -21000, -26000};
     private static final int[] SID_LSP_INIT = {31441, 27566, 21458, 13612, 4663, -4663, -13612, -21458, -27566, -31441};
 
@@ -221,14 +220,22 @@ public final class G729Decoder implements AudioDecoder {
 
     /** The 11 parameters of an 80-bit speech frame, most significant bit first (Table 8). */
     static void unpackSpeech(byte[] b, int off, int[] prm) {
-        int bit = 0;
-        for (int i = 0; i < FIELD_BITS.length; i++) {
-            int v = 0;
-            for (int n = FIELD_BITS[i]; n > 0; n--, bit++) {
-                v = (v << 1) | ((b[off + (bit >> 3)] >> (7 - (bit & 7))) & 1);
-            }
-            prm[i] = v;
+        long high = 0; // bits 0-63
+        for (int i = 0; i < 8; i++) {
+            high = (high << 8) | (b[off + i] & 0xFF);
         }
+        int low = ((b[off + 8] & 0xFF) << 8) | (b[off + 9] & 0xFF); // bits 64-79
+        prm[0] = (int) (high >>> 56) & 0xFF; // L0 and L1
+        prm[1] = (int) (high >>> 46) & 0x3FF; // L2 and L3
+        prm[2] = (int) (high >>> 38) & 0xFF; // P1
+        prm[3] = (int) (high >>> 37) & 0x1; // P0
+        prm[4] = (int) (high >>> 24) & 0x1FFF; // C1
+        prm[5] = (int) (high >>> 20) & 0xF; // S1
+        prm[6] = (int) (high >>> 13) & 0x7F; // GA1 and GB1
+        prm[7] = (int) (high >>> 8) & 0x1F; // P2
+        prm[8] = (int) ((high & 0xFF) << 5 | low >>> 11); // C2, across the two words
+        prm[9] = (low >>> 7) & 0xF; // S2
+        prm[10] = low & 0x7F; // GA2 and GB2
     }
 
     /** The 4 parameters of a 15-bit SID frame (B.4.3): predictor mode, L1, L2, gain. */
@@ -262,11 +269,7 @@ public final class G729Decoder implements AudioDecoder {
             comfortNoise(type == SID, prm);
         }
         if (!erased) {
-            int energy = 0;
-            for (int i = 0; i < FRAME; i++) {
-                int e = excBuffer[HISTORY + i];
-                energy = lMac(energy, e, e);
-            }
+            int energy = FixedPoint.energy(0, excBuffer, HISTORY, FRAME, 0);
             int shift = normL(energy);
             speechEnergy = round(lShl(energy, shift));
             speechEnergyShift = 16 - shift;
@@ -322,7 +325,7 @@ public final class G729Decoder implements AudioDecoder {
             }
             lags[sub] = t0;
             int exc = HISTORY + sub * SUBFRAME;
-            Filters.adaptiveCodebook(excBuffer, exc, t0, frac, SUBFRAME);
+            Filters.adaptiveCodebook(excBuffer, exc, t0, frac, SUBFRAME, work);
 
             int positions;
             int signs;
@@ -420,11 +423,8 @@ public final class G729Decoder implements AudioDecoder {
         gainPitch = add(G729Tables.GAIN_A[a], G729Tables.GAIN_B[b]);
 
         // predicted gain from the code vector's energy and the past quantised energies (§3.9.1)
-        int acc = 0;
-        for (int i = 0; i < SUBFRAME; i++) {
-            acc = lMac(acc, code[i], code[i]);
-        }
-        int log = FixedPoint.log2(acc);
+        int log = FixedPoint.log2(FixedPoint.energy(0, code, 0, SUBFRAME, 0));
+        int acc;
         acc = mpyDpf(log >> 16, log & 0xFFFF, -24660); // -3.0103 log2, Q13
         acc = lMac(acc, 32588, 32); // + 127.298, Q14
         acc = lShl(acc, 10);

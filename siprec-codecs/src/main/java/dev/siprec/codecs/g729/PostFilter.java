@@ -91,7 +91,7 @@ final class PostFilter {
             }
             Filters.weight(az, sub * (M + 1), GAMMA_NUM, apNum);
             Filters.weight(az, sub * (M + 1), GAMMA_DEN, apDen);
-            Filters.residual(apNum, syn, start, residual, PIT_MAX, SUBFRAME);
+            Filters.residual(apNum, syn, start, residual, PIT_MAX, SUBFRAME, work);
             for (int j = 0; j < SUBFRAME; j++) {
                 scaled[PIT_MAX + j] = residual[PIT_MAX + j] >> 2;
             }
@@ -116,31 +116,33 @@ final class PostFilter {
         int base = PIT_MAX;
         int best = MIN_CORRELATION;
         int lag = minLag;
+        // Cauchy-Schwarz: every partial sum of a correlation is at most half the sum of the two
+        // windows' energies, so when those stay under 2^31 no correlation can saturate
+        long energyNow = sumOfSquares(scaled, base, SUBFRAME);
+        long energyBack = sumOfSquares(scaled, base - maxLag, maxLag - minLag + SUBFRAME);
+        boolean plain = energyNow + energyBack < 0x80000000L;
         for (int t = minLag; t <= maxLag; t++) {
-            int corr = 0;
-            for (int j = 0; j < SUBFRAME; j++) {
-                corr = lMac(corr, scaled[base + j], scaled[base + j - t]);
+            int corr;
+            if (plain) {
+                int s = 0;
+                for (int j = 0; j < SUBFRAME; j++) {
+                    s += scaled[base + j] * scaled[base + j - t];
+                }
+                corr = 2 * s;
+            } else {
+                corr = FixedPoint.macSum(0, scaled, base, scaled, base - t, SUBFRAME, 32768);
             }
             if (lSub(corr, best) > 0) {
                 best = corr;
                 lag = t;
             }
         }
-        int energyDelayed = 1;
-        int energy = 1;
-        for (int j = 0; j < SUBFRAME; j++) {
-            int d = scaled[base + j - lag];
-            energyDelayed = lMac(energyDelayed, d, d);
-        }
-        for (int j = 0; j < SUBFRAME; j++) {
-            int s = scaled[base + j];
-            energy = lMac(energy, s, s);
-        }
+        int energyDelayed = FixedPoint.energy(1, scaled, base - lag, SUBFRAME, 0);
+        int energy = FixedPoint.sat32(1 + 2 * energyNow);
         if (best < 0) {
             best = 0;
         }
-        int max = Math.max(best, Math.max(energyDelayed, energy));
-        int shift = normL(max);
+        int shift = normL(Math.max(best, Math.max(energyDelayed, energy)));
         int cmax = round(lShl(best, shift));
         int en = round(lShl(energyDelayed, shift));
         int en0 = round(lShl(energy, shift));
@@ -172,21 +174,22 @@ final class PostFilter {
         }
     }
 
+    private static long sumOfSquares(int[] v, int from, int n) {
+        long s = 0;
+        for (int i = from; i < from + n; i++) {
+            s += v[i] * v[i];
+        }
+        return s;
+    }
+
     /** Tilt compensation 1 - mu k1 z^-1, k1 from the impulse response of the formant filter. */
     private void tilt() {
         System.arraycopy(apNum, 0, impulse, 0, M + 1);
         java.util.Arrays.fill(impulse, M + 1, IMPULSE, 0);
         Filters.synthesise(apDen, 0, impulse, 0, impulse, 0, IMPULSE, zeroMemory, work);
-        int acc = lMult(impulse[0], impulse[0]);
-        for (int i = 1; i < IMPULSE; i++) {
-            acc = lMac(acc, impulse[i], impulse[i]);
-        }
-        int r0 = extractH(acc);
-        acc = lMult(impulse[0], impulse[1]);
-        for (int i = 1; i < IMPULSE - 1; i++) {
-            acc = lMac(acc, impulse[i], impulse[i + 1]);
-        }
-        int r1 = extractH(acc);
+        int r0 = extractH(FixedPoint.energy(0, impulse, 0, IMPULSE, 0));
+        int r1 = extractH(FixedPoint.macSum(0, impulse, 0, impulse, 1, IMPULSE - 1,
+                FixedPoint.absBound(impulse, 0, IMPULSE)));
         int k;
         if (r1 <= 0) {
             k = 0;
@@ -203,22 +206,14 @@ final class PostFilter {
 
     /** Scales the postfiltered subframe to the energy of its input, smoothed (A.4.2.4). */
     private void gainControl(int[] syn, int synOff, int outOff) {
-        int s = 0;
-        for (int i = 0; i < SUBFRAME; i++) {
-            int v = output[outOff + i] >> 2;
-            s = lMac(s, v, v);
-        }
+        int s = FixedPoint.energy(0, output, outOff, SUBFRAME, 2);
         if (s == 0) {
             gain = 0;
             return;
         }
         int exp = normL(s) - 1;
         int gainOut = round(lShl(s, exp));
-        s = 0;
-        for (int i = 0; i < SUBFRAME; i++) {
-            int v = syn[synOff + i] >> 2;
-            s = lMac(s, v, v);
-        }
+        s = FixedPoint.energy(0, syn, synOff, SUBFRAME, 2);
         int g0;
         if (s == 0) {
             g0 = 0;
@@ -240,21 +235,51 @@ final class PostFilter {
 
     /** Second-order 100 Hz high-pass, output doubled with saturation (§4.2.5). */
     private void highPass(short[] out, int outOff) {
-        short[] b = G729Tables.HP_B;
-        short[] a = G729Tables.HP_A;
         for (int i = 0; i < 80; i++) {
             int x2 = hpX1;
             hpX1 = hpX0;
             hpX0 = output[i];
-            int acc = mpy32x16(hpY1, a[1]);
-            acc = lAdd(acc, mpy32x16(hpY2, a[2]));
-            acc = lMac(acc, hpX0, b[0]);
-            acc = lMac(acc, hpX1, b[1]);
-            acc = lMac(acc, x2, b[2]);
-            acc = lShl(acc, 2);
-            out[outOff + i] = (short) round(lShl(acc, 1));
+            // the five products never saturate; when the sum of their magnitudes stays under
+            // 2^31 no partial sum can either, in any order, so the input terms (known early)
+            // go first and the recursion's own terms last, off the critical path
+            long inputs = 2L * hpX0 * HP_B0 + 2L * hpX1 * HP_B1 + 2L * x2 * HP_B2;
+            long p2 = product(hpY2, HP_A2);
+            long p1 = product(hpY1, HP_A1);
+            long acc = inputs + p2 + p1;
+            boolean plain = 2L * (Math.abs(hpX0) + Math.abs(x2)) * HP_B0 + 2L * Math.abs(hpX1) * -HP_B1
+                    + Math.abs(p2) + Math.abs(p1) < 0x80000000L;
+            long shifted = acc << 2;
+            int result;
+            if (plain && shifted >= FixedPoint.MIN_32 / 2 && shifted <= (FixedPoint.MAX_32 - 0x8000) / 2) {
+                result = (int) shifted;
+                out[outOff + i] = (short) ((2L * result + 0x8000) >> 16);
+            } else {
+                result = highPassSaturating(x2);
+                out[outOff + i] = (short) round(lShl(result, 1));
+            }
             hpY2 = hpY1;
-            hpY1 = acc; // kept whole: the products above split it as hi·2^16 + lo·2
+            hpY1 = result; // kept whole: the products split it as hi·2^16 + lo·2
         }
+    }
+
+    private static final int HP_B0 = 7699;
+    private static final int HP_B1 = -15398;
+    private static final int HP_B2 = 7699;
+    private static final int HP_A1 = 15836;
+    private static final int HP_A2 = -7667;
+
+    /** mpy32x16 without its saturation checks: with these coefficients it cannot saturate. */
+    private static long product(int y, int n) {
+        return 2L * (y >> 16) * n + 2L * ((((y & 0xFFFF) >>> 1) * n) >> 15);
+    }
+
+    /** One high-pass step with the Recommendation's saturation at every operation. */
+    private int highPassSaturating(int x2) {
+        int acc = mpy32x16(hpY1, HP_A1);
+        acc = lAdd(acc, mpy32x16(hpY2, HP_A2));
+        acc = lMac(acc, hpX0, HP_B0);
+        acc = lMac(acc, hpX1, HP_B1);
+        acc = lMac(acc, x2, HP_B2);
+        return lShl(acc, 2);
     }
 }
