@@ -127,17 +127,47 @@ class SippInteropTest {
         assertThat(j).contains("\"aor\": \"sip:alice@example.com\"").contains("\"aor\": \"sip:bob@example.net\"");
     }
 
-    /** Starts the recorder, runs one SIPp call of {@code scenario}, returns the recordings folder. */
+    /** What the SRC sends on both legs: the payload type and encoding it offers, and the pcap. */
+    interface Media {
+        int payloadType();
+
+        String encoding();
+
+        void writePcap(Path file) throws IOException;
+    }
+
+    /** PCMU tones: 440 Hz on label 1, 1000 Hz on label 2. */
+    static final Media TONES = new Media() {
+        public int payloadType() {
+            return 0;
+        }
+
+        public String encoding() {
+            return "PCMU";
+        }
+
+        public void writePcap(Path file) throws IOException {
+            SippInteropTest.writePcap(file);
+        }
+    };
+
+    /** Starts the recorder, runs one SIPp call of {@code scenario} with PCMU tones, returns the recordings folder. */
     static Path runSipp(String scenarioName, String transport, Path dir) throws Exception {
+        return runSipp(scenarioName, transport, dir, TONES);
+    }
+
+    /** Starts the recorder, runs one SIPp call of {@code scenario}, returns the recordings folder. */
+    static Path runSipp(String scenarioName, String transport, Path dir, Media media) throws Exception {
         Path out = dir.resolve("recordings");
         int sipPort = freePort();
         WavRecorder.Options options = new WavRecorder.Options("127.0.0.1", sipPort, 43000, 43999, out, 8000);
-        Path pcap = dir.resolve("tones.pcap");
-        writePcap(pcap);
+        Path pcap = dir.resolve("media.pcap");
+        media.writePcap(pcap);
         String scenario;
         try (InputStream in = SippInteropTest.class.getResourceAsStream("/sipp/" + scenarioName)) {
             scenario = new String(in.readAllBytes(), StandardCharsets.UTF_8)
-                    .replace("@PCAP@", pcap.toString()).replace("@HOLD_MS@", "2500");
+                    .replace("@PCAP@", pcap.toString()).replace("@HOLD_MS@", "2500")
+                    .replace("@PT@", Integer.toString(media.payloadType())).replace("@ENCODING@", media.encoding());
         }
         Path scenarioFile = dir.resolve(scenarioName);
         Files.writeString(scenarioFile, scenario);
@@ -226,4 +256,114 @@ class SippInteropTest {
     }
 
 
+
+    /**
+     * A G.729 call from a real encoder: the kit's bcg729-encoded talkers (two 10 ms frames per
+     * packet), the first 2 s of each leg sent by SIPp. Each channel must hold exactly what this
+     * project's decoder makes of that leg's payloads, and speech, not silence.
+     */
+    @org.junit.jupiter.api.Test
+    void sippRecordsAG729CallFromARealEncoder(@TempDir Path dir) throws Exception {
+        Path media = dev.siprec.testing.Kit.path("sip-scenarios/media");
+        List<byte[]> leg1 = rtpPackets(media.resolve("g729_leg1.pcap"), PACKETS);
+        List<byte[]> leg2 = rtpPackets(media.resolve("g729_leg2.pcap"), PACKETS);
+        Media g729 = new Media() {
+            public int payloadType() {
+                return 18;
+            }
+
+            public String encoding() {
+                return "G729";
+            }
+
+            public void writePcap(Path file) throws IOException {
+                PcapWriter pcap = new PcapWriter();
+                for (int k = 0; k < PACKETS; k++) {
+                    pcap.add(20_000L * k, 7000, 6000, leg1.get(k));
+                    pcap.add(20_000L * k + 500, 7002, 6002, leg2.get(k));
+                }
+                pcap.write(file);
+            }
+        };
+        Path out = runSipp("siprec_stereo.xml", "u1", dir, g729);
+        Path json;
+        Path wav;
+        try (Stream<Path> s = Files.list(out)) {
+            List<Path> files = s.sorted().toList();
+            json = files.stream().filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();
+            wav = files.stream().filter(p -> p.toString().endsWith(".wav")).findFirst().orElseThrow();
+        }
+        String j = Files.readString(json);
+        assertThat(j).contains("\"codec\": \"G729/8000\"").contains("\"endReason\": \"BYE\"");
+        Matcher received = Pattern.compile("\"packetsReceived\": (\\d+)").matcher(j);
+        for (int c = 0; c < 2; c++) {
+            assertThat(received.find()).isTrue();
+            assertThat(Integer.parseInt(received.group(1))).isEqualTo(PACKETS);
+        }
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(wav)).order(ByteOrder.LITTLE_ENDIAN);
+        int frames = b.getInt(40) / 4;
+        short[][] channels = new short[2][frames];
+        for (int i = 0; i < frames; i++) {
+            channels[0][i] = b.getShort(44 + 4 * i);
+            channels[1][i] = b.getShort(46 + 4 * i);
+        }
+        List<List<byte[]>> legs = List.of(leg1, leg2);
+        for (int c = 0; c < 2; c++) {
+            dev.siprec.codecs.g729.G729Decoder decoder = new dev.siprec.codecs.g729.G729Decoder();
+            short[] expected = new short[PACKETS * 160];
+            for (int k = 0; k < PACKETS; k++) {
+                byte[] packet = legs.get(c).get(k);
+                assertThat(decoder.decode(packet, 12, packet.length - 12, expected, 160 * k)).isEqualTo(160);
+            }
+            int from = firstSound(expected) + 400;
+            int at = locate(channels[c], expected, from) - from;
+            assertThat(at).as("leg %d's decode found on channel %d", c + 1, c).isGreaterThanOrEqualTo(0);
+            for (int i = 0; i < expected.length; i++) {
+                assertThat(channels[c][at + i]).as("channel %d, sample %d", c, i).isEqualTo(expected[i]);
+            }
+            assertThat(meanSquare(expected)).as("leg %d is speech, not silence", c + 1).isGreaterThan(1e5);
+        }
+    }
+
+    /** The first {@code count} RTP packets (header and payload) of a pcap of Ethernet/IPv4/UDP frames. */
+    static List<byte[]> rtpPackets(Path pcap, int count) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(pcap)).order(ByteOrder.LITTLE_ENDIAN);
+        java.util.ArrayList<byte[]> packets = new java.util.ArrayList<>();
+        int at = 24; // global header
+        while (at + 16 <= b.capacity() && packets.size() < count) {
+            int captured = b.getInt(at + 8);
+            int frame = at + 16;
+            int ipHeader = (b.get(frame + 14) & 0x0F) * 4;
+            int udp = frame + 14 + ipHeader;
+            int udpLength = ((b.get(udp + 4) & 0xFF) << 8) | (b.get(udp + 5) & 0xFF);
+            byte[] rtp = new byte[udpLength - 8];
+            b.get(udp + 8, rtp);
+            packets.add(rtp);
+            at = frame + captured;
+        }
+        assertThat(packets).as("RTP packets in %s", pcap).hasSize(count);
+        return packets;
+    }
+
+    /** Where on the channel {@code reference[from, from + 64)} appears, or -1. */
+    static int locate(short[] channel, short[] reference, int from) {
+        outer:
+        for (int at = 0; at + 64 < channel.length; at++) {
+            for (int i = 0; i < 64; i++) {
+                if (channel[at + i] != reference[from + i]) {
+                    continue outer;
+                }
+            }
+            return at;
+        }
+        return -1;
+    }
+
+    static double meanSquare(short[] s) {
+        double e = 0;
+        for (short v : s) {
+            e += (double) v * v;
+        }
+        return e / s.length;
+    }
 }
