@@ -59,8 +59,23 @@ final class SilkParameters {
         int previousSignalType;
     }
 
+    /** Told about each SILK frame as soon as its symbols are read. */
+    interface FrameListener {
+        /**
+         * @param channel 0 (mid or mono) or 1 (side)
+         * @param index the frame's 20 ms interval within the Opus frame
+         * @param lbrr whether this is an LBRR (redundant) frame
+         */
+        void frame(int channel, int index, boolean lbrr, SilkFrame frame, Coding coding);
+    }
+
     private final Channel[] channels = {new Channel(), new Channel()};
     private final SilkFrame frame = new SilkFrame();
+    private FrameListener listener;
+
+    void listener(FrameListener l) {
+        listener = l;
+    }
 
     /**
      * Reads every SILK symbol of one Opus frame.
@@ -111,6 +126,9 @@ final class SilkParameters {
                 }
                 Coding coding = i > 0 && channels[c].lbrrFrames[i - 1] ? Coding.CONDITIONAL : Coding.INDEPENDENT;
                 readFrame(d, channels[c], true, coding, bw, subframes);
+                if (listener != null) {
+                    listener.frame(c, i, true, frame, coding);
+                }
             }
         }
         // §4.2.6: the regular frames
@@ -136,6 +154,9 @@ final class SilkParameters {
                     coding = Coding.CONDITIONAL;
                 }
                 readFrame(d, channels[c], channels[c].vad[i], coding, bw, subframes);
+                if (listener != null) {
+                    listener.frame(c, i, false, frame, coding);
+                }
             }
             previousMidOnly = midOnly;
         }
