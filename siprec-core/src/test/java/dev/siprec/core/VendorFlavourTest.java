@@ -208,7 +208,7 @@ class VendorFlavourTest {
                             + "<userID>4001@as</userID><callType><termCall/></callType></broadWorksRecordingMetadata></extensiondata>"
                             + "</recording_metadata>",
                     RECV2, List.of("8", "8"), new String[] {"INVITE", "hold0", null}, RECV2, false, List.of(1, 0)),
-            // Metaswitch: one mixed m-line, no direction attribute, G.729 first, bare-number AoRs, stream id=
+            // Metaswitch: one mixed m-line, no direction attribute, G.729 first (and chosen), bare-number AoRs, stream id=
             new Flavour("Metaswitch", null, true, "Organization: Metaswitch Networks\r\nSupported: resource-priority, siprec, 100rel\r\n",
                     "multipart/mixed;boundary=metaswitch-boundary", multipart("metaswitch-boundary",
                             STD_BODY.replace("--B", "--metaswitch-boundary").replace("rs-metadata+xml", "rs-metadata")),
@@ -221,7 +221,7 @@ class VendorFlavourTest {
                             + "<participantstreamassoc participant_id='b'><send>m</send><recv>m</recv></participantstreamassoc>"
                             + "<extensiondata><metaswitchRecordingMetadata><callType>terminating</callType>"
                             + "<recordedParty>2000</recordedParty></metaswitchRecordingMetadata></extensiondata></recording>",
-                    List.of(Direction.RECVONLY), List.of("0"), null, null, true, List.of(0)),
+                    List.of(Direction.RECVONLY), List.of("18"), null, null, true, List.of(0)),
             // OpenSIPS 2.x: no c= line at all, o= with 0.0.0.0, no participantstreamassoc, no +sip.src
             new Flavour("OpenSIPS 2.x", "<sip:src@127.0.0.1:%P>", true, "", "multipart/mixed;boundary=OSS-unique-boundary-42",
                     multipart("OSS-unique-boundary-42", STD_BODY.replace("--B", "--OSS-unique-boundary-42")),
@@ -383,6 +383,9 @@ class VendorFlavourTest {
             double other = expected == TONES[0] ? TONES[1] : TONES[0];
             int from = firstSound(a[c]);
             assertThat(from).as("%s: channel %d has audio", f.name(), c).isGreaterThanOrEqualTo(0);
+            if (f.answerPt().get(f.channelMLines().get(c)).equals("18")) {
+                continue; // speech, not a tone: audio on the channel is what can be checked
+            }
             from += 200;
             assertThat(power(a[c], from, 2400, expected, 8000)).as("%s: channel %d carries %s Hz", f.name(), c, expected)
                     .isGreaterThan(100 * power(a[c], from, 2400, other, 8000));
@@ -402,6 +405,18 @@ class VendorFlavourTest {
     /** 20 ms packets of the m-line's tone to every answered stream, in real time. */
     static void send(TestSrc src, int streams, int pt, int packets) throws Exception {
         TestSrc.Payloads[] legs = new TestSrc.Payloads[streams];
+        if (pt == 18) { // G.729 has no tone encoder here: two frames of an ITU test sequence per packet
+            java.util.List<byte[]> frames = dev.siprec.testing.G729Itu.toRtp(dev.siprec.testing.G729Itu.resource("tstseq5.bit"));
+            for (int i = 0; i < streams; i++) {
+                legs[i] = (k, packet, offset) -> {
+                    System.arraycopy(frames.get(2 * k % 44), 0, packet, offset, 10);
+                    System.arraycopy(frames.get((2 * k + 1) % 44), 0, packet, offset + 10, 10);
+                    return 20;
+                };
+            }
+            src.stream(packets, pt, legs);
+            return;
+        }
         for (int i = 0; i < streams; i++) {
             double hz = TONES[i];
             legs[i] = (k, packet, offset) -> {
