@@ -1,35 +1,48 @@
 package dev.siprec.codecs.opus;
 
 /**
- * Decodes mono SILK-only Opus packets to PCM at an output rate of 8, 12, 16, 24 or 48 kHz (not
- * below the stream's internal rate yet), as the reference decoder does: each SILK frame is
- * reconstructed at the internal rate, delayed by one sample (mono shares the stereo unmixer's
- * delay, RFC 6716 §4.2.8) and resampled. The final range of each packet is kept for checks.
+ * Decodes SILK-only Opus packets, mono or stereo, to PCM at an output rate of 8, 12, 16, 24 or
+ * 48 kHz (not below the stream's internal rate yet) and 1 or 2 output channels, as the
+ * reference decoder does: each SILK frame is reconstructed at the internal rate; stereo is
+ * unmixed from mid and side (RFC 6716 §4.2.8), which delays both by one sample, and mono takes
+ * the same one-sample delay; then each channel is resampled. The final range of each packet is
+ * kept for checks.
  *
- * <p>Not yet: stereo, CELT and hybrid packets, concealment and FEC. Packets it cannot decode
- * are answered with {@link #UNSUPPORTED} or {@link #MALFORMED}, never an exception.
+ * <p>Not yet: CELT and hybrid packets, concealment and FEC. Packets it cannot decode are
+ * answered with {@link #UNSUPPORTED} or {@link #MALFORMED}, never an exception.
  */
 final class OpusSilkDecoder {
 
     static final int MALFORMED = -1;
     static final int UNSUPPORTED = -2;
+    private static final int INTERP_MS = 8; // the unmixing weights glide over the first 8 ms
 
     private final int outKHz;
+    private final int outChannels;
     private final OpusPacket packet = new OpusPacket();
     private final RangeDecoder range = new RangeDecoder();
     private final SilkParameters silk = new SilkParameters();
-    private final SilkSynthesis synthesis = new SilkSynthesis();
-    private final SilkResampler resampler = new SilkResampler();
-    private final short[] frame = new short[2 + 320];
-    private short lastSample;
+    private final SilkSynthesis[] synthesis = {new SilkSynthesis(), new SilkSynthesis()};
+    private final SilkResampler[] resampler = {new SilkResampler(), new SilkResampler()};
+    private final short[] mid = new short[2 + 320];
+    private final short[] side = new short[2 + 320];
+    private final short[] resampled = new short[960];
+    private final short[] resampledRight = new short[960];
+    private final short[] lastMid = new short[2];
+    private final short[] lastSide = new short[2];
+    private final int[] prevWeights = new int[2];
+    private final int[] weights = new int[2];
+    private boolean prevMidOnly;
     private int internalKHz;
+    private boolean streamStereo;
     private int subframes;
     private short[] out;
     private int outPos;
     private long finalRange;
 
-    OpusSilkDecoder(int outputRateHz) {
+    OpusSilkDecoder(int outputRateHz, int channels) {
         this.outKHz = outputRateHz / 1000;
+        this.outChannels = channels;
         silk.listener(this::onFrame);
     }
 
@@ -41,28 +54,37 @@ final class OpusSilkDecoder {
     /**
      * Decodes one packet.
      *
-     * @return samples written to {@code pcm} from {@code offset}, or {@link #MALFORMED} /
-     *     {@link #UNSUPPORTED}
+     * @return samples per channel written to {@code pcm} from {@code offset} (interleaved when
+     *     two channels), or {@link #MALFORMED} / {@link #UNSUPPORTED}
      */
     int decode(byte[] data, int off, int length, short[] pcm, int offset) {
         if (packet.parse(data, off, length) != null) {
             return MALFORMED;
         }
-        if (packet.mode() != OpusPacket.Mode.SILK || packet.stereo()) {
+        if (packet.mode() != OpusPacket.Mode.SILK) {
             return UNSUPPORTED;
         }
         int kHz = packet.bandwidth() == OpusPacket.Bandwidth.NB ? 8 : packet.bandwidth() == OpusPacket.Bandwidth.MB ? 12 : 16;
         if (kHz != internalKHz) {
-            if (!resampler.init(kHz, outKHz)) {
+            // a new internal rate: new resamplers; the synthesis resets its own filter memories
+            if (!resampler[0].init(kHz, outKHz) || !resampler[1].init(kHz, outKHz)) {
                 return UNSUPPORTED;
             }
             internalKHz = kHz;
-            synthesis.reset();
-            lastSample = 0;
         }
+        if (packet.stereo() && !streamStereo) {
+            // mono to stereo: the mid channel goes on; the side starts afresh, the unmixer from
+            // zero weights, and the right channel's resampler from the left one's state
+            synthesis[1].reset();
+            java.util.Arrays.fill(lastSide, (short) 0);
+            java.util.Arrays.fill(prevWeights, 0);
+            resampler[1].copyStateFrom(resampler[0]);
+            prevMidOnly = false;
+        }
+        streamStereo = packet.stereo();
         int ms = packet.frameSamples48k() / 48;
         subframes = ms == 10 ? 2 : 4;
-        int needed = packet.durationSamples48k() / 48 * outKHz;
+        int needed = packet.durationSamples48k() / 48 * outKHz * outChannels;
         if (offset + needed > pcm.length) {
             return MALFORMED;
         }
@@ -73,19 +95,104 @@ final class OpusSilkDecoder {
                 return UNSUPPORTED; // DTX or a lost frame: concealment is not written yet
             }
             range.init(data, packet.frameOffset(f), packet.frameLength(f));
-            silk.read(range, packet.bandwidth(), ms, false);
+            silk.read(range, packet.bandwidth(), ms, streamStereo);
         }
         finalRange = range.finalRange();
-        return outPos - offset;
+        return (outPos - offset) / outChannels;
     }
 
     private void onFrame(int channel, int index, boolean lbrr, SilkParameters.SilkFrame f, SilkParameters.Coding coding) {
-        if (lbrr || channel != 0) {
+        if (lbrr) {
             return;
         }
-        int n = synthesis.decode(f, internalKHz, subframes, coding == SilkParameters.Coding.CONDITIONAL, frame, 1);
-        frame[0] = lastSample;
-        lastSample = frame[n];
-        outPos += resampler.process(frame, 0, n, out, outPos);
+        boolean conditional = coding == SilkParameters.Coding.CONDITIONAL;
+        if (channel == 0) {
+            int n = synthesis[0].decode(f, internalKHz, subframes, conditional, mid, 2);
+            if (!streamStereo) {
+                emitMono(n);
+            } else if (silk.midOnly()) {
+                java.util.Arrays.fill(side, 2, 2 + n, (short) 0);
+                emitStereo(n, true);
+            }
+        } else {
+            if (prevMidOnly) {
+                synthesis[1].restartSide();
+            }
+            int n = synthesis[1].decode(f, internalKHz, subframes, conditional, side, 2);
+            emitStereo(n, false);
+        }
+    }
+
+    private void emitMono(int n) {
+        mid[0] = lastMid[0];
+        mid[1] = lastMid[1];
+        lastMid[0] = mid[n];
+        lastMid[1] = mid[n + 1];
+        int m = resampler[0].process(mid, 1, n, resampled, 0);
+        write(resampled, m, outChannels == 2 ? resampled : null);
+    }
+
+    private void emitStereo(int n, boolean midOnly) {
+        silk.stereoWeights(weights);
+        if (outChannels == 2) {
+            unmix(n);
+            int m = resampler[0].process(mid, 1, n, resampled, 0);
+            resampler[1].process(side, 1, n, resampledRight, 0);
+            write(resampled, m, resampledRight);
+        } else {
+            emitMono(n); // mono output of a stereo stream is its mid channel
+        }
+        prevMidOnly = midOnly;
+    }
+
+    /** §4.2.8: predict the side from the mid, then left = mid + side, right = mid - side. */
+    private void unmix(int n) {
+        mid[0] = lastMid[0];
+        mid[1] = lastMid[1];
+        side[0] = lastSide[0];
+        side[1] = lastSide[1];
+        lastMid[0] = mid[n];
+        lastMid[1] = mid[n + 1];
+        lastSide[0] = side[n];
+        lastSide[1] = side[n + 1];
+        int p0 = prevWeights[0];
+        int p1 = prevWeights[1];
+        int interp = INTERP_MS * internalKHz;
+        int denom = (1 << 16) / interp;
+        int d0 = SilkSynthesis.roundShift((weights[0] - prevWeights[0]) * denom, 16);
+        int d1 = SilkSynthesis.roundShift((weights[1] - prevWeights[1]) * denom, 16);
+        for (int i = 0; i < n; i++) {
+            if (i < interp) {
+                p0 += d0;
+                p1 += d1;
+            } else {
+                p0 = weights[0];
+                p1 = weights[1];
+            }
+            int sum = (mid[i] + mid[i + 2] + (mid[i + 1] << 1)) << 9; // Q11
+            sum = (side[i + 1] << 8) + SilkSynthesis.smulwb(sum, p0); // Q8
+            sum += SilkSynthesis.smulwb(mid[i + 1] << 11, p1);
+            side[i + 1] = (short) Math.max(-32768, Math.min(32767, SilkSynthesis.roundShift(sum, 8)));
+        }
+        prevWeights[0] = weights[0];
+        prevWeights[1] = weights[1];
+        for (int i = 1; i <= n; i++) {
+            int m = mid[i];
+            int s = side[i];
+            mid[i] = (short) Math.max(-32768, Math.min(32767, m + s));
+            side[i] = (short) Math.max(-32768, Math.min(32767, m - s));
+        }
+    }
+
+    private void write(short[] left, int m, short[] right) {
+        if (outChannels == 1) {
+            System.arraycopy(left, 0, out, outPos, m);
+            outPos += m;
+            return;
+        }
+        for (int i = 0; i < m; i++) {
+            out[outPos++] = left[i];
+            out[outPos++] = right[i];
+        }
     }
 }

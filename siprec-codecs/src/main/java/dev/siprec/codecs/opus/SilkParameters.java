@@ -72,6 +72,35 @@ final class SilkParameters {
     private final Channel[] channels = {new Channel(), new Channel()};
     private final SilkFrame frame = new SilkFrame();
     private FrameListener listener;
+    // the last stereo prediction indices read (§4.2.7.1: n, i0, i1, i2, i3) and mid-only flag
+    private final int[] stereoIndex = new int[5];
+    private boolean midOnly;
+
+    // Table 7: stereo prediction weights, Q13
+    private static final short[] STEREO_WEIGHTS_Q13 = {
+        -13732, -10050, -8266, -7526, -6500, -5000, -2950, -820, 820, 2950, 5000, 6500, 7526, 8266, 10050, 13732,
+    };
+
+    /** Whether the current regular interval codes the mid channel only (§4.2.7.2). */
+    boolean midOnly() {
+        return midOnly;
+    }
+
+    /**
+     * The stereo prediction weights of the current interval, Q13 (§4.2.7.1): {@code w[0]} is
+     * already reduced by {@code w[1]}, as the unmixing uses it.
+     */
+    void stereoWeights(int[] w) {
+        int n = stereoIndex[0];
+        for (int k = 0; k < 2; k++) {
+            int i0 = stereoIndex[1 + 2 * k] + 3 * (k == 0 ? n / 5 : n % 5);
+            int i1 = stereoIndex[2 + 2 * k];
+            int low = STEREO_WEIGHTS_Q13[i0];
+            int step = ((STEREO_WEIGHTS_Q13[i0 + 1] - low) * 6554) >> 16; // 0.5/5 in Q16
+            w[k] = low + step * (2 * i1 + 1);
+        }
+        w[0] -= w[1];
+    }
 
     void listener(FrameListener l) {
         listener = l;
@@ -141,6 +170,7 @@ final class SilkParameters {
                     if (!channels[1].vad[i]) {
                         midOnly = d.decodeIcdf(SilkTables.MID_ONLY, 8) == 1;
                     }
+                    this.midOnly = midOnly;
                 }
                 if (c == 1 && midOnly) {
                     continue; // no side frame in this interval (§4.2.7.2)
@@ -164,11 +194,11 @@ final class SilkParameters {
 
     /** §4.2.7.1: three pieces, n, then (i0, i1) and (i2, i3). */
     private void readStereoWeights(RangeDecoder d) {
-        d.decodeIcdf(SilkTables.STEREO_STAGE1, 8);
-        d.decodeIcdf(SilkTables.STEREO_STAGE2, 8);
-        d.decodeIcdf(SilkTables.STEREO_STAGE3, 8);
-        d.decodeIcdf(SilkTables.STEREO_STAGE2, 8);
-        d.decodeIcdf(SilkTables.STEREO_STAGE3, 8);
+        stereoIndex[0] = d.decodeIcdf(SilkTables.STEREO_STAGE1, 8);
+        stereoIndex[1] = d.decodeIcdf(SilkTables.STEREO_STAGE2, 8);
+        stereoIndex[2] = d.decodeIcdf(SilkTables.STEREO_STAGE3, 8);
+        stereoIndex[3] = d.decodeIcdf(SilkTables.STEREO_STAGE2, 8);
+        stereoIndex[4] = d.decodeIcdf(SilkTables.STEREO_STAGE3, 8);
     }
 
     /** One SILK frame's symbols, in the order of §4.2.7. */

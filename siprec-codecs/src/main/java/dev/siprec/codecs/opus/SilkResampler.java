@@ -64,6 +64,18 @@ final class SilkResampler {
         return true;
     }
 
+    /** Takes over another resampler's rates and filter state. */
+    void copyStateFrom(SilkResampler other) {
+        inKHz = other.inKHz;
+        outKHz = other.outKHz;
+        kind = other.kind;
+        inputDelay = other.inputDelay;
+        invRatioQ16 = other.invRatioQ16;
+        System.arraycopy(other.delayBuf, 0, delayBuf, 0, delayBuf.length);
+        System.arraycopy(other.iir, 0, iir, 0, iir.length);
+        System.arraycopy(other.firHistory, 0, firHistory, 0, firHistory.length);
+    }
+
     int inKHz() {
         return inKHz;
     }

@@ -59,6 +59,17 @@ final class SilkSynthesis {
         java.util.Arrays.fill(outBuf, (short) 0);
     }
 
+    /**
+     * The side channel coded again after mid-only intervals starts from cleared filter memories,
+     * as the reference decoder does; the last gain and LSFs are kept.
+     */
+    void restartSide() {
+        java.util.Arrays.fill(outBuf, (short) 0);
+        java.util.Arrays.fill(lpcState, 0);
+        lastGainIndex = 10;
+        firstFrameAfterReset = true;
+    }
+
     /** Sets the internal rate; a change of rate resets the filter memories. */
     private void setRate(int kHz) {
         if (kHz == fsKHz) {
@@ -69,6 +80,7 @@ final class SilkSynthesis {
         subframeLength = 5 * kHz;
         ltpMemLength = 20 * kHz;
         lastGainIndex = 10;
+        firstFrameAfterReset = true;
         java.util.Arrays.fill(outBuf, (short) 0);
         java.util.Arrays.fill(lpcState, 0);
     }
