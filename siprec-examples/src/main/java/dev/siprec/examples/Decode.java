@@ -4,6 +4,7 @@ import dev.siprec.codecs.AudioDecoder;
 import dev.siprec.codecs.G711Decoder;
 import dev.siprec.codecs.G722Decoder;
 import dev.siprec.codecs.g729.G729Decoder;
+import dev.siprec.codecs.opus.OpusDecoder;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,10 +19,12 @@ import java.util.List;
  * The decode tool of CONTRACTS.md: decodes a file of codec frames with this project's
  * decoders into raw 16-bit little-endian PCM.
  *
- * <pre>Decode CODEC INPUT OUTPUT [--mode 1|2|3] [--sizes FILE] [--loss FILE]</pre>
+ * <pre>Decode CODEC INPUT OUTPUT [--mode 1|2|3] [--sizes FILE] [--loss FILE]
+ *        [--rate HZ] [--channels 1|2] [--ranges FILE] [--fec]</pre>
  *
- * This build decodes {@code pcmu}, {@code pcma}, {@code g722} and {@code g729}; Opus arrives
- * with its decoder and is refused with a message until then. A unit of {@code --loss} is 20 ms
+ * This build decodes {@code pcmu}, {@code pcma}, {@code g722}, {@code g729}, and {@code opus}
+ * for SILK-only streams (CELT, hybrid, lost packets and FEC are refused with a message until
+ * the decoder has them). A unit of {@code --loss} is 20 ms
  * (160 input bytes) for G.711 and G.722 and one 10 ms frame for G.729, whose frame sizes come
  * from {@code --sizes} (10 speech, 2 SID, 0 not transmitted: Annex B comfort noise).
  */
@@ -55,12 +58,32 @@ public final class Decode {
         Path output = Paths.get(args[2]);
         Path loss = null;
         Path sizes = null;
+        Path ranges = null;
+        int rate = 48000;
+        int channels = 2;
+        boolean fec = false;
         int mode = 1;
         for (int i = 3; i < args.length; i++) {
             if (args[i].equals("--loss") && i + 1 < args.length) {
                 loss = Paths.get(args[++i]);
             } else if (args[i].equals("--sizes") && i + 1 < args.length) {
                 sizes = Paths.get(args[++i]);
+            } else if (args[i].equals("--ranges") && i + 1 < args.length) {
+                ranges = Paths.get(args[++i]);
+            } else if (args[i].equals("--fec")) {
+                fec = true;
+            } else if (args[i].equals("--rate") && i + 1 < args.length) {
+                String r = args[++i];
+                if (!List.of("8000", "12000", "16000", "24000", "48000").contains(r)) {
+                    throw new IllegalArgumentException("--rate takes 8000, 12000, 16000, 24000 or 48000, not " + r);
+                }
+                rate = Integer.parseInt(r);
+            } else if (args[i].equals("--channels") && i + 1 < args.length) {
+                String c = args[++i];
+                if (!c.equals("1") && !c.equals("2")) {
+                    throw new IllegalArgumentException("--channels takes 1 or 2, not " + c);
+                }
+                channels = Integer.parseInt(c);
             } else if (args[i].equals("--mode") && i + 1 < args.length) {
                 String m = args[++i];
                 if (!m.equals("1") && !m.equals("2") && !m.equals("3")) {
@@ -83,7 +106,8 @@ public final class Decode {
                 decoder = new G729Decoder();
                 break;
             case "opus":
-                throw new IllegalArgumentException("codec " + codec + " is not available in this build yet");
+                decodeOpus(input, output, rate, channels, ranges, loss, fec);
+                return;
             default:
                 throw new IllegalArgumentException("unknown codec " + codec + " (pcmu, pcma, g722, g729, opus)");
         }
@@ -116,6 +140,53 @@ public final class Decode {
                 out.write(le, 0, 2 * samples);
             }
         }
+    }
+
+    /** Opus in opus_demo framing: per packet a 4-byte length, a 4-byte encoder final range, the packet. */
+    static void decodeOpus(Path input, Path output, int rate, int channels, Path ranges, Path loss, boolean fec)
+            throws IOException {
+        if (loss != null || fec) {
+            throw new IllegalArgumentException("Opus concealment and FEC (--loss, --fec) are not available in this build yet");
+        }
+        byte[] data = Files.readAllBytes(input);
+        OpusDecoder decoder = new OpusDecoder(rate, channels);
+        short[] pcm = new short[5760 * 2]; // 120 ms at 48 kHz, stereo
+        byte[] le = new byte[pcm.length * 2];
+        StringBuilder rangeLines = new StringBuilder();
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(output))) {
+            int pos = 0;
+            for (int n = 0; pos < data.length; n++) {
+                if (pos + 8 > data.length) {
+                    throw new IllegalArgumentException("packet " + n + " is truncated (no length and range)");
+                }
+                int length = readInt(data, pos);
+                if (length < 0 || pos + 8 + length > data.length) {
+                    throw new IllegalArgumentException("packet " + n + " is truncated (length " + length + ")");
+                }
+                int samples = decoder.decode(data, pos + 8, length, pcm, 0);
+                if (samples == OpusDecoder.MALFORMED) {
+                    throw new IllegalArgumentException("packet " + n + " is malformed");
+                }
+                if (samples == OpusDecoder.UNSUPPORTED) {
+                    throw new IllegalArgumentException("packet " + n + " needs what this build cannot decode yet "
+                            + "(CELT, hybrid, an empty or lost frame, or a rate below the stream's)");
+                }
+                rangeLines.append(String.format("%08x%n", decoder.finalRange()));
+                for (int i = 0; i < samples * channels; i++) {
+                    le[2 * i] = (byte) pcm[i];
+                    le[2 * i + 1] = (byte) (pcm[i] >> 8);
+                }
+                out.write(le, 0, 2 * samples * channels);
+                pos += 8 + length;
+            }
+        }
+        if (ranges != null) {
+            Files.writeString(ranges, rangeLines);
+        }
+    }
+
+    private static int readInt(byte[] b, int at) {
+        return ((b[at] & 0xFF) << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8) | (b[at + 3] & 0xFF);
     }
 
     /** Units of {@code unit} bytes (the last one shorter when the file is). */

@@ -63,8 +63,10 @@ class DecodeTest {
         assertThatThrownBy(() -> Decode.run(new String[] {"pcmu"})).hasMessageStartingWith("usage:");
         assertThatThrownBy(() -> Decode.run(new String[] {"amr", in.toString(), "o"}))
                 .hasMessageContaining("unknown codec amr");
-        assertThatThrownBy(() -> Decode.run(new String[] {"opus", in.toString(), "o"}))
+        assertThatThrownBy(() -> Decode.run(new String[] {"opus", in.toString(), "o", "--fec"}))
                 .hasMessageContaining("not available in this build");
+        assertThatThrownBy(() -> Decode.run(new String[] {"opus", in.toString(), "o", "--rate", "44100"}))
+                .hasMessageContaining("--rate takes");
         Path badLoss = Files.writeString(dir.resolve("loss"), "0\nx\n");
         assertThatThrownBy(() -> Decode.run(new String[] {"pcmu", in.toString(), dir.resolve("o").toString(),
                 "--loss", badLoss.toString()})).hasMessage("loss file line 2 is not 0 or 1");
@@ -121,5 +123,20 @@ class DecodeTest {
         Path shortSizes = Files.writeString(dir.resolve("short"), "10\n2\n");
         assertThatThrownBy(() -> Decode.run(new String[] {"g729", in.toString(), o, "--sizes", shortSizes.toString()}))
                 .hasMessage("the sizes file accounts for 12 bytes, the input has 22");
+    }
+
+    /** A SILK stream of the kit: PCM and final ranges as libopus gives them. */
+    @Test
+    void opusSilkStreamMatchesLibopus(@TempDir Path dir) throws Exception {
+        Path opus = Paths.get(System.getProperty("siprec.shared", "../../shared"), "codec-reference/ref/opus");
+        assumeTrue(Files.isDirectory(opus), "skipped: " + opus + " is absent (it ships in ../shared)");
+        Path out = dir.resolve("out.raw");
+        Path ranges = dir.resolve("out.rng");
+        Decode.run(new String[] {"opus", opus.resolve("silk_wb_20ms_fec_24k.bit").toString(), out.toString(), "--rate",
+            "48000", "--channels", "1", "--ranges", ranges.toString()});
+        assertThat(Files.readAllBytes(out)).isEqualTo(Files.readAllBytes(opus.resolve("silk_wb_20ms_fec_24k.48k.dec.raw")));
+        java.util.List<String> expected = Files.readAllLines(opus.resolve("silk_wb_20ms_fec_24k.48k.rng")).stream()
+                .filter(l -> !l.startsWith("#")).map(l -> l.split("\\s+")[3]).toList();
+        assertThat(Files.readAllLines(ranges)).isEqualTo(expected);
     }
 }

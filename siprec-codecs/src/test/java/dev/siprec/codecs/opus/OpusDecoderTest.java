@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Mono SILK-only streams decoded at an output rate, against libopus's decodes in the kit. */
-class OpusSilkDecoderTest {
+class OpusDecoderTest {
 
     /**
      * Every SILK stream of the kit without empty frames, mono and stereo (silk_nb_10ms_cbr_8k and
@@ -26,7 +26,7 @@ class OpusSilkDecoderTest {
         Path dir = Kit.path("codec-reference/ref/opus");
         List<OpusDemo.Packet> packets = OpusDemo.read(dir.resolve(name + ".bit"));
         short[] reference = Kit.readS16(dir.resolve(name + "." + kHz + "k.dec.raw"));
-        OpusSilkDecoder decoder = new OpusSilkDecoder(kHz * 1000, channels);
+        OpusDecoder decoder = new OpusDecoder(kHz * 1000, channels);
         short[] out = new short[packets.size() * 120 * kHz * channels];
         int n = 0;
         int index = 0;
@@ -56,7 +56,7 @@ class OpusSilkDecoderTest {
     void officialVectorsHaveTheRfc8251Sha1(String vector, String sha1) throws Exception {
         Path file = Kit.path("codec-reference/vectors/opus/testvector" + vector + ".bit");
         List<OpusDemo.Packet> packets = OpusDemo.read(file);
-        OpusSilkDecoder decoder = new OpusSilkDecoder(48000, 2);
+        OpusDecoder decoder = new OpusDecoder(48000, 2);
         short[] pcm = new short[5760 * 2];
         java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-1");
         byte[] le = new byte[pcm.length * 2];

@@ -1,9 +1,9 @@
 package dev.siprec.codecs.opus;
 
 /**
- * Decodes SILK-only Opus packets, mono or stereo, to PCM at an output rate of 8, 12, 16, 24 or
- * 48 kHz (not below the stream's internal rate yet) and 1 or 2 output channels, as the
- * reference decoder does: each SILK frame is reconstructed at the internal rate; stereo is
+ * Opus decoder (RFC 6716 with RFC 8251), pure Java, in progress: it decodes SILK-only packets,
+ * mono or stereo, to PCM at an output rate of 8, 12, 16, 24 or 48 kHz (not below the stream's
+ * internal rate yet) and 1 or 2 output channels, bit-exact with the reference decoder: each SILK frame is reconstructed at the internal rate; stereo is
  * unmixed from mid and side (RFC 6716 §4.2.8), which delays both by one sample, and mono takes
  * the same one-sample delay; then each channel is resampled. The final range of each packet is
  * kept for checks.
@@ -11,10 +11,12 @@ package dev.siprec.codecs.opus;
  * <p>Not yet: CELT and hybrid packets, concealment and FEC. Packets it cannot decode are
  * answered with {@link #UNSUPPORTED} or {@link #MALFORMED}, never an exception.
  */
-final class OpusSilkDecoder {
+public final class OpusDecoder {
 
-    static final int MALFORMED = -1;
-    static final int UNSUPPORTED = -2;
+    /** Returned by {@link #decode} for a packet that breaks RFC 6716 §3.4, or too small an output. */
+    public static final int MALFORMED = -1;
+    /** Returned by {@link #decode} for a packet this build cannot decode yet (CELT, hybrid, lost frames). */
+    public static final int UNSUPPORTED = -2;
     private static final int INTERP_MS = 8; // the unmixing weights glide over the first 8 ms
 
     private final int outKHz;
@@ -40,14 +42,28 @@ final class OpusSilkDecoder {
     private int outPos;
     private long finalRange;
 
-    OpusSilkDecoder(int outputRateHz, int channels) {
+    /**
+     * A decoder for one stream.
+     *
+     * @param outputRateHz 8000, 12000, 16000, 24000 or 48000
+     * @param channels 1 or 2 (a mono stream is duplicated to two channels, a stereo one's mid
+     *     channel is given for one)
+     */
+    public OpusDecoder(int outputRateHz, int channels) {
+        if (outputRateHz != 8000 && outputRateHz != 12000 && outputRateHz != 16000 && outputRateHz != 24000
+                && outputRateHz != 48000) {
+            throw new IllegalArgumentException("Opus output rate must be 8, 12, 16, 24 or 48 kHz, not " + outputRateHz);
+        }
+        if (channels != 1 && channels != 2) {
+            throw new IllegalArgumentException("Opus output has 1 or 2 channels, not " + channels);
+        }
         this.outKHz = outputRateHz / 1000;
         this.outChannels = channels;
         silk.listener(this::onFrame);
     }
 
     /** The range decoder's final state after the last packet (RFC 6716 §4.1.6). */
-    long finalRange() {
+    public long finalRange() {
         return finalRange;
     }
 
@@ -57,7 +73,7 @@ final class OpusSilkDecoder {
      * @return samples per channel written to {@code pcm} from {@code offset} (interleaved when
      *     two channels), or {@link #MALFORMED} / {@link #UNSUPPORTED}
      */
-    int decode(byte[] data, int off, int length, short[] pcm, int offset) {
+    public int decode(byte[] data, int off, int length, short[] pcm, int offset) {
         if (packet.parse(data, off, length) != null) {
             return MALFORMED;
         }
