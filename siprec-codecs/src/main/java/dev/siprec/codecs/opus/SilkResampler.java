@@ -142,7 +142,8 @@ final class SilkResampler {
         x = y + SilkSynthesis.smulwb(y, c[2]);
         out1 = iir[s + 2] + x;
         iir[s + 2] = out2 + x;
-        return (short) Math.max(-32768, Math.min(32767, SilkSynthesis.roundShift(out1, 10)));
+        int r = ((out1 >> 9) + 1) >> 1;
+        return (short) Math.max(-32768, Math.min(32767, r));
     }
 
     /** 2x all-pass up-sampling, then FIR interpolation at the output rate, in 10 ms batches. */
@@ -162,7 +163,8 @@ final class SilkResampler {
                 short[] b = FRAC_FIR_12[11 - phase];
                 int res = buf[p] * a[0] + buf[p + 1] * a[1] + buf[p + 2] * a[2] + buf[p + 3] * a[3]
                         + buf[p + 4] * b[3] + buf[p + 5] * b[2] + buf[p + 6] * b[1] + buf[p + 7] * b[0];
-                out[o++] = (short) Math.max(-32768, Math.min(32767, SilkSynthesis.roundShift(res, 15)));
+                res = ((res >> 14) + 1) >> 1;
+                out[o++] = (short) Math.max(-32768, Math.min(32767, res));
             }
             inOff += n;
             length -= n;

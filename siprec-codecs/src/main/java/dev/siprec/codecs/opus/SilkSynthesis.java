@@ -501,13 +501,17 @@ final class SilkSynthesis {
                 resOff = excOff;
             }
             for (int i = 0; i < n; i++) {
+                // the terms are each floored on their own, so their order does not matter: the
+                // older ones first keep the newest output off most of the dependency chain
                 int pred = order >> 1;
-                for (int j = 0; j < order; j++) {
-                    pred += smulwb(sLpcQ14[MAX_ORDER + i - 1 - j], a[j]);
+                int base = MAX_ORDER + i - 1;
+                for (int j = order - 1; j > 0; j--) {
+                    pred += (int) (((long) sLpcQ14[base - j] * a[j]) >> 16);
                 }
+                pred += (int) (((long) sLpcQ14[base] * a[0]) >> 16);
                 int v = addSat32(res[resOff + i], lshiftSat32(pred, 4));
                 sLpcQ14[MAX_ORDER + i] = v;
-                int o = roundShift(smulww(v, gainQ10), 8);
+                int o = (((int) (((long) v * gainQ10) >> 16) >> 7) + 1) >> 1;
                 out[outOff + excOff + i] = (short) Math.max(-32768, Math.min(32767, o));
             }
             System.arraycopy(sLpcQ14, n, sLpcQ14, 0, MAX_ORDER);
