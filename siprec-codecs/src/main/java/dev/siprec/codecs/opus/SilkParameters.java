@@ -107,7 +107,8 @@ final class SilkParameters {
     }
 
     /**
-     * Reads every SILK symbol of one Opus frame.
+     * Reads every SILK symbol of one Opus frame; the listener hears the LBRR frames, then the
+     * regular ones.
      *
      * @param bandwidth NB, MB or WB (a hybrid frame's SILK layer is WB)
      * @param frameMs the Opus frame's duration: 10, 20, 40 or 60
@@ -117,6 +118,32 @@ final class SilkParameters {
         int nChannels = stereo ? 2 : 1;
         int nFrames = frameMs <= 20 ? 1 : frameMs / 20;
         int subframes = frameMs == 10 ? 2 : 4;
+        readFlags(d, nChannels, nFrames);
+        readLbrr(d, stereo, nFrames, bw, subframes, false);
+        readRegular(d, stereo, nFrames, bw, subframes);
+    }
+
+    /**
+     * Reads an Opus frame's header flags and LBRR frames only, for in-band FEC (§4.2.4): the
+     * listener is told of every 20 ms interval of every channel in decoding order, with a
+     * {@code null} frame where the interval has no LBRR frame. The range decoder stops after
+     * the last LBRR frame, where the reference decoder's final range is taken.
+     */
+    void readRedundancy(RangeDecoder d, OpusPacket.Bandwidth bandwidth, int frameMs, boolean stereo) {
+        int bw = bandwidth == OpusPacket.Bandwidth.NB ? 0 : bandwidth == OpusPacket.Bandwidth.MB ? 1 : 2;
+        int nChannels = stereo ? 2 : 1;
+        int nFrames = frameMs <= 20 ? 1 : frameMs / 20;
+        readFlags(d, nChannels, nFrames);
+        readLbrr(d, stereo, nFrames, bw, frameMs == 10 ? 2 : 4, true);
+    }
+
+    /** Whether a channel's 20 ms interval has an LBRR frame, after the flags were read. */
+    boolean hasRedundancy(int channel, int index) {
+        return channels[channel].lbrrFrames[index];
+    }
+
+    /** §4.2.3 and §4.2.4: VAD and LBRR flags. */
+    private void readFlags(RangeDecoder d, int nChannels, int nFrames) {
         // §4.2.3: per channel, a VAD flag per SILK frame, then the LBRR flag
         for (int c = 0; c < nChannels; c++) {
             Channel ch = channels[c];
@@ -141,17 +168,22 @@ final class SilkParameters {
                 }
             }
         }
-        // §4.2.5: the LBRR frames, interleaved by time, then channel
+    }
+
+    /** §4.2.5: the LBRR frames, interleaved by time, then channel. */
+    private void readLbrr(RangeDecoder d, boolean stereo, int nFrames, int bw, int subframes, boolean reportAbsent) {
+        int nChannels = stereo ? 2 : 1;
         for (int i = 0; i < nFrames; i++) {
             for (int c = 0; c < nChannels; c++) {
                 if (!channels[c].lbrrFrames[i]) {
+                    if (reportAbsent && listener != null) {
+                        listener.frame(c, i, true, null, Coding.INDEPENDENT);
+                    }
                     continue;
                 }
                 if (stereo && c == 0) {
                     readStereoWeights(d);
-                    if (!channels[1].lbrrFrames[i]) {
-                        d.decodeIcdf(SilkTables.MID_ONLY, 8);
-                    }
+                    midOnly = !channels[1].lbrrFrames[i] && d.decodeIcdf(SilkTables.MID_ONLY, 8) == 1;
                 }
                 Coding coding = i > 0 && channels[c].lbrrFrames[i - 1] ? Coding.CONDITIONAL : Coding.INDEPENDENT;
                 readFrame(d, channels[c], true, coding, bw, subframes);
@@ -160,7 +192,11 @@ final class SilkParameters {
                 }
             }
         }
-        // §4.2.6: the regular frames
+    }
+
+    /** §4.2.6: the regular frames. */
+    private void readRegular(RangeDecoder d, boolean stereo, int nFrames, int bw, int subframes) {
+        int nChannels = stereo ? 2 : 1;
         boolean previousMidOnly = false;
         for (int i = 0; i < nFrames; i++) {
             boolean midOnly = false;

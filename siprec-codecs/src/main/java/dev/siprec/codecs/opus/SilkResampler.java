@@ -4,11 +4,10 @@ package dev.siprec.codecs.opus;
  * Converts decoded SILK audio from the internal rate (8, 12 or 16 kHz) to the output rate, as
  * the reference decoder does (RFC 6716 §4.2.9 leaves the resampler free; matching the
  * reference keeps the output bit-exact): a fixed input delay per rate pair, then a copy, a 2x
- * all-pass up-sampler, or the 2x up-sampler followed by 12-phase FIR interpolation. Each call
- * takes one SILK frame and processes its first millisecond, then the rest in 10 ms batches,
- * since the interpolation phase restarts with each batch.
- *
- * <p>Down-sampling (an output rate below the internal rate) is not supported yet.
+ * all-pass up-sampler, the 2x up-sampler followed by 12-phase FIR interpolation, or, to go
+ * down (16 to 12 or 8 kHz, 12 to 8 kHz), a second-order AR low-pass followed by polyphase FIR
+ * interpolation. Each call takes one SILK frame and processes its first millisecond, then the
+ * rest in 10 ms batches, since the interpolation phase restarts with each batch.
  */
 final class SilkResampler {
 
@@ -29,8 +28,26 @@ final class SilkResampler {
         {-103, 896, -3487, 11950}, {-91, 773, -2865, 8798}, {-71, 611, -2143, 5784}, {-46, 425, -1375, 2996},
     };
     private static final int FIR_ORDER = 8;
+    // down-sampling: two AR2 coefficients (Q14), then the FIR taps per phase (Q14/Q16 mixed as
+    // the reference keeps them): 3 phases of an 18-tap filter for 3:4, 2 phases for 2:3, one
+    // symmetric 24-tap filter (12 stored) for 1:2
+    private static final short[] DOWN_3_4 = {
+        -20694, -13867,
+        -49, 64, 17, -157, 353, -496, 163, 11047, 22205,
+        -39, 6, 91, -170, 186, 23, -896, 6336, 19928,
+        -19, -36, 102, -89, -24, 328, -951, 2568, 15909,
+    };
+    private static final short[] DOWN_2_3 = {
+        -14457, -14019,
+        64, 128, -122, 36, 310, -768, 584, 9267, 17733,
+        12, 128, 18, -142, 288, -117, -865, 4123, 14459,
+    };
+    private static final short[] DOWN_1_2 = {
+        616, -14323,
+        -10, 39, 58, -46, -84, 120, 184, -315, -541, 1284, 5380, 9024,
+    };
 
-    private enum Kind { COPY, UP2, UP2_FIR }
+    private enum Kind { COPY, UP2, UP2_FIR, DOWN_FIR }
 
     private int inKHz;
     private int outKHz;
@@ -41,18 +58,41 @@ final class SilkResampler {
     private final int[] iir = new int[6];
     private final short[] firHistory = new short[FIR_ORDER];
     private final short[] buf = new short[2 * 160 + FIR_ORDER];
+    private short[] downCoefs;
+    private int downOrder;
+    private int downPhases;
+    private final int[] ar2 = new int[2];
+    private final int[] downHistory = new int[24];
+    private final int[] downBuf = new int[160 + 24];
 
     /** Sets the rates (kHz) and clears the state; false when the pair is not supported. */
     boolean init(int inKHz, int outKHz) {
         int in = index(inKHz);
         int out = index(outKHz);
-        if (in < 0 || in > 2 || out < 0 || outKHz < inKHz) {
+        if (in < 0 || in > 2 || out < 0) {
             return false;
         }
         this.inKHz = inKHz;
         this.outKHz = outKHz;
         inputDelay = DELAY[in][out];
-        kind = outKHz == inKHz ? Kind.COPY : outKHz == 2 * inKHz ? Kind.UP2 : Kind.UP2_FIR;
+        if (outKHz < inKHz) {
+            kind = Kind.DOWN_FIR;
+            if (4 * outKHz == 3 * inKHz) {
+                downCoefs = DOWN_3_4;
+                downPhases = 3;
+                downOrder = 18;
+            } else if (3 * outKHz == 2 * inKHz) {
+                downCoefs = DOWN_2_3;
+                downPhases = 2;
+                downOrder = 18;
+            } else {
+                downCoefs = DOWN_1_2; // 16 to 8 kHz, the only other pair below
+                downPhases = 1;
+                downOrder = 24;
+            }
+        } else {
+            kind = outKHz == inKHz ? Kind.COPY : outKHz == 2 * inKHz ? Kind.UP2 : Kind.UP2_FIR;
+        }
         int up2 = kind == Kind.UP2_FIR ? 1 : 0;
         invRatioQ16 = ((inKHz * 1000 << (14 + up2)) / (outKHz * 1000)) << 2;
         while ((int) (((long) invRatioQ16 * outKHz * 1000) >> 16) < (inKHz * 1000 << up2)) {
@@ -61,6 +101,8 @@ final class SilkResampler {
         java.util.Arrays.fill(delayBuf, (short) 0);
         java.util.Arrays.fill(iir, 0);
         java.util.Arrays.fill(firHistory, (short) 0);
+        java.util.Arrays.fill(ar2, 0);
+        java.util.Arrays.fill(downHistory, 0);
         return true;
     }
 
@@ -74,6 +116,11 @@ final class SilkResampler {
         System.arraycopy(other.delayBuf, 0, delayBuf, 0, delayBuf.length);
         System.arraycopy(other.iir, 0, iir, 0, iir.length);
         System.arraycopy(other.firHistory, 0, firHistory, 0, firHistory.length);
+        downCoefs = other.downCoefs;
+        downOrder = other.downOrder;
+        downPhases = other.downPhases;
+        System.arraycopy(other.ar2, 0, ar2, 0, ar2.length);
+        System.arraycopy(other.downHistory, 0, downHistory, 0, downHistory.length);
     }
 
     int inKHz() {
@@ -114,6 +161,9 @@ final class SilkResampler {
                 break;
             case UP2:
                 up2(in, inOff, length, out, outOff);
+                break;
+            case DOWN_FIR:
+                downFir(in, inOff, length, out, outOff);
                 break;
             default:
                 up2Fir(in, inOff, length, out, outOff);
@@ -173,5 +223,60 @@ final class SilkResampler {
             }
         }
         System.arraycopy(buf, n << 1, firHistory, 0, FIR_ORDER);
+    }
+
+    /**
+     * Down-sampling: a second-order AR low-pass (output Q8), then FIR interpolation at the
+     * output positions, in 10 ms batches.
+     */
+    private void downFir(short[] in, int inOff, int length, short[] out, int outOff) {
+        int order = downOrder;
+        System.arraycopy(downHistory, 0, downBuf, 0, order);
+        int batch = inKHz * 10;
+        int o = outOff;
+        int n = 0;
+        while (true) {
+            n = Math.min(length, batch);
+            for (int k = 0; k < n; k++) {
+                int v = ar2[0] + (in[inOff + k] << 8);
+                downBuf[order + k] = v;
+                v <<= 2;
+                ar2[0] = ar2[1] + SilkSynthesis.smulwb(v, downCoefs[0]);
+                ar2[1] = SilkSynthesis.smulwb(v, downCoefs[1]);
+            }
+            int max = n << 16;
+            for (int index = 0; index < max; index += invRatioQ16) {
+                int p = index >> 16;
+                int res;
+                if (downPhases == 1) {
+                    // symmetric: taps k and order-1-k share a coefficient
+                    res = 0;
+                    for (int k = 0; k < order / 2; k++) {
+                        res += SilkSynthesis.smulwb(downBuf[p + k] + downBuf[p + order - 1 - k], downCoefs[2 + k]);
+                    }
+                } else {
+                    int phase = SilkSynthesis.smulwb(index & 0xFFFF, downPhases);
+                    int a = 2 + order / 2 * phase;
+                    int b = 2 + order / 2 * (downPhases - 1 - phase);
+                    res = 0;
+                    for (int k = 0; k < order / 2; k++) {
+                        res += SilkSynthesis.smulwb(downBuf[p + k], downCoefs[a + k]);
+                    }
+                    for (int k = 0; k < order / 2; k++) {
+                        res += SilkSynthesis.smulwb(downBuf[p + order - 1 - k], downCoefs[b + k]);
+                    }
+                }
+                res = ((res >> 5) + 1) >> 1;
+                out[o++] = (short) Math.max(-32768, Math.min(32767, res));
+            }
+            inOff += n;
+            length -= n;
+            if (length > 1) {
+                System.arraycopy(downBuf, n, downBuf, 0, order);
+            } else {
+                break;
+            }
+        }
+        System.arraycopy(downBuf, n, downHistory, 0, order);
     }
 }

@@ -16,26 +16,40 @@ final class SilkSynthesis {
     // a prediction power gain above 10^4 counts as unstable, as in the reference decoder: 1e-4 in Q30
     private static final int MIN_INVERSE_GAIN = 107374;
 
-    private int fsKHz;
-    private int order;
-    private int subframeLength;
-    private int ltpMemLength;
-    private boolean firstFrameAfterReset = true;
+    // after a lost frame the next good one's filters are widened a little (0.97 in Q16)
+    private static final int BWE_AFTER_LOSS_Q16 = 63570;
+    private static final short[] TRANSITION_TAPS_Q14 = {0, 0, 4096, 0, 0};
+
+    // state read by the concealment and the comfort noise of the same channel
+    int fsKHz;
+    int order;
+    int subframeLength;
+    int subframes;
+    int frameLength;
+    int ltpMemLength;
+    boolean firstFrameAfterReset = true;
+    int lossCount; // frames concealed since the last good one
+    int prevSignalType; // of the last good frame: 0 inactive, 1 unvoiced, 2 voiced
+    int ltpScaleQ14; // of the last good frame
+    int lagPrev = 100; // the last subframe's pitch lag, 0 when unvoiced, the concealment's after a loss
+    final int[] prevNlsf = new int[MAX_ORDER];
+    final int[] lpcState = new int[MAX_ORDER]; // sLPC_Q14
+    final short[] outBuf = new short[20 * 16 + 2 * 80]; // ltp memory plus two subframes
+    final int[] gainsQ16 = new int[4];
+    final short[][] lpcQ12 = new short[2][MAX_ORDER];
+    final int[] pitchLags = new int[4];
+    final short[] ltpQ14 = new short[4 * LTP_ORDER];
+    final int[] excQ14 = new int[320]; // the last good frame's excitation: the concealment's noise
+
     private int lastGainIndex = 10;
     private int prevGainQ16 = 65536;
     private int prevLagIndex;
-    private final int[] prevNlsf = new int[MAX_ORDER];
-    private final int[] lpcState = new int[MAX_ORDER]; // sLPC_Q14
-    private final short[] outBuf = new short[20 * 16 + 2 * 80]; // ltp memory plus two subframes
+    private final SilkConcealment concealment = new SilkConcealment();
+    private final SilkComfortNoise comfortNoise = new SilkComfortNoise();
 
     // per-frame work
-    private final int[] gainsQ16 = new int[4];
     private final int[] nlsf = new int[MAX_ORDER];
     private final int[] nlsf0 = new int[MAX_ORDER];
-    private final short[][] lpcQ12 = new short[2][MAX_ORDER];
-    private final int[] pitchLags = new int[4];
-    private final short[] ltpQ14 = new short[4 * LTP_ORDER];
-    private final int[] excQ14 = new int[320];
     private final int[] resQ10 = new int[MAX_ORDER];
     private final int[] a32 = new int[MAX_ORDER];
     private final long[] polyP = new long[MAX_ORDER / 2 + 1];
@@ -54,9 +68,21 @@ final class SilkSynthesis {
         lastGainIndex = 10;
         prevGainQ16 = 65536;
         prevLagIndex = 0;
+        lossCount = 0;
+        prevSignalType = 0;
+        ltpScaleQ14 = 0;
+        lagPrev = 100;
         java.util.Arrays.fill(prevNlsf, 0);
         java.util.Arrays.fill(lpcState, 0);
         java.util.Arrays.fill(outBuf, (short) 0);
+        java.util.Arrays.fill(excQ14, 0);
+        concealment.clear();
+        comfortNoise.clear();
+    }
+
+    /** After a lost packet the next gain is coded without the limit on its fall (§4.2.7.4). */
+    void forgetLastGain() {
+        lastGainIndex = 10;
     }
 
     /**
@@ -67,15 +93,21 @@ final class SilkSynthesis {
         java.util.Arrays.fill(outBuf, (short) 0);
         java.util.Arrays.fill(lpcState, 0);
         lastGainIndex = 10;
+        prevSignalType = 0;
+        lagPrev = 100;
         firstFrameAfterReset = true;
     }
 
-    /** Sets the internal rate; a change of rate resets the filter memories. */
-    private void setRate(int kHz) {
+    /** Sets the internal rate and frame size; a change of rate resets the filter memories. */
+    private void setRate(int kHz, int subframeCount) {
+        subframes = subframeCount;
+        frameLength = subframeCount * 5 * kHz;
         if (kHz == fsKHz) {
             return;
         }
         fsKHz = kHz;
+        prevSignalType = 0;
+        lagPrev = 100;
         order = kHz == 16 ? 16 : 10;
         subframeLength = 5 * kHz;
         ltpMemLength = 20 * kHz;
@@ -95,12 +127,11 @@ final class SilkSynthesis {
      * @return the number of samples written
      */
     int decode(SilkParameters.SilkFrame f, int kHz, int subframes, boolean conditional, short[] out, int outOff) {
-        setRate(kHz);
-        int frameLength = subframes * subframeLength;
+        setRate(kHz, subframes);
         dequantiseGains(f, subframes, conditional);
         decodeLsfs(f);
         boolean voiced = f.signalType == 2;
-        int ltpScaleQ14 = 0;
+        ltpScaleQ14 = 0;
         if (voiced) {
             decodePitch(f, subframes);
             byte[] taps = SilkCodebooks.LTP_TAPS[f.periodicity];
@@ -113,11 +144,38 @@ final class SilkSynthesis {
         }
         excitation(f, frameLength);
         core(f, subframes, voiced, ltpScaleQ14, out, outOff);
+        concealment.update(this, f.signalType);
+        lossCount = 0;
+        prevSignalType = f.signalType;
+        firstFrameAfterReset = false;
+        lagPrev = voiced ? pitchLags[subframes - 1] : 0;
+        return finishFrame(out, outOff);
+    }
+
+    /**
+     * Conceals one lost frame (RFC 6716 §4.4 leaves the method to the decoder; this is the
+     * reference decoder's): the last pitch period repeated with fading gain over the last
+     * frame's filter, or its excitation as noise, and comfort noise mixed in.
+     *
+     * @param kHz the internal rate: the last frame's, or a new one (then from reset state)
+     * @param subframes 2 (10 ms) or 4 (20 ms)
+     * @return the number of samples written
+     */
+    int conceal(int kHz, int subframes, short[] out, int outOff) {
+        setRate(kHz, subframes);
+        concealment.conceal(this, out, outOff);
+        lagPrev = pitchLags[subframes - 1];
+        lossCount++;
+        return finishFrame(out, outOff);
+    }
+
+    private int finishFrame(short[] out, int outOff) {
         // the output history for rewhitening keeps the last ltpMemLength samples
         int keep = ltpMemLength - frameLength;
         System.arraycopy(outBuf, frameLength, outBuf, 0, keep);
         System.arraycopy(out, outOff, outBuf, keep, frameLength);
-        firstFrameAfterReset = false;
+        comfortNoise.apply(this, concealment, out, outOff);
+        concealment.glue(this, out, outOff);
         return frameLength;
     }
 
@@ -206,6 +264,20 @@ final class SilkSynthesis {
         }
         interpolated = w < 4;
         System.arraycopy(nlsf, 0, prevNlsf, 0, order);
+        if (lossCount > 0) {
+            bandwidthExpand(lpcQ12[0], order, BWE_AFTER_LOSS_Q16);
+            bandwidthExpand(lpcQ12[1], order, BWE_AFTER_LOSS_Q16);
+        }
+    }
+
+    /** Chirps a Q12 filter: coefficient k scaled by chirp^(k+1), in 16-bit storage. */
+    static void bandwidthExpand(short[] a, int order, int chirpQ16) {
+        int chirpMinusOne = chirpQ16 - 65536;
+        for (int i = 0; i < order - 1; i++) {
+            a[i] = (short) roundShift(chirpQ16 * a[i], 16);
+            chirpQ16 += roundShift(chirpQ16 * chirpMinusOne, 16);
+        }
+        a[order - 1] = (short) roundShift(chirpQ16 * a[order - 1], 16);
     }
 
     private boolean interpolated; // the first two subframes use LSFs interpolated with the last frame's
@@ -264,7 +336,7 @@ final class SilkSynthesis {
     }
 
     /** §4.2.7.5.6-§4.2.7.5.8: LSFs to Q12 LPC coefficients, range and gain limited. */
-    private void lsfToLpc(int[] lsf, short[] aQ12) {
+    void lsfToLpc(int[] lsf, short[] aQ12) {
         byte[] ordering = order == 16 ? SilkCodebooks.NLSF_ORDER_WB : SilkCodebooks.NLSF_ORDER_NBMB;
         for (int k = 0; k < order; k++) {
             int i = lsf[k] >> 8;
@@ -352,7 +424,7 @@ final class SilkSynthesis {
      * unstable: a reflection coefficient too close to 1, a DC gain too large, or (as the
      * reference decoder also requires, beyond the RFC's text) a prediction gain above 10^4.
      */
-    private int inversePredictionGain(short[] aQ12) {
+    int inversePredictionGain(short[] aQ12) {
         int[] anew = invGainWork[order & 1];
         int dc = 0;
         for (int k = 0; k < order; k++) {
@@ -461,8 +533,19 @@ final class SilkSynthesis {
             int excOff = k * n;
             int[] res;
             int resOff;
-            if (voiced) {
-                int lag = pitchLags[k];
+            boolean ltp = voiced;
+            short[] taps = ltpQ14;
+            int b = k * LTP_ORDER;
+            int lag = pitchLags[k];
+            if (!voiced && k < 2 && lossCount > 0 && prevSignalType == 2) {
+                // an unvoiced frame right after a voiced concealment starts with a weak pitch
+                // (one tap of 0.25 at the concealment's lag), so as not to break off abruptly
+                ltp = true;
+                taps = TRANSITION_TAPS_Q14;
+                b = 0;
+                lag = lagPrev;
+            }
+            if (ltp) {
                 if (k == 0 || (k == 2 && interpolated)) {
                     // rewhiten the recent output with this subframe's filter
                     int start = ltpMemLength - lag - order - LTP_ORDER / 2;
@@ -481,15 +564,14 @@ final class SilkSynthesis {
                         sLtpQ15[ltpIndex - i - 1] = smulww(gainAdjQ16, sLtpQ15[ltpIndex - i - 1]);
                     }
                 }
-                int b = k * LTP_ORDER;
                 int p = ltpIndex - lag + LTP_ORDER / 2;
                 for (int i = 0; i < n; i++) {
                     int pred = 2;
-                    pred += smulwb(sLtpQ15[p], ltpQ14[b]);
-                    pred += smulwb(sLtpQ15[p - 1], ltpQ14[b + 1]);
-                    pred += smulwb(sLtpQ15[p - 2], ltpQ14[b + 2]);
-                    pred += smulwb(sLtpQ15[p - 3], ltpQ14[b + 3]);
-                    pred += smulwb(sLtpQ15[p - 4], ltpQ14[b + 4]);
+                    pred += smulwb(sLtpQ15[p], taps[b]);
+                    pred += smulwb(sLtpQ15[p - 1], taps[b + 1]);
+                    pred += smulwb(sLtpQ15[p - 2], taps[b + 2]);
+                    pred += smulwb(sLtpQ15[p - 3], taps[b + 3]);
+                    pred += smulwb(sLtpQ15[p - 4], taps[b + 4]);
                     p++;
                     resQ14[i] = excQ14[excOff + i] + (pred << 1);
                     sLtpQ15[ltpIndex++] = resQ14[i] << 1;
@@ -520,7 +602,7 @@ final class SilkSynthesis {
     }
 
     /** The LPC residual of {@code in} (A(z) filtering), with the first {@code order} outputs zero. */
-    private void analysisFilter(short[] out, int outOff, short[] in, int inOff, short[] a, int length) {
+    void analysisFilter(short[] out, int outOff, short[] in, int inOff, short[] a, int length) {
         for (int ix = order; ix < length; ix++) {
             int acc = 0;
             for (int j = 0; j < order; j++) {
