@@ -142,34 +142,56 @@ public final class Decode {
         }
     }
 
-    /** Opus in opus_demo framing: per packet a 4-byte length, a 4-byte encoder final range, the packet. */
+    /**
+     * Opus in opus_demo framing: per packet a 4-byte length, a 4-byte encoder final range, the
+     * packet. A packet marked lost is concealed for its own duration, or with {@code fec}
+     * recovered from the next packet's in-band FEC when that one arrived.
+     */
     static void decodeOpus(Path input, Path output, int rate, int channels, Path ranges, Path loss, boolean fec)
             throws IOException {
-        if (loss != null || fec) {
-            throw new IllegalArgumentException("Opus concealment and FEC (--loss, --fec) are not available in this build yet");
-        }
         byte[] data = Files.readAllBytes(input);
+        List<int[]> packets = new ArrayList<>(); // offset, length
+        for (int pos = 0, n = 0; pos < data.length; n++) {
+            if (pos + 8 > data.length) {
+                throw new IllegalArgumentException("packet " + n + " is truncated (no length and range)");
+            }
+            int length = readInt(data, pos);
+            if (length < 0 || pos + 8 + length > data.length) {
+                throw new IllegalArgumentException("packet " + n + " is truncated (length " + length + ")");
+            }
+            packets.add(new int[] {pos + 8, length});
+            pos += 8 + length;
+        }
+        boolean[] lost = loss == null ? new boolean[0] : readLoss(loss);
         OpusDecoder decoder = new OpusDecoder(rate, channels);
         short[] pcm = new short[5760 * 2]; // 120 ms at 48 kHz, stereo
         byte[] le = new byte[pcm.length * 2];
         StringBuilder rangeLines = new StringBuilder();
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(output))) {
-            int pos = 0;
-            for (int n = 0; pos < data.length; n++) {
-                if (pos + 8 > data.length) {
-                    throw new IllegalArgumentException("packet " + n + " is truncated (no length and range)");
+            for (int n = 0; n < packets.size(); n++) {
+                int at = packets.get(n)[0];
+                int length = packets.get(n)[1];
+                int samples;
+                if (n < lost.length && lost[n]) {
+                    int duration = decoder.samplesIn(data, at, length);
+                    if (duration <= 0) {
+                        throw new IllegalArgumentException("packet " + n + " is marked lost, but its duration cannot be read");
+                    }
+                    boolean nextArrived = n + 1 < packets.size() && !(n + 1 < lost.length && lost[n + 1]);
+                    if (fec && nextArrived) {
+                        samples = decoder.decodeFec(data, packets.get(n + 1)[0], packets.get(n + 1)[1], duration, pcm, 0);
+                    } else {
+                        samples = decoder.conceal(duration, pcm, 0);
+                    }
+                } else {
+                    samples = decoder.decode(data, at, length, pcm, 0);
                 }
-                int length = readInt(data, pos);
-                if (length < 0 || pos + 8 + length > data.length) {
-                    throw new IllegalArgumentException("packet " + n + " is truncated (length " + length + ")");
-                }
-                int samples = decoder.decode(data, pos + 8, length, pcm, 0);
                 if (samples == OpusDecoder.MALFORMED) {
                     throw new IllegalArgumentException("packet " + n + " is malformed");
                 }
                 if (samples == OpusDecoder.UNSUPPORTED) {
                     throw new IllegalArgumentException("packet " + n + " needs what this build cannot decode yet "
-                            + "(CELT, hybrid, an empty or lost frame, or a rate below the stream's)");
+                            + "(CELT, hybrid, or a rate below the stream's)");
                 }
                 rangeLines.append(String.format("%08x%n", decoder.finalRange()));
                 for (int i = 0; i < samples * channels; i++) {
@@ -177,7 +199,6 @@ public final class Decode {
                     le[2 * i + 1] = (byte) (pcm[i] >> 8);
                 }
                 out.write(le, 0, 2 * samples * channels);
-                pos += 8 + length;
             }
         }
         if (ranges != null) {

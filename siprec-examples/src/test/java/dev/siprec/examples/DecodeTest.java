@@ -8,8 +8,12 @@ import dev.siprec.codecs.G711;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class DecodeTest {
 
@@ -63,8 +67,8 @@ class DecodeTest {
         assertThatThrownBy(() -> Decode.run(new String[] {"pcmu"})).hasMessageStartingWith("usage:");
         assertThatThrownBy(() -> Decode.run(new String[] {"amr", in.toString(), "o"}))
                 .hasMessageContaining("unknown codec amr");
-        assertThatThrownBy(() -> Decode.run(new String[] {"opus", in.toString(), "o", "--fec"}))
-                .hasMessageContaining("not available in this build");
+        assertThatThrownBy(() -> Decode.run(new String[] {"opus", in.toString(), dir.resolve("o").toString(), "--fec"}))
+                .hasMessage("packet 1 is truncated (no length and range)");
         assertThatThrownBy(() -> Decode.run(new String[] {"opus", in.toString(), "o", "--rate", "44100"}))
                 .hasMessageContaining("--rate takes");
         Path badLoss = Files.writeString(dir.resolve("loss"), "0\nx\n");
@@ -125,17 +129,30 @@ class DecodeTest {
                 .hasMessage("the sizes file accounts for 12 bytes, the input has 22");
     }
 
-    /** A SILK stream of the kit: PCM and final ranges as libopus gives them. */
-    @Test
-    void opusSilkStreamMatchesLibopus(@TempDir Path dir) throws Exception {
+    /**
+     * A SILK stream of the kit: PCM and final ranges as libopus gives them, as sent, with the
+     * kit's loss pattern concealed, and with the losses recovered from in-band FEC where the
+     * next packet arrived.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"", "loss_plc.", "loss_fec."})
+    void opusSilkStreamMatchesLibopus(String variant, @TempDir Path dir) throws Exception {
         Path opus = Paths.get(System.getProperty("siprec.shared", "../../shared"), "codec-reference/ref/opus");
         assumeTrue(Files.isDirectory(opus), "skipped: " + opus + " is absent (it ships in ../shared)");
         Path out = dir.resolve("out.raw");
         Path ranges = dir.resolve("out.rng");
-        Decode.run(new String[] {"opus", opus.resolve("silk_wb_20ms_fec_24k.bit").toString(), out.toString(), "--rate",
-            "48000", "--channels", "1", "--ranges", ranges.toString()});
-        assertThat(Files.readAllBytes(out)).isEqualTo(Files.readAllBytes(opus.resolve("silk_wb_20ms_fec_24k.48k.dec.raw")));
-        java.util.List<String> expected = Files.readAllLines(opus.resolve("silk_wb_20ms_fec_24k.48k.rng")).stream()
+        List<String> args = new ArrayList<>(List.of("opus", opus.resolve("silk_wb_20ms_fec_24k.bit").toString(),
+                out.toString(), "--rate", "48000", "--channels", "1", "--ranges", ranges.toString()));
+        if (!variant.isEmpty()) {
+            args.addAll(List.of("--loss", opus.resolve("loss_pattern_300.txt").toString()));
+        }
+        if (variant.equals("loss_fec.")) {
+            args.add("--fec");
+        }
+        Decode.run(args.toArray(new String[0]));
+        String ref = "silk_wb_20ms_fec_24k.48k." + variant;
+        assertThat(Files.readAllBytes(out)).isEqualTo(Files.readAllBytes(opus.resolve(ref + "dec.raw")));
+        List<String> expected = Files.readAllLines(opus.resolve(ref + "rng")).stream()
                 .filter(l -> !l.startsWith("#")).map(l -> l.split("\\s+")[3]).toList();
         assertThat(Files.readAllLines(ranges)).isEqualTo(expected);
     }
