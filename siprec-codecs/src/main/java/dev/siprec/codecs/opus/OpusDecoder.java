@@ -327,27 +327,37 @@ public final class OpusDecoder {
         int denom = (1 << 16) / interp;
         int d0 = SilkSynthesis.roundShift((weights[0] - prevWeights[0]) * denom, 16);
         int d1 = SilkSynthesis.roundShift((weights[1] - prevWeights[1]) * denom, 16);
+        int glide = Math.min(interp, n);
         for (int i = 0; i < n; i++) {
-            if (i < interp) {
+            if (i < glide) {
                 p0 += d0;
                 p1 += d1;
-            } else {
+            } else if (i == glide) {
                 p0 = weights[0];
                 p1 = weights[1];
             }
             int sum = (mid[i] + mid[i + 2] + (mid[i + 1] << 1)) << 9; // Q11
             sum = (side[i + 1] << 8) + SilkSynthesis.smulwb(sum, p0); // Q8
             sum += SilkSynthesis.smulwb(mid[i + 1] << 11, p1);
-            side[i + 1] = (short) Math.max(-32768, Math.min(32767, SilkSynthesis.roundShift(sum, 8)));
+            int sd = SilkSynthesis.roundShift(sum, 8);
+            side[i + 1] = (short) (sd > 32767 ? 32767 : sd < -32768 ? -32768 : sd);
+            if (i > 0) {
+                // sample i is no longer read: left = mid + side, right = mid - side
+                toLeftRight(i);
+            }
         }
+        toLeftRight(n);
         prevWeights[0] = weights[0];
         prevWeights[1] = weights[1];
-        for (int i = 1; i <= n; i++) {
-            int m = mid[i];
-            int s = side[i];
-            mid[i] = (short) Math.max(-32768, Math.min(32767, m + s));
-            side[i] = (short) Math.max(-32768, Math.min(32767, m - s));
-        }
+    }
+
+    private void toLeftRight(int i) {
+        int m = mid[i];
+        int s = side[i];
+        int l = m + s;
+        int r = m - s;
+        mid[i] = (short) (l > 32767 ? 32767 : l < -32768 ? -32768 : l);
+        side[i] = (short) (r > 32767 ? 32767 : r < -32768 ? -32768 : r);
     }
 
     private void write(short[] left, int m, short[] right) {

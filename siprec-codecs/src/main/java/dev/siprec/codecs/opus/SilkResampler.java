@@ -58,6 +58,17 @@ final class SilkResampler {
     private final int[] iir = new int[6];
     private final short[] firHistory = new short[FIR_ORDER];
     private final short[] buf = new short[2 * 160 + FIR_ORDER];
+    private int[] firIndex = new int[0];
+    private int[] firPos = new int[0];
+    private int[] firTaps = new int[0];
+    private int firCount;
+    private int[] firCountFor = new int[0];
+    private int period; // outputs per repeat of the interpolation plan, 0 when it does not repeat
+    private int advance; // up-sampled inputs per repeat
+    private final int[] even = new int[160 + FIR_ORDER / 2];
+    private final int[] odd = new int[160 + FIR_ORDER / 2];
+    private final int[] line = new int[2 * 160 + FIR_ORDER];
+    private final int[] acc = new int[480];
     private short[] downCoefs;
     private int downOrder;
     private int downPhases;
@@ -98,6 +109,9 @@ final class SilkResampler {
         while ((int) (((long) invRatioQ16 * outKHz * 1000) >> 16) < (inKHz * 1000 << up2)) {
             invRatioQ16++;
         }
+        if (kind == Kind.UP2_FIR) {
+            planInterpolation();
+        }
         java.util.Arrays.fill(delayBuf, (short) 0);
         java.util.Arrays.fill(iir, 0);
         java.util.Arrays.fill(firHistory, (short) 0);
@@ -113,6 +127,13 @@ final class SilkResampler {
         kind = other.kind;
         inputDelay = other.inputDelay;
         invRatioQ16 = other.invRatioQ16;
+        firIndex = other.firIndex;
+        firPos = other.firPos;
+        firTaps = other.firTaps;
+        firCount = other.firCount;
+        firCountFor = other.firCountFor;
+        period = other.period;
+        advance = other.advance;
         System.arraycopy(other.delayBuf, 0, delayBuf, 0, delayBuf.length);
         System.arraycopy(other.iir, 0, iir, 0, iir.length);
         System.arraycopy(other.firHistory, 0, firHistory, 0, firHistory.length);
@@ -198,23 +219,29 @@ final class SilkResampler {
 
     /** 2x all-pass up-sampling, then FIR interpolation at the output rate, in 10 ms batches. */
     private void up2Fir(short[] in, int inOff, int length, short[] out, int outOff) {
+        if (period > 0) {
+            up2FirPeriodic(in, inOff, length, out, outOff);
+            return;
+        }
         System.arraycopy(firHistory, 0, buf, 0, FIR_ORDER);
         int batch = inKHz * 10;
         int o = outOff;
         int n = 0;
+        short[] c = FIR_TAPS;
         while (length > 0) {
             n = Math.min(length, batch);
             up2(in, inOff, n, buf, FIR_ORDER);
+            // every batch restarts at index 0, so its output positions and phases are a prefix
+            // of the ones worked out for a whole batch
             int max = n << 17;
-            for (int index = 0; index < max; index += invRatioQ16) {
-                int phase = ((index & 0xFFFF) * 12) >> 16;
-                int p = index >> 16;
-                short[] a = FRAC_FIR_12[phase];
-                short[] b = FRAC_FIR_12[11 - phase];
-                int res = buf[p] * a[0] + buf[p + 1] * a[1] + buf[p + 2] * a[2] + buf[p + 3] * a[3]
-                        + buf[p + 4] * b[3] + buf[p + 5] * b[2] + buf[p + 6] * b[1] + buf[p + 7] * b[0];
+            for (int j = 0; j < firCount && firIndex[j] < max; j++) {
+                int p = firPos[j];
+                int t = firTaps[j];
+                int res = buf[p] * c[t] + buf[p + 1] * c[t + 1] + buf[p + 2] * c[t + 2] + buf[p + 3] * c[t + 3]
+                        + buf[p + 4] * c[t + 4] + buf[p + 5] * c[t + 5] + buf[p + 6] * c[t + 6]
+                        + buf[p + 7] * c[t + 7];
                 res = ((res >> 14) + 1) >> 1;
-                out[o++] = (short) Math.max(-32768, Math.min(32767, res));
+                out[o++] = (short) (res > 32767 ? 32767 : res < -32768 ? -32768 : res);
             }
             inOff += n;
             length -= n;
@@ -223,6 +250,201 @@ final class SilkResampler {
             }
         }
         System.arraycopy(buf, n << 1, firHistory, 0, FIR_ORDER);
+    }
+
+    /**
+     * The 2x all-pass up-sampler into the even and odd halves, its six states held in locals
+     * over the batch (the same arithmetic as {@link #allPass}).
+     */
+    private void up2Split(short[] in, int inOff, int n) {
+        int s0 = iir[0];
+        int s1 = iir[1];
+        int s2 = iir[2];
+        int s3 = iir[3];
+        int s4 = iir[4];
+        int s5 = iir[5];
+        final int e0 = UP2_EVEN[0];
+        final int e1 = UP2_EVEN[1];
+        final int e2 = UP2_EVEN[2];
+        final int o0 = UP2_ODD[0];
+        final int o1 = UP2_ODD[1];
+        final int o2 = UP2_ODD[2];
+        int at = FIR_ORDER / 2;
+        for (int k = 0; k < n; k++) {
+            int in32 = in[inOff + k] << 10;
+            // even output
+            int y = in32 - s0;
+            int x = (int) (((long) y * e0) >> 16);
+            int out1 = s0 + x;
+            s0 = in32 + x;
+            y = out1 - s1;
+            x = (int) (((long) y * e1) >> 16);
+            int out2 = s1 + x;
+            s1 = out1 + x;
+            y = out2 - s2;
+            x = y + (int) (((long) y * e2) >> 16);
+            out1 = s2 + x;
+            s2 = out2 + x;
+            int r = ((out1 >> 9) + 1) >> 1;
+            even[at + k] = r > 32767 ? 32767 : r < -32768 ? -32768 : r;
+            // odd output
+            y = in32 - s3;
+            x = (int) (((long) y * o0) >> 16);
+            out1 = s3 + x;
+            s3 = in32 + x;
+            y = out1 - s4;
+            x = (int) (((long) y * o1) >> 16);
+            out2 = s4 + x;
+            s4 = out1 + x;
+            y = out2 - s5;
+            x = y + (int) (((long) y * o2) >> 16);
+            out1 = s5 + x;
+            s5 = out2 + x;
+            r = ((out1 >> 9) + 1) >> 1;
+            odd[at + k] = r > 32767 ? 32767 : r < -32768 ? -32768 : r;
+        }
+        iir[0] = s0;
+        iir[1] = s1;
+        iir[2] = s2;
+        iir[3] = s3;
+        iir[4] = s4;
+        iir[5] = s5;
+    }
+
+    /** The interpolation's output positions and phases over one whole batch. */
+    private void planInterpolation() {
+        int max = (inKHz * 10) << 17;
+        int count = 0;
+        for (int index = 0; index < max; index += invRatioQ16) {
+            count++;
+        }
+        firIndex = new int[count];
+        firPos = new int[count];
+        firTaps = new int[count];
+        int j = 0;
+        for (int index = 0; index < max; index += invRatioQ16) {
+            firIndex[j] = index;
+            firPos[j] = index >> 16;
+            firTaps[j] = (((index & 0xFFFF) * 12) >> 16) * FIR_ORDER;
+            j++;
+        }
+        firCount = count;
+        firCountFor = new int[inKHz * 10 + 1];
+        for (int n = 0; n <= inKHz * 10; n++) {
+            int c = 0;
+            while (c < count && firIndex[c] < n << 17) {
+                c++;
+            }
+            firCountFor[n] = c;
+        }
+        // most rate pairs repeat a short pattern: P outputs per Q up-sampled inputs, Q = 1 or 2
+        period = 0;
+        for (int pp = 1; pp <= 3 && period == 0 && count > pp; pp++) {
+            int q = firPos[pp] - firPos[0];
+            boolean periodic = q == 1 || q == 2;
+            for (int i = pp; i < count && periodic; i++) {
+                periodic = firPos[i] == firPos[i - pp] + q && firTaps[i] == firTaps[i - pp];
+            }
+            if (periodic) {
+                period = pp;
+                advance = q;
+            }
+        }
+    }
+
+    /**
+     * The interpolation of a periodic plan, one output phase at a time: each of its 8 taps is a
+     * multiply-add over consecutive samples (of the up-sampled signal, or of its even and odd
+     * halves when the plan advances two per period), a form the JIT turns into vector code. The
+     * sums are the same integers as the plain loop's.
+     */
+    private void up2FirPeriodic(short[] in, int inOff, int length, short[] out, int outOff) {
+        boolean split = advance == 2;
+        if (split) {
+            for (int k = 0; k < FIR_ORDER / 2; k++) {
+                even[k] = firHistory[2 * k];
+                odd[k] = firHistory[2 * k + 1];
+            }
+        } else {
+            System.arraycopy(firHistory, 0, buf, 0, FIR_ORDER);
+        }
+        int batch = inKHz * 10;
+        int o = outOff;
+        int n = 0;
+        while (length > 0) {
+            n = Math.min(length, batch);
+            if (split) {
+                up2Split(in, inOff, n);
+            } else {
+                up2(in, inOff, n, buf, FIR_ORDER);
+                for (int k = 0; k < 2 * n + FIR_ORDER; k++) {
+                    line[k] = buf[k];
+                }
+            }
+            int count = firCountFor[n];
+            for (int r = 0; r < period; r++) {
+                int outputs = (count - r + period - 1) / period;
+                int d = firPos[r];
+                int t0 = firTaps[r];
+                int[] a = acc;
+                for (int k = 0; k < FIR_ORDER; k++) {
+                    int c = FIR_TAPS[t0 + k];
+                    int[] x;
+                    int m;
+                    if (split) {
+                        x = ((d + k) & 1) == 0 ? even : odd;
+                        m = (d + k) >> 1;
+                    } else {
+                        x = line;
+                        m = d + k;
+                    }
+                    if (k == 0) {
+                        for (int t = 0; t < outputs; t++) {
+                            a[t] = c * x[t + m];
+                        }
+                    } else {
+                        for (int t = 0; t < outputs; t++) {
+                            a[t] += c * x[t + m];
+                        }
+                    }
+                }
+                for (int t = 0, at = o + r; t < outputs; t++, at += period) {
+                    int res = ((a[t] >> 14) + 1) >> 1;
+                    out[at] = (short) (res > 32767 ? 32767 : res < -32768 ? -32768 : res);
+                }
+            }
+            o += count;
+            inOff += n;
+            length -= n;
+            if (length > 0) {
+                if (split) {
+                    System.arraycopy(even, n, even, 0, FIR_ORDER / 2);
+                    System.arraycopy(odd, n, odd, 0, FIR_ORDER / 2);
+                } else {
+                    System.arraycopy(buf, n << 1, buf, 0, FIR_ORDER);
+                }
+            }
+        }
+        if (split) {
+            for (int k = 0; k < FIR_ORDER / 2; k++) {
+                firHistory[2 * k] = (short) even[n + k];
+                firHistory[2 * k + 1] = (short) odd[n + k];
+            }
+        } else {
+            System.arraycopy(buf, n << 1, firHistory, 0, FIR_ORDER);
+        }
+    }
+
+    // the 12 phases' 8 taps in order: the stored half, then the mirror phase's half reversed
+    private static final short[] FIR_TAPS = new short[12 * FIR_ORDER];
+
+    static {
+        for (int ph = 0; ph < 12; ph++) {
+            for (int k = 0; k < 4; k++) {
+                FIR_TAPS[ph * FIR_ORDER + k] = FRAC_FIR_12[ph][k];
+                FIR_TAPS[ph * FIR_ORDER + 7 - k] = FRAC_FIR_12[11 - ph][k];
+            }
+        }
     }
 
     /**

@@ -582,23 +582,100 @@ final class SilkSynthesis {
                 res = excQ14;
                 resOff = excOff;
             }
-            for (int i = 0; i < n; i++) {
-                // the terms are each floored on their own, so their order does not matter: the
-                // older ones first keep the newest output off most of the dependency chain
-                int pred = order >> 1;
-                int base = MAX_ORDER + i - 1;
-                for (int j = order - 1; j > 0; j--) {
-                    pred += (int) (((long) sLpcQ14[base - j] * a[j]) >> 16);
-                }
-                pred += (int) (((long) sLpcQ14[base] * a[0]) >> 16);
-                int v = addSat32(res[resOff + i], lshiftSat32(pred, 4));
-                sLpcQ14[MAX_ORDER + i] = v;
-                int o = (((int) (((long) v * gainQ10) >> 16) >> 7) + 1) >> 1;
-                out[outOff + excOff + i] = (short) Math.max(-32768, Math.min(32767, o));
+            if (order == 16) {
+                lpc16(res, resOff, n, a, gainQ10, out, outOff + excOff);
+            } else {
+                lpc10(res, resOff, n, a, gainQ10, out, outOff + excOff);
             }
             System.arraycopy(sLpcQ14, n, sLpcQ14, 0, MAX_ORDER);
         }
         System.arraycopy(sLpcQ14, 0, lpcState, 0, MAX_ORDER);
+    }
+
+    /**
+     * Short-term synthesis with an order-16 filter, unrolled with the coefficients in locals.
+     * The terms are each floored on their own, so their order does not matter: the older ones
+     * come first to keep the newest output off most of the dependency chain.
+     */
+    private void lpc16(int[] res, int resOff, int n, short[] a, int gainQ10, short[] out, int outOff) {
+        final int[] st = sLpcQ14;
+        final long a0 = a[0];
+        final long a1 = a[1];
+        final long a2 = a[2];
+        final long a3 = a[3];
+        final long a4 = a[4];
+        final long a5 = a[5];
+        final long a6 = a[6];
+        final long a7 = a[7];
+        final long a8 = a[8];
+        final long a9 = a[9];
+        final long a10 = a[10];
+        final long a11 = a[11];
+        final long a12 = a[12];
+        final long a13 = a[13];
+        final long a14 = a[14];
+        final long a15 = a[15];
+        for (int i = 0; i < n; i++) {
+            int b = MAX_ORDER + i;
+            int pred = 8
+                    + (int) ((st[b - 16] * a15) >> 16)
+                    + (int) ((st[b - 15] * a14) >> 16)
+                    + (int) ((st[b - 14] * a13) >> 16)
+                    + (int) ((st[b - 13] * a12) >> 16)
+                    + (int) ((st[b - 12] * a11) >> 16)
+                    + (int) ((st[b - 11] * a10) >> 16)
+                    + (int) ((st[b - 10] * a9) >> 16)
+                    + (int) ((st[b - 9] * a8) >> 16)
+                    + (int) ((st[b - 8] * a7) >> 16)
+                    + (int) ((st[b - 7] * a6) >> 16)
+                    + (int) ((st[b - 6] * a5) >> 16)
+                    + (int) ((st[b - 5] * a4) >> 16)
+                    + (int) ((st[b - 4] * a3) >> 16)
+                    + (int) ((st[b - 3] * a2) >> 16)
+                    + (int) ((st[b - 2] * a1) >> 16)
+                    + (int) ((st[b - 1] * a0) >> 16);
+            int v = addSat32(res[resOff + i], lshiftSat32(pred, 4));
+            st[b] = v;
+            int o = (((int) ((v * (long) gainQ10) >> 16) >> 7) + 1) >> 1;
+            out[outOff + i] = (short) (o > 32767 ? 32767 : o < -32768 ? -32768 : o);
+        }
+    }
+
+    /**
+     * Short-term synthesis with an order-10 filter, unrolled with the coefficients in locals.
+     * The terms are each floored on their own, so their order does not matter: the older ones
+     * come first to keep the newest output off most of the dependency chain.
+     */
+    private void lpc10(int[] res, int resOff, int n, short[] a, int gainQ10, short[] out, int outOff) {
+        final int[] st = sLpcQ14;
+        final long a0 = a[0];
+        final long a1 = a[1];
+        final long a2 = a[2];
+        final long a3 = a[3];
+        final long a4 = a[4];
+        final long a5 = a[5];
+        final long a6 = a[6];
+        final long a7 = a[7];
+        final long a8 = a[8];
+        final long a9 = a[9];
+        for (int i = 0; i < n; i++) {
+            int b = MAX_ORDER + i;
+            int pred = 5
+                    + (int) ((st[b - 10] * a9) >> 16)
+                    + (int) ((st[b - 9] * a8) >> 16)
+                    + (int) ((st[b - 8] * a7) >> 16)
+                    + (int) ((st[b - 7] * a6) >> 16)
+                    + (int) ((st[b - 6] * a5) >> 16)
+                    + (int) ((st[b - 5] * a4) >> 16)
+                    + (int) ((st[b - 4] * a3) >> 16)
+                    + (int) ((st[b - 3] * a2) >> 16)
+                    + (int) ((st[b - 2] * a1) >> 16)
+                    + (int) ((st[b - 1] * a0) >> 16);
+            int v = addSat32(res[resOff + i], lshiftSat32(pred, 4));
+            st[b] = v;
+            int o = (((int) ((v * (long) gainQ10) >> 16) >> 7) + 1) >> 1;
+            out[outOff + i] = (short) (o > 32767 ? 32767 : o < -32768 ? -32768 : o);
+        }
     }
 
     /** The LPC residual of {@code in} (A(z) filtering), with the first {@code order} outputs zero. */
