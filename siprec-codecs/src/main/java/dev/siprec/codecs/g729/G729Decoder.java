@@ -79,6 +79,7 @@ public final class G729Decoder implements AudioDecoder {
     private int lastType;
     private int speechEnergy;
     private int speechEnergyShift;
+    private boolean speechEnergyPending; // the last good frame's energy is not worked out yet
 
     private final int[] params = new int[11];
     private final int[] lspNew = new int[M];
@@ -201,6 +202,7 @@ public final class G729Decoder implements AudioDecoder {
         lastType = SPEECH;
         speechEnergy = 0;
         speechEnergyShift = 1;
+        speechEnergyPending = false;
     }
 
     /** Speech and SID frames decoded since creation. */
@@ -256,6 +258,16 @@ public final class G729Decoder implements AudioDecoder {
      */
     void decodeFrame(boolean erased, int type, int[] prm, short[] out, int outOff) {
         carryStart = carryEnd; // a frame decoded now supersedes what is left of an earlier one
+        if (speechEnergyPending && (erased || type != SPEECH)) {
+            // the last good frame's excitation energy is needed only for comfort noise right
+            // after speech, and must outlive an erased frame: worked out only then, from the
+            // history, where that frame's excitation now sits
+            int energy = FixedPoint.energy(0, excBuffer, HISTORY - FRAME, FRAME, 0);
+            int shift = normL(energy);
+            speechEnergy = round(lShl(energy, shift));
+            speechEnergyShift = 16 - shift;
+            speechEnergyPending = false;
+        }
         if (erased) {
             erasedFrames++;
             // a lost frame is lost speech after speech, and more comfort noise otherwise
@@ -268,12 +280,7 @@ public final class G729Decoder implements AudioDecoder {
         } else {
             comfortNoise(type == SID, prm);
         }
-        if (!erased) {
-            int energy = FixedPoint.energy(0, excBuffer, HISTORY, FRAME, 0);
-            int shift = normL(energy);
-            speechEnergy = round(lShl(energy, shift));
-            speechEnergyShift = 16 - shift;
-        }
+        speechEnergyPending = !erased;
         System.arraycopy(excBuffer, FRAME, excBuffer, 0, HISTORY);
         lastType = type;
         postFilter.process(synth, az, lags, type == SPEECH, out, outOff);
