@@ -77,33 +77,10 @@ class OpusOracleTest {
                 : OpusDecoderTest.lossPattern(pattern, packets.size());
         long[] ranges = OpusDecoderTest.decoderRanges(rng, packets.size());
         short[] reference = Kit.readS16(pcm);
-        OpusDecoder decoder = new OpusDecoder(rate, channels);
-        short[] out = new short[reference.length + 5760 * 2];
-        int n = 0;
-        for (int i = 0; i < packets.size(); i++) {
-            byte[] data = packets.get(i).data();
-            int got;
-            if (!lost[i]) {
-                got = decoder.decode(data, 0, data.length, out, n);
-            } else {
-                int duration = decoder.samplesIn(data, 0, data.length);
-                if (loss.equals("fec") && i + 1 < packets.size() && !lost[i + 1]) {
-                    byte[] next = packets.get(i + 1).data();
-                    got = decoder.decodeFec(next, 0, next.length, duration, out, n);
-                } else {
-                    got = decoder.conceal(duration, out, n);
-                }
-            }
-            assertThat(got).as("packet %d", i).isPositive();
-            assertThat(decoder.finalRange()).as("final range after packet %d", i).isEqualTo(ranges[i]);
-            n += got * channels;
-        }
-        assertThat(n).isEqualTo(reference.length);
-        for (int i = 0; i < n; i++) {
-            if (out[i] != reference[i]) {
-                throw new AssertionError("first difference at sample " + i + ": " + out[i] + " instead of " + reference[i]);
-            }
-        }
+        short[] out = OpusDecoderTest.decodeWithLoss(new OpusDecoder(rate, channels), channels, packets, lost,
+                loss.equals("fec"), ranges);
+        OpusDecoderTest.assertSamePcm(stream + " at " + rate + " Hz, " + channels + " ch, " + loss, out, out.length,
+                reference);
     }
 
     private static Boolean runnable;
