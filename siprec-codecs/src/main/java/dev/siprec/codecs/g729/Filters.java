@@ -248,6 +248,16 @@ final class Filters {
      */
     static boolean synthesise(int[] a, int aOff, int[] x, int xOff, int[] y, int yOff, int length,
             int[] mem, int[] work) {
+        return synthesise(a, aOff, x, xOff, -1, y, yOff, length, mem, work);
+    }
+
+    /**
+     * As {@link #synthesise(int[], int, int[], int, int[], int, int, int[], int[])}, with
+     * {@code xBound} an upper bound of |x| over the block already known to the caller (as
+     * {@link FixedPoint#absBound} gives it), or negative to have it worked out here.
+     */
+    static boolean synthesise(int[] a, int aOff, int[] x, int xOff, int xBound, int[] y, int yOff, int length,
+            int[] mem, int[] work) {
         System.arraycopy(mem, 0, work, 0, ORDER);
         boolean exact = !hasMinCoefficient(a, aOff);
         long feedback = absSum(a, aOff, 1);
@@ -273,11 +283,11 @@ final class Filters {
         int y8 = mem[2];
         int y9 = mem[1];
         int y10 = mem[0];
-        int maxY = FixedPoint.absBound(mem, 0, ORDER);
         // when max|x| a0 + max|y| sum|a_j| < 2^30 no partial sum can saturate, whatever the
         // order: the terms without the newest output are then summed first, off the critical
         // path. maxY grows with the outputs; past yLimit a sample is computed step by step.
-        long limit = 0x40000000L - (long) FixedPoint.absBound(x, xOff, xOff + length) * Math.abs(c0);
+        int maxX = xBound >= 0 ? xBound : FixedPoint.absBound(x, xOff, xOff + length);
+        long limit = 0x40000000L - (long) maxX * Math.abs(c0);
         long yLimit = !exact || limit <= 0 ? -1 : feedback == 0 ? Integer.MAX_VALUE : (limit - 1) / feedback;
         boolean saturated = false;
         if (yLimit >= 32768) {
@@ -307,6 +317,7 @@ final class Filters {
             }
             return saturated;
         }
+        int maxY = FixedPoint.absBound(mem, 0, ORDER);
         for (int i = 0; i < length; i++) {
             int xi = x[xOff + i];
             int out;

@@ -352,12 +352,15 @@ public final class G729Decoder implements AudioDecoder {
             }
             gains(prm[sub == 0 ? 6 : 10], erased);
             sharpening = Math.max(SHARP_MIN, Math.min(SHARP_MAX, gainPitch));
+            int bound = 0;
             for (int i = 0; i < SUBFRAME; i++) {
                 int acc = lMult(excBuffer[exc + i], gainPitch);
                 acc = lMac(acc, code[i], gainCode);
-                excBuffer[exc + i] = round(lShl(acc, 1));
+                int v = round(lShl(acc, 1));
+                excBuffer[exc + i] = v;
+                bound |= v ^ (v >> 31);
             }
-            synthesise(sub);
+            synthesise(sub, bound + 1);
         }
     }
 
@@ -373,18 +376,22 @@ public final class G729Decoder implements AudioDecoder {
         Filters.interpolate(lspOld, lspSid, az, work);
         System.arraycopy(lspSid, 0, lspOld, 0, M);
         for (int sub = 0; sub < 2; sub++) {
-            synthesise(sub);
+            synthesise(sub, -1);
             lags[sub] = lastLag;
         }
         sharpening = SHARP_MIN;
     }
 
-    /** 1/A(z) over one subframe; on saturation the whole excitation history is scaled by 1/4 first. */
-    private void synthesise(int sub) {
+    /**
+     * 1/A(z) over one subframe; on saturation the whole excitation history is scaled by 1/4 first.
+     *
+     * @param excBound a bound of the subframe's |excitation| (see FixedPoint.absBound), or -1
+     */
+    private void synthesise(int sub, int excBound) {
         int off = M + sub * SUBFRAME;
         int exc = HISTORY + sub * SUBFRAME;
         int a = sub * (M + 1);
-        if (Filters.synthesise(az, a, excBuffer, exc, synth, off, SUBFRAME, synthesisMemory, work)) {
+        if (Filters.synthesise(az, a, excBuffer, exc, excBound, synth, off, SUBFRAME, synthesisMemory, work)) {
             for (int i = 0; i < excBuffer.length; i++) {
                 excBuffer[i] >>= 2;
             }

@@ -186,7 +186,9 @@ final class PostFilter {
     private void tilt() {
         System.arraycopy(apNum, 0, impulse, 0, M + 1);
         java.util.Arrays.fill(impulse, M + 1, IMPULSE, 0);
-        Filters.synthesise(apDen, 0, impulse, 0, impulse, 0, IMPULSE, zeroMemory, work);
+        // past apNum the impulse is zero: its bound is apNum's
+        Filters.synthesise(apDen, 0, impulse, 0, FixedPoint.absBound(apNum, 0, M + 1), impulse, 0, IMPULSE, zeroMemory,
+                work);
         int r0 = extractH(FixedPoint.energy(0, impulse, 0, IMPULSE, 0));
         int r1 = extractH(FixedPoint.macSum(0, impulse, 0, impulse, 1, IMPULSE - 1,
                 FixedPoint.absBound(impulse, 0, IMPULSE)));
