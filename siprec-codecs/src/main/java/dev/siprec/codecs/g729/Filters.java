@@ -230,6 +230,10 @@ final class Filters {
         }
     }
 
+    // the synthesis sums t whose (2 t) << 3 neither saturates nor overflows when rounded
+    private static final int T_MAX = (FixedPoint.MAX_32 - 0x8000) / 16;
+    private static final int T_MIN = FixedPoint.MIN_32 / 16;
+
     /** A coefficient of -1.0 (-32768) is the one factor for which L_mult itself saturates. */
     private static boolean hasMinCoefficient(int[] a, int aOff) {
         for (int j = 0; j <= ORDER; j++) {
@@ -295,13 +299,14 @@ final class Filters {
             for (int i = 0; i < length; i++) {
                 int t = x[xOff + i] * c0 - (c10 * y10 + c9 * y9 + c8 * y8 + c7 * y7 + c6 * y6 + c5 * y5 + c4 * y4
                         + c3 * y3 + c2 * y2) - c1 * y1;
-                long shifted = 16L * t; // (2 t) << 3
+                // round(sat((2 t) << 3)) is (t + 2048) >> 12 while 16 t + 0x8000 fits 32 bits:
+                // int arithmetic on the recursion's critical path
                 int out;
-                if (shifted <= FixedPoint.MAX_32 - 0x8000 && shifted >= FixedPoint.MIN_32) {
-                    out = (int) (shifted + 0x8000 >> 16);
+                if (t <= T_MAX && t >= T_MIN) {
+                    out = (t + 2048) >> 12;
                 } else {
                     saturated = true;
-                    out = round(FixedPoint.sat32(shifted));
+                    out = round(FixedPoint.sat32(16L * t));
                 }
                 y[yOff + i] = out;
                 y10 = y9;
@@ -324,12 +329,11 @@ final class Filters {
             if (maxY <= yLimit) {
                 int t = xi * c0 - (c10 * y10 + c9 * y9 + c8 * y8 + c7 * y7 + c6 * y6 + c5 * y5 + c4 * y4 + c3 * y3
                         + c2 * y2) - c1 * y1;
-                long shifted = 16L * t; // (2 t) << 3
-                if (shifted <= FixedPoint.MAX_32 - 0x8000 && shifted >= FixedPoint.MIN_32) {
-                    out = (int) (shifted + 0x8000 >> 16);
+                if (t <= T_MAX && t >= T_MIN) {
+                    out = (t + 2048) >> 12;
                 } else {
                     saturated = true;
-                    out = round(FixedPoint.sat32(shifted));
+                    out = round(FixedPoint.sat32(16L * t));
                 }
             } else {
                 long r = synthesisSample(a, aOff, xi, work, ORDER + i);
@@ -411,12 +415,23 @@ final class Filters {
             int j1 = Math.min(length, j0 + block);
             if (maxX * taps < 0x40000000L) { // no partial sum can saturate: plain sums
                 int n = j1 - j0;
-                java.util.Arrays.fill(acc, 0, n, 0);
-                for (int m = 0; m < 20; m++) {
-                    int hm = h[m];
+                // four taps per pass: a fifth of the passes over acc
+                for (int m = 0; m < 20; m += 4) {
+                    int ha = h[m];
+                    int hb = h[m + 1];
+                    int hc = h[m + 2];
+                    int hd = h[m + 3];
                     int from = first + m + j0;
-                    for (int j = 0; j < n; j++) {
-                        acc[j] += hm * exc[from + j];
+                    if (m == 0) {
+                        for (int j = 0; j < n; j++) {
+                            acc[j] = ha * exc[from + j] + hb * exc[from + 1 + j] + hc * exc[from + 2 + j]
+                                    + hd * exc[from + 3 + j];
+                        }
+                    } else {
+                        for (int j = 0; j < n; j++) {
+                            acc[j] += ha * exc[from + j] + hb * exc[from + 1 + j] + hc * exc[from + 2 + j]
+                                    + hd * exc[from + 3 + j];
+                        }
                     }
                 }
                 for (int j = 0; j < n; j++) {
