@@ -86,6 +86,44 @@ final class RangeDecoder {
         normalize();
     }
 
+    /**
+     * A Laplace-distributed integer (RFC 6716 §4.3.2.1, CELT's coarse energy): 0 has
+     * probability {@code fs}/32768; each further magnitude, split evenly between the two signs,
+     * has its probability scaled by {@code decay}/16384, down to a floor of 1/32768 each.
+     */
+    int decodeLaplace(int fs, int decay) {
+        int val = 0;
+        int fm = decodeBin(15);
+        int fl = 0;
+        if (fm >= fs) {
+            val++;
+            fl = fs;
+            // the probability of +-1, each: what 0 leaves once every value keeps its floor
+            fs = (((32768 - 2 * LAPLACE_NMIN - fs) * (16384 - decay)) >> 15) + 1;
+            while (fs > 1 && fm >= fl + 2 * fs) {
+                fs *= 2;
+                fl += fs;
+                fs = (((fs - 2) * decay) >> 15) + 1;
+                val++;
+            }
+            if (fs <= 1) {
+                // beyond the decaying part every magnitude has the floor probability
+                int di = (fm - fl) >> 1;
+                val += di;
+                fl += 2 * di;
+            }
+            if (fm < fl + fs) {
+                val = -val;
+            } else {
+                fl += fs;
+            }
+        }
+        update(fl, Math.min(fl + fs, 32768), 32768);
+        return val;
+    }
+
+    private static final int LAPLACE_NMIN = 16; // values kept above the floor on each side
+
     /** ec_dec_bit_logp (§4.1.3.2): a binary symbol whose "1" has probability 2^-logp. */
     int decodeBitLogp(int logp) {
         long s = rng >> logp;
