@@ -116,9 +116,7 @@ public final class OpusDecoder {
                 lastRange = 0;
                 continue;
             }
-            if (!prepare()) {
-                return UNSUPPORTED;
-            }
+            prepare();
             subframes = ms == 10 ? 2 : 4;
             range.init(data, packet.frameOffset(f), packet.frameLength(f));
             silk.read(range, packet.bandwidth(), ms, streamStereo);
@@ -180,9 +178,7 @@ public final class OpusDecoder {
             finalRange = 0;
             return samples;
         }
-        if (!prepare()) {
-            return conceal(samples, pcm, offset);
-        }
+        prepare();
         subframes = ms == 10 ? 2 : 4;
         range.init(data, packet.frameOffset(0), packet.frameLength(0));
         redundancy = true;
@@ -195,14 +191,14 @@ public final class OpusDecoder {
         return samples;
     }
 
-    /** Follows the packet's internal rate and channels; false if it cannot be resampled. */
-    private boolean prepare() {
+    /** Follows the packet's internal rate and channels. */
+    private void prepare() {
         int kHz = packet.bandwidth() == OpusPacket.Bandwidth.NB ? 8 : packet.bandwidth() == OpusPacket.Bandwidth.MB ? 12 : 16;
         if (kHz != internalKHz) {
-            // a new internal rate: new resamplers; the synthesis resets its own filter memories
-            if (!resampler[0].init(kHz, outKHz) || !resampler[1].init(kHz, outKHz)) {
-                return false;
-            }
+            // a new internal rate: new resamplers (every internal and output rate pair is
+            // supported); the synthesis resets its own filter memories
+            resampler[0].init(kHz, outKHz);
+            resampler[1].init(kHz, outKHz);
             internalKHz = kHz;
         }
         if (packet.stereo() && !streamStereo) {
@@ -215,7 +211,6 @@ public final class OpusDecoder {
             prevMidOnly = false;
         }
         streamStereo = packet.stereo();
-        return true;
     }
 
     /** Conceals in 20 ms pieces and a 10 ms rest, as the reference decoder does. */
