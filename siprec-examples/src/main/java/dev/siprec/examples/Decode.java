@@ -189,10 +189,6 @@ public final class Decode {
                 if (samples == OpusDecoder.MALFORMED) {
                     throw new IllegalArgumentException("packet " + n + " is malformed");
                 }
-                if (samples == OpusDecoder.UNSUPPORTED) {
-                    throw new IllegalArgumentException("packet " + n + " needs what this build cannot decode yet "
-                            + "(CELT, hybrid, or a rate below the stream's)");
-                }
                 rangeLines.append(String.format("%08x%n", decoder.finalRange()));
                 for (int i = 0; i < samples * channels; i++) {
                     le[2 * i] = (byte) pcm[i];

@@ -217,6 +217,24 @@ final class RangeDecoder {
         return nbitsTotal * 8 - l;
     }
 
+    /** The frame's size in bits (ec_dec's storage), as CELT's budget checks see it. */
+    int storageBits() {
+        return (end - start) * 8;
+    }
+
+    /**
+     * Ends the frame {@code bytes} earlier: a hybrid frame's redundant CELT frame sits at its end
+     * (RFC 6716 §4.5.1), and raw bits are read from the new end.
+     */
+    void shrink(int bytes) {
+        end -= bytes;
+    }
+
+    /** Counts the frame as read up to {@code totalBits} (a CELT silence frame, §4.3). */
+    void skipToEnd(int totalBits) {
+        nbitsTotal += totalBits - tell();
+    }
+
     /** The range after the last symbol: what encoder and decoder must agree on. */
     long finalRange() {
         return rng;

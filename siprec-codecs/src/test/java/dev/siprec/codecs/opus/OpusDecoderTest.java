@@ -91,7 +91,7 @@ class OpusDecoderTest {
         }
     }
 
-    /** Before any packet there is nothing to continue: silence; sizes must be whole 10 ms. */
+    /** Before any packet there is nothing to continue: silence; sizes must be whole 2.5 ms. */
     @org.junit.jupiter.api.Test
     void concealmentArgumentsAndTheStart() {
         OpusDecoder decoder = new OpusDecoder(48000, 2);
@@ -111,7 +111,8 @@ class OpusDecoderTest {
     }
 
     /**
-     * Random and truncated SILK-only packets, mono and stereo, any frame count, decoded, lost,
+     * Random and truncated packets of every mode (SILK, hybrid, CELT), bandwidth and frame size,
+     * mono and stereo, any frame count, decoded, lost,
      * concealed and recovered in random order, at random output settings: never an exception,
      * and every call accounts for exactly the samples it was asked for.
      */
@@ -132,13 +133,13 @@ class OpusDecoderTest {
             int kHz = rate / 1000;
             for (int n = 0; n < 1000; n++) {
                 rnd.nextBytes(packet);
-                int config = rnd.nextInt(12); // SILK-only: NB, MB, WB at 10, 20, 40, 60 ms
+                int config = rnd.nextInt(32);
                 packet[0] = (byte) (config << 3 | (rnd.nextInt(4) == 0 ? 4 : 0) | rnd.nextInt(4));
                 int length = rnd.nextInt(1, packet.length);
                 int action = rnd.nextInt(10);
                 if (action == 0) {
-                    int ms = 10 * (1 + rnd.nextInt(6));
-                    assertThat(decoder.conceal(ms * kHz, pcm, 0)).isEqualTo(ms * kHz);
+                    int quarters = 1 + rnd.nextInt(24); // 2.5 to 60 ms
+                    assertThat(decoder.conceal(quarters * kHz * 5 / 2, pcm, 0)).isEqualTo(quarters * kHz * 5 / 2);
                 } else if (action == 1) {
                     int ms = 20 * (1 + rnd.nextInt(3));
                     assertThat(decoder.decodeFec(packet, 0, length, ms * kHz, pcm, 0)).isEqualTo(ms * kHz);
@@ -147,7 +148,7 @@ class OpusDecoderTest {
                     if (parser.parse(packet, 0, length) != null) {
                         assertThat(got).isEqualTo(OpusDecoder.MALFORMED);
                     } else {
-                        assertThat(got).isEqualTo(parser.durationSamples48k() / 48 * kHz);
+                        assertThat(got).isEqualTo(parser.durationSamples48k() * kHz / 48);
                         decodedPackets++;
                     }
                 }

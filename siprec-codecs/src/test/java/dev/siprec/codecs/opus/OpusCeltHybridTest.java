@@ -1,0 +1,99 @@
+package dev.siprec.codecs.opus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.siprec.testing.Kit;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * CELT, hybrid and mode-switching streams of the kit against libopus's decodes: the final range
+ * after every packet equals the encoder's (or, with loss, libopus's decoder's), and the PCM is
+ * within the float rounding of libopus's float build (at least 40 dB SNR per stream; the
+ * float and fixed-point builds of libopus differ at that level).
+ */
+class OpusCeltHybridTest {
+
+    static final double MIN_SNR_DB = 40;
+
+    @ParameterizedTest
+    @CsvSource({"celt_fb_2.5ms_cbr_64k, 48", "celt_fb_5ms_vbr_64k, 48", "celt_fb_10ms_cbr_96k, 48",
+        "celt_fb_20ms_vbr_128k, 48", "celt_fb_20ms_vbr_128k, 16", "celt_fb_20ms_vbr_128k, 8",
+        "celt_wb_20ms_cvbr_32k, 48", "hybrid_swb_10ms_vbr_24k, 48", "hybrid_fb_10ms_cbr_40k, 48",
+        "hybrid_fb_10ms_cbr_40k, 16", "hybrid_fb_10ms_cbr_40k, 8", "hybrid_fb_20ms_fec_48k, 48",
+        "auto_voip_20ms_vbr_dtx_24k, 48", "st_celt_fb_10ms_cbr_96k, 48", "st_hybrid_fb_20ms_vbr_64k, 48",
+        "st_auto_audio_20ms_vbr_128k, 48"})
+    void closeToLibopusWithExactRanges(String name, int kHz) throws IOException {
+        int channels = name.startsWith("st_") ? 2 : 1;
+        Path dir = Kit.path("codec-reference/ref/opus");
+        List<OpusDemo.Packet> packets = OpusDemo.read(dir.resolve(name + ".bit"));
+        short[] reference = Kit.readS16(dir.resolve(name + "." + kHz + "k.dec.raw"));
+        long[] ranges = packets.stream().mapToLong(OpusDemo.Packet::finalRange).toArray();
+        short[] out = OpusDecoderTest.decodeWithLoss(new OpusDecoder(kHz * 1000, channels), channels, packets,
+                new boolean[packets.size()], false, ranges);
+        assertThat(out.length).isEqualTo(reference.length);
+        assertThat(snr(reference, out)).as(name + " at " + kHz + " kHz, SNR dB").isGreaterThan(MIN_SNR_DB);
+        assertCarriesSignal(name, reference, out);
+    }
+
+    /** The hybrid stream with the kit's loss pattern: CELT's part concealed, SILK's recovered or concealed. */
+    @ParameterizedTest
+    @CsvSource({"plc", "fec"})
+    void hybridLossAsLibopus(String how) throws IOException {
+        String name = "hybrid_fb_20ms_fec_48k";
+        Path dir = Kit.path("codec-reference/ref/opus");
+        List<OpusDemo.Packet> packets = OpusDemo.read(dir.resolve(name + ".bit"));
+        boolean[] lost = OpusDecoderTest.lossPattern(dir.resolve("loss_pattern_300.txt"), packets.size());
+        short[] reference = Kit.readS16(dir.resolve(name + ".48k.loss_" + how + ".dec.raw"));
+        long[] ranges = OpusDecoderTest.decoderRanges(dir.resolve(name + ".48k.loss_" + how + ".rng"), packets.size());
+        short[] out = OpusDecoderTest.decodeWithLoss(new OpusDecoder(48000, 1), 1, packets, lost, how.equals("fec"),
+                ranges);
+        assertThat(out.length).isEqualTo(reference.length);
+        assertThat(snr(reference, out)).as(name + " with loss (" + how + "), SNR dB").isGreaterThan(MIN_SNR_DB);
+    }
+
+    /** Nothing silent or clipped where the reference is not, per 20 ms (a listen-free check). */
+    static void assertCarriesSignal(String what, short[] reference, short[] out) {
+        int block = 960;
+        for (int b = 0; b + block <= reference.length; b += block) {
+            double er = 0;
+            double eo = 0;
+            int clippedRef = 0;
+            int clippedOut = 0;
+            for (int i = b; i < b + block; i++) {
+                er += (double) reference[i] * reference[i];
+                eo += (double) out[i] * out[i];
+                clippedRef += Math.abs(reference[i]) >= 32767 ? 1 : 0;
+                clippedOut += Math.abs(out[i]) >= 32767 ? 1 : 0;
+            }
+            if (er > block * 100.0) {
+                assertThat(eo).as("%s: block at %d is silent", what, b).isGreaterThan(er / 10);
+            }
+            assertThat(clippedOut).as("%s: clipping at %d", what, b).isLessThanOrEqualTo(clippedRef + 2);
+        }
+    }
+
+    static double snr(short[] reference, short[] out) {
+        double s = 0;
+        double e = 0;
+        for (int i = 0; i < reference.length; i++) {
+            double d = reference[i] - out[i];
+            s += (double) reference[i] * reference[i];
+            e += d * d;
+        }
+        return e == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(s / e);
+    }
+
+    static short[] raw(Path p) throws IOException {
+        byte[] b = Files.readAllBytes(p);
+        short[] s = new short[b.length / 2];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = (short) ((b[2 * i] & 0xFF) | b[2 * i + 1] << 8);
+        }
+        return s;
+    }
+}
