@@ -20,9 +20,15 @@ echo "== Java (JMH), same files"
 java -jar benchmarks/target/benchmarks.jar G729Decoder -prof gc -jvmArgsAppend -Dsiprec.g729="$kit/ref/g729" 2>&1 | grep -E "^G729"
 echo "== C reference again, after the Java run"
 for s in novad vad; do for i in 1 2 3; do "$kit/bin/bench" g729 "$kit/ref/g729/speech60_8k_$s.g729" "$kit/ref/g729/speech60_8k_$s.sizes" 20; done; done
-echo "== C reference (libopus 1.3.1), Opus SILK streams decoded at 48 kHz, 3 runs of 20 passes"
-for s in silk_nb_20ms_vbr_6k:1 silk_wb_20ms_fec_24k:1 st_silk_wb_20ms_vbr_32k:2; do
+opus_streams="silk_nb_20ms_vbr_6k:1 silk_wb_20ms_fec_24k:1 st_silk_wb_20ms_vbr_32k:2 celt_fb_20ms_vbr_128k:1
+  hybrid_fb_20ms_fec_48k:1 st_celt_fb_10ms_cbr_96k:2 st_hybrid_fb_20ms_vbr_64k:2"
+echo "== C reference (libopus 1.3.1), Opus streams decoded at 48 kHz, 3 runs of 20 passes"
+for s in $opus_streams; do
   for i in 1 2 3; do "$kit/bin/bench" opus "$kit/ref/opus/${s%:*}.bit" 48000 "${s#*:}" 20; done
 done
 echo "== Java (JMH): this project's OpusDecoder and Concentus 1.0.2, same packets"
-java -jar benchmarks/target/benchmarks.jar OpusSilkBenchmark -prof gc -jvmArgsAppend -Dsiprec.opus="$kit/ref/opus" 2>&1 | grep -E "^OpusSilk"
+java -jar benchmarks/target/benchmarks.jar OpusDecoderBenchmark -prof gc -jvmArgsAppend -Dsiprec.opus="$kit/ref/opus" 2>&1 | grep -E "^OpusDecoder"
+echo "== C reference again, after the Java run"
+for s in $opus_streams; do
+  for i in 1 2 3; do "$kit/bin/bench" opus "$kit/ref/opus/${s%:*}.bit" 48000 "${s#*:}" 20; done
+done

@@ -45,6 +45,18 @@ public interface AudioDecoder {
     }
 
     /**
+     * Writes {@code samplesPerChannel} samples for lost audio that ends where the payload
+     * {@code next} (already received) begins: codecs with in-band forward error correction
+     * (Opus, RFC 6716 §4.2.4) recover the loss from it; the default conceals. Decode
+     * {@code next} itself with {@link #decode} afterwards.
+     *
+     * @return the number of samples per channel written
+     */
+    default int recover(byte[] next, int offset, int length, int samplesPerChannel, short[] out, int outOffset) {
+        return conceal(samplesPerChannel, out, outOffset);
+    }
+
+    /**
      * Whether the sender has stopped sending on purpose, in a way this codec fills with its own
      * comfort noise (G.729 Annex B after a SID frame). The recorder then asks
      * {@link #fillSilence} for the time until the next packet instead of leaving silence.

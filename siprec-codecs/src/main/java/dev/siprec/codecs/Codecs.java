@@ -22,11 +22,28 @@ public final class Codecs {
     }
 
     /**
+     * Whether {@link #newDecoder} would return a decoder for this encoding and channel count
+     * ({@code opus/48000/2}, RFC 7587 §7, names two channels whether or not the sender uses them).
+     */
+    public static boolean isSupported(String encodingName, int clockRate, int channels) {
+        return newDecoder(encodingName, clockRate, channels) != null;
+    }
+
+    /**
      * A new decoder for one stream, or {@code null} when this encoding is not supported.
      *
      * @param channels channel count from the rtpmap (1 when absent)
      */
     public static AudioDecoder newDecoder(String encodingName, int clockRate, int channels) {
+        return newDecoder(encodingName, clockRate, channels, 48000);
+    }
+
+    /**
+     * A new decoder for one stream that produces {@code preferredRate} when the codec can (Opus
+     * decodes directly at 8, 12, 16, 24 or 48 kHz, saving a rate conversion), or {@code null}
+     * when this encoding is not supported.
+     */
+    public static AudioDecoder newDecoder(String encodingName, int clockRate, int channels, int preferredRate) {
         switch (encodingName.toUpperCase(Locale.ROOT)) {
             case "PCMU":
                 return clockRate == 8000 && channels == 1 ? G711Decoder.ulaw() : null;
@@ -39,6 +56,14 @@ public final class Codecs {
             case "G729":
                 // RFC 3551 §4.5.6; Annex B SID frames are decoded whether or not annexb=no
                 return clockRate == 8000 && channels == 1 ? new dev.siprec.codecs.g729.G729Decoder() : null;
+            case "OPUS":
+                // RFC 7587 §7: always opus/48000/2; a stereo stream is down-mixed to the leg's channel
+                if (clockRate != 48000 || channels < 1 || channels > 2) {
+                    return null;
+                }
+                boolean direct = preferredRate == 8000 || preferredRate == 12000 || preferredRate == 16000
+                        || preferredRate == 24000 || preferredRate == 48000;
+                return new OpusRtpDecoder(direct ? preferredRate : 48000);
             default:
                 return null;
         }

@@ -92,7 +92,8 @@ class G711Test {
         assertThat(Codecs.isSupported("PCMA", 8000)).isTrue();
         assertThat(Codecs.isSupported("PCMU", 16000)).isFalse();
         assertThat(Codecs.isSupported("G722", 8000)).isTrue();
-        assertThat(Codecs.isSupported("opus", 48000)).isFalse();
+        assertThat(Codecs.isSupported("opus", 48000)).isTrue();
+        assertThat(Codecs.isSupported("speex", 8000)).isFalse();
     }
 
     @Test

@@ -46,7 +46,7 @@ final class RecordingSessionManager implements SipHandler {
 
     private static final Logger log = LoggerFactory.getLogger(RecordingSessionManager.class);
     private static final OfferAnswer.CodecSupport DECODABLE =
-            f -> Codecs.isSupported(f.encoding(), f.clockRate()) && f.channels() == 1;
+            f -> Codecs.isSupported(f.encoding(), f.clockRate(), f.channels());
 
     static final int FRAME_MILLIS = 20;
     private final SiprecServer.Builder config;

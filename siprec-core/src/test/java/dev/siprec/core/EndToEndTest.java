@@ -316,6 +316,109 @@ class EndToEndTest {
         }
     }
 
+    /**
+     * Opus as SBCs and WebRTC gateways send it (opus/48000/2, RFC 7587): a mono hybrid stream
+     * with in-band FEC that loses packets on the way, and a stereo hybrid stream, recorded at
+     * 16 kHz. The losses are recovered from the FEC of the packet after them (already in the
+     * jitter buffer), the stereo stream is down-mixed to its channel, and both channels equal a
+     * direct decode sample for sample.
+     */
+    @Test
+    void anOpusCallRecoversLossesFromInbandFecAndDownmixesStereo() throws Exception {
+        java.nio.file.Path dir = dev.siprec.testing.Kit.path("codec-reference/ref/opus");
+        List<byte[]> legA = opusPackets(dir.resolve("hybrid_fb_20ms_fec_48k.bit"), 100);
+        List<byte[]> legB = opusPackets(dir.resolve("st_hybrid_fb_20ms_vbr_64k.bit"), 100);
+        java.util.Set<Integer> lostA = java.util.Set.of(30, 31, 55, 80);
+        InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        server = SiprecServer.builder().sip(Transport.UDP, any).rtpPortRange(41000, 41999).sampleRate(16000)
+                .listener(recorder).threads(2).jitterDelay(Duration.ofMillis(200)).start();
+        try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
+            String offer = TestSrc.offerCodecs("111 101", "a=rtpmap:111 opus/48000/2\r\n"
+                    + "a=fmtp:111 useinbandfec=1;sprop-stereo=1\r\n", "1", "2")
+                    .replace("telephone-event/8000", "telephone-event/48000");
+            SipResponse ok = src.invite("multipart/mixed;boundary=boundary42", TestSrc.multipart(offer,
+                    TestSrc.METADATA));
+            assertThat(ok.statusCode()).isEqualTo(200);
+            assertThat(src.answer.media()).allSatisfy(m -> {
+                assertThat(m.formats()).startsWith("111");
+                assertThat(m.fmtp(111)).contains("useinbandfec=1", "stereo=1");
+            });
+            src.ack();
+            src.streamTimed(111, List.of(opusTimed(legA, lostA), opusTimed(legB, java.util.Set.of())), 48000);
+            Thread.sleep(400);
+            src.bye();
+        }
+        RecordingSession s = recorder.last();
+        awaitEnded(s);
+        assertThat(s.channels()).extracting(RecordedChannel::codec).containsOnly("opus/48000");
+        short[][] channels = recorder.audio.get(s.id());
+        short[] withFec = opusExpected(legA, lostA, true);
+        short[] concealedOnly = opusExpected(legA, lostA, false);
+        assertThat(withFec).as("the FEC changes what the losses sound like").isNotEqualTo(concealedOnly);
+        int from = firstLoud(withFec);
+        assertBitExact(channels[1], withFec, from, withFec.length - from);
+        short[] stereo = opusExpected(legB, java.util.Set.of(), true);
+        from = firstLoud(stereo);
+        assertBitExact(channels[0], stereo, from, stereo.length - from);
+        assertThat(s.stats(1).packetsLost()).isEqualTo(lostA.size());
+        assertThat(s.stats(0).packetsLost()).isZero();
+    }
+
+    static int firstLoud(short[] pcm) {
+        int i = 0;
+        while (Math.abs(pcm[i]) < 200) {
+            i++;
+        }
+        return i;
+    }
+
+    /** The first {@code count} packets of an opus_demo file (length, range, bytes). */
+    static List<byte[]> opusPackets(java.nio.file.Path file, int count) throws IOException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(file));
+        List<byte[]> packets = new java.util.ArrayList<>();
+        while (b.remaining() >= 8 && packets.size() < count) {
+            int length = b.getInt();
+            b.getInt();
+            byte[] p = new byte[length];
+            b.get(p);
+            packets.add(p);
+        }
+        return packets;
+    }
+
+    static List<TestSrc.Timed> opusTimed(List<byte[]> packets, java.util.Set<Integer> lost) {
+        List<TestSrc.Timed> timed = new java.util.ArrayList<>();
+        for (int i = 0; i < packets.size(); i++) {
+            timed.add(new TestSrc.Timed(960L * i, 960, lost.contains(i) ? null : packets.get(i)));
+        }
+        return timed;
+    }
+
+    /** A direct decode at 16 kHz mono: losses recovered from the next packet's FEC, or concealed. */
+    static short[] opusExpected(List<byte[]> packets, java.util.Set<Integer> lost, boolean fec) {
+        dev.siprec.codecs.opus.OpusDecoder d = new dev.siprec.codecs.opus.OpusDecoder(16000, 1);
+        short[] out = new short[packets.size() * 320];
+        int missing = 0;
+        for (int i = 0; i < packets.size(); i++) {
+            if (lost.contains(i)) {
+                missing++;
+                continue;
+            }
+            byte[] p = packets.get(i);
+            if (missing > 0) {
+                int at = (i - missing) * 320;
+                if (fec) {
+                    d.decodeFec(p, 0, p.length, missing * 320, out, at);
+                } else {
+                    d.conceal(missing * 320, out, at);
+                }
+                missing = 0;
+            }
+            d.decode(p, 0, p.length, out, i * 320);
+        }
+        return out;
+    }
+
     /** The whole expected leg, speech, SID and comfort noise through the gaps, sample for sample. */
     static void assertG729Leg(short[] channel, short[] expected, String leg) {
         int from = 0;

@@ -359,6 +359,9 @@ final class TestSrc implements AutoCloseable {
     /** Our RTP sockets, one per stream, kept for the whole call as a real SRC keeps its ports. */
     final List<DatagramSocket> rtpSockets = new ArrayList<>();
 
+    /** RTP timestamp units per 20 ms packet sent by {@link #stream}: 160 at 8 kHz. */
+    int timestampStep = 160;
+
     void stream(int packets, int payloadType, Payloads... legs) throws IOException {
         List<DatagramSocket> sockets = rtpSockets;
         {
@@ -370,7 +373,7 @@ final class TestSrc implements AutoCloseable {
             for (int k = 0; k < packets; k++) {
                 for (int s = 0; s < legs.length; s++) {
                     int seq = (s == 0 ? 1000 : 65500) + k;
-                    long ts = (s == 0 ? 1_048_576L : 0xFFFFFFFFL - 800) + 160L * k;
+                    long ts = (s == 0 ? 1_048_576L : 0xFFFFFFFFL - 800) + (long) timestampStep * k;
                     pkt[0] = (byte) 0x80;
                     pkt[1] = (byte) ((k == 0 ? 0x80 : 0) | payloadType);
                     pkt[2] = (byte) (seq >> 8);
@@ -401,6 +404,14 @@ final class TestSrc implements AutoCloseable {
      * marker bit is set on the first packet and on the first after each gap (RFC 3551 §4.1).
      */
     void streamTimed(int payloadType, List<List<Timed>> legs) throws IOException {
+        streamTimed(payloadType, legs, 8000);
+    }
+
+    /**
+     * As {@link #streamTimed(int, List)} with timestamps in units of {@code clockRate}; a
+     * {@link Timed} without payload is a lost packet: its sequence number is skipped.
+     */
+    void streamTimed(int payloadType, List<List<Timed>> legs, int clockRate) throws IOException {
         while (rtpSockets.size() < legs.size()) {
             rtpSockets.add(new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
         }
@@ -421,7 +432,11 @@ final class TestSrc implements AutoCloseable {
                 return;
             }
             Timed t = legs.get(s).get(next[s]);
-            LockSupport.parkNanos(start + t.tsOffset() * 125_000L - System.nanoTime());
+            if (t.payload() == null) {
+                next[s]++; // lost on the way: never sent
+                continue;
+            }
+            LockSupport.parkNanos(start + t.tsOffset() * 1_000_000_000L / clockRate - System.nanoTime());
             int seq = (s == 0 ? 1000 : 65500) + next[s];
             long ts = (s == 0 ? 1_048_576L : 0xFFFFFFFFL - 800) + t.tsOffset();
             pkt[0] = (byte) 0x80;

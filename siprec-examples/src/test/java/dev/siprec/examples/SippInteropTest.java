@@ -133,6 +133,11 @@ class SippInteropTest {
 
         String encoding();
 
+        /** The rtpmap's encoding/clock[/channels]. */
+        default String rtpmap() {
+            return encoding() + "/8000";
+        }
+
         void writePcap(Path file) throws IOException;
     }
 
@@ -166,6 +171,7 @@ class SippInteropTest {
         String scenario;
         try (InputStream in = SippInteropTest.class.getResourceAsStream("/sipp/" + scenarioName)) {
             scenario = new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .replace("@ENCODING@/8000", media.rtpmap())
                     .replace("@PCAP@", pcap.toString()).replace("@HOLD_MS@", "2500")
                     .replace("@PT@", Integer.toString(media.payloadType())).replace("@ENCODING@", media.encoding());
         }
@@ -310,6 +316,73 @@ class SippInteropTest {
         List<List<byte[]>> legs = List.of(leg1, leg2);
         for (int c = 0; c < 2; c++) {
             dev.siprec.codecs.g729.G729Decoder decoder = new dev.siprec.codecs.g729.G729Decoder();
+            short[] expected = new short[PACKETS * 160];
+            for (int k = 0; k < PACKETS; k++) {
+                byte[] packet = legs.get(c).get(k);
+                assertThat(decoder.decode(packet, 12, packet.length - 12, expected, 160 * k)).isEqualTo(160);
+            }
+            int from = firstSound(expected) + 400;
+            int at = locate(channels[c], expected, from) - from;
+            assertThat(at).as("leg %d's decode found on channel %d", c + 1, c).isGreaterThanOrEqualTo(0);
+            for (int i = 0; i < expected.length; i++) {
+                assertThat(channels[c][at + i]).as("channel %d, sample %d", c, i).isEqualTo(expected[i]);
+            }
+            assertThat(meanSquare(expected)).as("leg %d is speech, not silence", c + 1).isGreaterThan(1e5);
+        }
+    }
+
+    /**
+     * An Opus call from a real encoder (the kit's libopus-encoded talkers, opus/48000/2 with
+     * dynamic payload type 111 as SBCs offer it), sent by SIPp: each channel of the 8 kHz
+     * recording is exactly what this project's decoder makes of that leg at 8 kHz.
+     */
+    @org.junit.jupiter.api.Test
+    void sippRecordsAnOpusCallFromARealEncoder(@TempDir Path dir) throws Exception {
+        Path media = dev.siprec.testing.Kit.path("sip-scenarios/media");
+        List<byte[]> leg1 = rtpPackets(media.resolve("opus_leg1.pcap"), PACKETS);
+        List<byte[]> leg2 = rtpPackets(media.resolve("opus_leg2.pcap"), PACKETS);
+        Media opus = new Media() {
+            public int payloadType() {
+                return 111;
+            }
+
+            public String encoding() {
+                return "opus";
+            }
+
+            public String rtpmap() {
+                return "opus/48000/2";
+            }
+
+            public void writePcap(Path file) throws IOException {
+                PcapWriter pcap = new PcapWriter();
+                for (int k = 0; k < PACKETS; k++) {
+                    pcap.add(20_000L * k, 7000, 6000, leg1.get(k));
+                    pcap.add(20_000L * k + 500, 7002, 6002, leg2.get(k));
+                }
+                pcap.write(file);
+            }
+        };
+        Path out = runSipp("siprec_stereo.xml", "u1", dir, opus);
+        Path json;
+        Path wav;
+        try (Stream<Path> s = Files.list(out)) {
+            List<Path> files = s.sorted().toList();
+            json = files.stream().filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();
+            wav = files.stream().filter(p -> p.toString().endsWith(".wav")).findFirst().orElseThrow();
+        }
+        String j = Files.readString(json);
+        assertThat(j).contains("\"codec\": \"opus/48000\"").contains("\"endReason\": \"BYE\"");
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(wav)).order(ByteOrder.LITTLE_ENDIAN);
+        int frames = b.getInt(40) / 4;
+        short[][] channels = new short[2][frames];
+        for (int i = 0; i < frames; i++) {
+            channels[0][i] = b.getShort(44 + 4 * i);
+            channels[1][i] = b.getShort(46 + 4 * i);
+        }
+        List<List<byte[]>> legs = List.of(leg1, leg2);
+        for (int c = 0; c < 2; c++) {
+            dev.siprec.codecs.opus.OpusDecoder decoder = new dev.siprec.codecs.opus.OpusDecoder(8000, 1);
             short[] expected = new short[PACKETS * 160];
             for (int k = 0; k < PACKETS; k++) {
                 byte[] packet = legs.get(c).get(k);

@@ -129,6 +129,21 @@ public final class JitterBuffer {
     }
 
     /**
+     * The payload {@link #pop} would return next, still owned by the buffer (do not release
+     * it), or null when empty: a codec recovers a loss from the packet after it (in-band FEC).
+     */
+    public ByteBuf peekPayload() {
+        int slot = nextSlot();
+        return slot < 0 ? null : payloads[slot];
+    }
+
+    /** The kind of the payload {@link #pop} would return next; valid when {@link #peekPayload} is not null. */
+    public int peekKind() {
+        int slot = nextSlot();
+        return slot < 0 ? -1 : kinds[slot];
+    }
+
+    /**
      * Removes the next packet in sequence order and gives its payload to the caller, who must
      * release it. Sequence numbers skipped to reach it are lost: see {@link #lostOnLastPop()}.
      *

@@ -388,7 +388,7 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
                         // counted here, once per lost packet, even when a frame delivered before
                         // this packet played has already concealed all of the gap
                         concealedFrames += missing;
-                        concealGap(position, start);
+                        concealGap(position, start, payload);
                     } else if (codecNoise) {
                         fillCodecSilence(position, start);
                     }
@@ -408,8 +408,15 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
             noise = noiseEnd > end;
         } else if (jitter.gapBeforeNext()) {
             // a lost packet's span starts in this frame: conceal the part due now, not only
-            // when the next packet plays (by then this frame would have gone out with a hole)
-            concealGap(Math.min(jitter.peekPosition(), end + converter.latency()), start);
+            // when the next packet plays (by then this frame would have gone out with a hole);
+            // when the packet after the loss is here already, the whole span is recovered from
+            // it at once (a codec with in-band FEC uses it, RFC 6716 §4.2.4)
+            ByteBuf next = jitter.peekKind() == AUDIO ? jitter.peekPayload() : null;
+            if (next != null) {
+                concealGap(jitter.peekPosition(), start, next);
+            } else {
+                concealGap(Math.min(jitter.peekPosition(), end + converter.latency()), start, null);
+            }
         } else if (codecNoise) {
             fillCodecSilence(Math.min(jitter.peekPosition(), end + converter.latency()), start);
         }
@@ -430,7 +437,7 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
      * Lost packets (a sequence gap, not a timestamp gap: silence suppression is not loss) are
      * replaced by the codec's own concealment over exactly the span they would have covered.
      */
-    private void concealGap(long position, long windowStart) {
+    private void concealGap(long position, long windowStart, ByteBuf next) {
         if (playedEnd == Long.MIN_VALUE || position <= playedEnd) {
             return;
         }
@@ -439,7 +446,14 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
         if (codecSamples <= 0) {
             return;
         }
-        decoder.conceal(codecSamples, pcm, 0);
+        int length = next == null ? 0 : next.readableBytes();
+        if (next != null && length <= scratch.length && codecSamples * outputRate / decoder.sampleRate() == span) {
+            // the span ends where next begins (not cut short by the output buffer): recover
+            next.getBytes(next.readerIndex(), scratch, 0, length);
+            decoder.recover(scratch, 0, length, codecSamples, pcm, 0);
+        } else {
+            decoder.conceal(codecSamples, pcm, 0);
+        }
         long from = playedEnd - converter.latency();
         writeAt(playedEnd, windowStart, pcm, codecSamples);
         long to = playedEnd - converter.latency();

@@ -139,7 +139,8 @@ public final class MediaSession {
         this.frame = new short[frameSamples * settings.channels()];
         this.arrivals = new long[settings.channels()];
         for (LegSpec spec : specs) {
-            AudioDecoder decoder = Codecs.newDecoder(spec.encoding(), spec.clockRate(), spec.codecChannels());
+            AudioDecoder decoder = Codecs.newDecoder(spec.encoding(), spec.clockRate(), spec.codecChannels(),
+                settings.outputRate());
             if (decoder == null) {
                 throw new IllegalArgumentException("no decoder for " + spec.encoding() + "/" + spec.clockRate());
             }
@@ -472,7 +473,8 @@ public final class MediaSession {
      * @throws IllegalArgumentException when the codec is not supported or the channel is out of range
      */
     public CompletableFuture<int[]> addStream(LegSpec spec) {
-        AudioDecoder decoder = Codecs.newDecoder(spec.encoding(), spec.clockRate(), spec.codecChannels());
+        AudioDecoder decoder = Codecs.newDecoder(spec.encoding(), spec.clockRate(), spec.codecChannels(),
+                settings.outputRate());
         if (decoder == null) {
             throw new IllegalArgumentException("no decoder for " + spec.encoding() + "/" + spec.clockRate());
         }
@@ -583,7 +585,8 @@ public final class MediaSession {
      * @throws IllegalArgumentException when the codec is not supported
      */
     public void changeCodec(int i, LegSpec spec) {
-        AudioDecoder decoder = Codecs.newDecoder(spec.encoding(), spec.clockRate(), spec.codecChannels());
+        AudioDecoder decoder = Codecs.newDecoder(spec.encoding(), spec.clockRate(), spec.codecChannels(),
+                settings.outputRate());
         if (decoder == null) {
             throw new IllegalArgumentException("no decoder for " + spec.encoding() + "/" + spec.clockRate());
         }

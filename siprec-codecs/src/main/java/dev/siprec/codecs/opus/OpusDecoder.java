@@ -394,8 +394,23 @@ public final class OpusDecoder {
         }
     }
 
+    /** Forgets the stream (OPUS_RESET_STATE): the next packet is decoded as a stream's first. */
+    public void reset() {
+        resetSilk();
+        celt.reset();
+        mode = MODE_NONE;
+        prevMode = MODE_NONE;
+        prevRedundancy = false;
+        frameSize = outKHz * 5 / 2;
+        streamChannels = 1;
+        celtEnd = CeltTables.BANDS;
+        finalRange = 0;
+        pendingSide = false;
+    }
+
     /** silk_InitDecoder: SILK starts afresh after CELT-only frames (§4.5.2). */
     private void resetSilk() {
+        silk.reset();
         synthesis[0].reset();
         synthesis[1].reset();
         internalKHz = 0;

@@ -59,6 +59,13 @@ final class SilkParameters {
         int previousSignalType;
     }
 
+    /** Forgets what conditions the next frame's coding (silk_init_decoder). */
+    void reset() {
+        for (Channel c : channels) {
+            c.previousSignalType = 0;
+        }
+    }
+
     /** Told about each SILK frame as soon as its symbols are read. */
     interface FrameListener {
         /**

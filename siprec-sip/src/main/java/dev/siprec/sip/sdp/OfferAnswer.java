@@ -131,9 +131,9 @@ public final class OfferAnswer {
             }
             MediaDescription m = new MediaDescription("audio", localPorts[n.index()], offered.proto(), formats);
             m.attribute("rtpmap", n.codec().format());
-            String annexB = annexB(n.codec(), offered.fmtp(n.codec().payloadType()));
-            if (annexB != null) {
-                m.attribute("fmtp", n.codec().payloadType() + " " + annexB);
+            String parameters = codecParameters(n.codec(), offered.fmtp(n.codec().payloadType()));
+            if (parameters != null) {
+                m.attribute("fmtp", n.codec().payloadType() + " " + parameters);
             }
             if (n.telephoneEvent() != null) {
                 m.attribute("rtpmap", n.telephoneEvent().format());
@@ -157,6 +157,43 @@ public final class OfferAnswer {
             a.media().add(m);
         }
         return a;
+    }
+
+    /** The answer's fmtp for the chosen codec, or {@code null} for none. */
+    static String codecParameters(RtpMap codec, String offeredFmtp) {
+        if (codec.encoding().equalsIgnoreCase("opus")) {
+            return opus(offeredFmtp);
+        }
+        return annexB(codec, offeredFmtp);
+    }
+
+    /**
+     * Opus's parameters as a receiver states them (RFC 7587 §6.1): we play back full band
+     * ({@code maxplaybackrate=48000}); we take stereo when the sender says it sends stereo
+     * ({@code sprop-stereo=1}; the recording down-mixes it, but a stereo encoding keeps both
+     * talkers of a conference bridge intact); we ask for in-band FEC, which recovers lost
+     * packets ({@code useinbandfec=1}); and we welcome DTX when the sender offered it
+     * ({@code usedtx=1}), since silence is filled with the decoder's comfort noise.
+     */
+    static String opus(String offeredFmtp) {
+        boolean stereo = false;
+        boolean dtx = false;
+        if (offeredFmtp != null) {
+            for (String param : offeredFmtp.split(";")) {
+                String[] kv = param.trim().split("=", 2);
+                if (kv.length != 2) {
+                    continue;
+                }
+                String k = kv[0].trim().toLowerCase(Locale.ROOT);
+                String v = kv[1].trim();
+                if (k.equals("sprop-stereo")) {
+                    stereo = v.equals("1");
+                } else if (k.equals("usedtx")) {
+                    dtx = v.equals("1");
+                }
+            }
+        }
+        return "maxplaybackrate=48000;stereo=" + (stereo ? 1 : 0) + ";useinbandfec=1" + (dtx ? ";usedtx=1" : "");
     }
 
     /**

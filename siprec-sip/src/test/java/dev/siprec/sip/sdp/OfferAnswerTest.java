@@ -184,4 +184,28 @@ class OfferAnswerTest {
             assertThat(m.formats()).startsWith("18");
         }
     }
+
+    /** RFC 7587 §6.1: opus/48000/2 answered with our receiver parameters; stereo and DTX as the sender offers. */
+    @Test
+    void opusAnswerStatesReceiverParameters() throws Exception {
+        OfferAnswer.CodecSupport withOpus = f -> f.encoding().equalsIgnoreCase("opus") && f.clockRate() == 48000
+                && f.channels() == 2;
+        for (String[] c : new String[][] {
+            {"a=fmtp:111 minptime=10;useinbandfec=1;sprop-stereo=1;usedtx=1\r\n",
+                "maxplaybackrate=48000;stereo=1;useinbandfec=1;usedtx=1"},
+            {"a=fmtp:111 sprop-stereo=0\r\n", "maxplaybackrate=48000;stereo=0;useinbandfec=1"},
+            {"", "maxplaybackrate=48000;stereo=0;useinbandfec=1"}}) {
+            String sdp = "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
+                    + "m=audio 5000 RTP/AVP 111 0 101\r\na=rtpmap:111 opus/48000/2\r\n" + c[0]
+                    + "a=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/48000\r\na=sendonly\r\n";
+            SessionDescription offer = SessionDescription.parse(sdp);
+            List<NegotiatedStream> n = OfferAnswer.negotiate(offer, withOpus);
+            assertThat(n.get(0).codec().encoding()).isEqualTo("opus");
+            SessionDescription answer = OfferAnswer.answer(offer, n, new int[] {4000}, "127.0.0.1", 1, 1);
+            MediaDescription m = answer.media().get(0);
+            assertThat(m.fmtp(111)).as("offer %s", c[0]).isEqualTo(c[1]);
+            assertThat(m.formats()).containsExactly("111", "101");
+            assertThat(answer.toString()).contains("a=rtpmap:111 opus/48000/2");
+        }
+    }
 }

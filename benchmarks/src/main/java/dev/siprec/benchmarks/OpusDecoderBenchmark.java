@@ -22,7 +22,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Opus SILK decoding, one op = one 20 ms packet decoded to 48 kHz, walking through a kit
+ * Opus decoding of every mode (SILK, CELT, hybrid; mono and stereo), one op = one packet
+ * (20 ms, or 10 ms where the stream's name says so) decoded to 48 kHz, walking through a kit
  * stream ({@code -Dsiprec.opus=DIR}, default the kit beside the checkout; the benchmark needs
  * it): this project's {@link OpusDecoder} against Concentus 1.0.2 (the pure-Java libopus port)
  * on the same packets. libopus itself is timed by the kit's C harness in the same run
@@ -34,9 +35,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
-public class OpusSilkBenchmark {
+public class OpusDecoderBenchmark {
 
-    @Param({"silk_nb_20ms_vbr_6k", "silk_wb_20ms_fec_24k", "st_silk_wb_20ms_vbr_32k"})
+    @Param({"silk_nb_20ms_vbr_6k", "silk_wb_20ms_fec_24k", "st_silk_wb_20ms_vbr_32k", "celt_fb_20ms_vbr_128k",
+        "hybrid_fb_20ms_fec_48k", "st_celt_fb_10ms_cbr_96k", "st_hybrid_fb_20ms_vbr_64k"})
     public String stream;
 
     List<byte[]> packets;
