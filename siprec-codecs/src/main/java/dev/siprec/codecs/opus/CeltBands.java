@@ -38,14 +38,17 @@ final class CeltBands {
      * ordered by their first coordinate: positive magnitudes from k down to 1, then 0, then the
      * negative ones; the rest recursively.
      */
-    private static final long[][] U = new long[MAX_N + 1][MAX_K + 3];
+    // U(n, k) at k * COLUMN + n: decoding walks down n at a fixed k, through adjacent entries
+    private static final int COLUMN = MAX_N + 1;
+    private static final long[] U = new long[(MAX_K + 3) * COLUMN];
 
     static {
         long cap = 1L << 40;
         for (int n = 1; n <= MAX_N; n++) {
-            U[n][1] = 1;
+            U[COLUMN + n] = 1;
             for (int k = 2; k < MAX_K + 3; k++) {
-                U[n][k] = Math.min(cap, U[n - 1][k] + U[n][k - 1] + U[n - 1][k - 1]);
+                U[k * COLUMN + n] = Math.min(cap, U[k * COLUMN + n - 1] + U[(k - 1) * COLUMN + n]
+                        + U[(k - 1) * COLUMN + n - 1]);
             }
         }
     }
@@ -645,7 +648,7 @@ final class CeltBands {
 
     /** V(n, k): how many codewords n dimensions and k pulses have (at most 2^32 - 1 where used). */
     static long codebookSize(int n, int k) {
-        return U[n][k] + U[n][k + 1];
+        return U[k * COLUMN + n] + U[(k + 1) * COLUMN + n];
     }
 
     /**
@@ -657,10 +660,16 @@ final class CeltBands {
     static int pulseVector(long index, int n, int k, int[] y) {
         int ryy = 0;
         int kk = k;
-        for (int j = 0; j < n - 1; j++) {
+        int j;
+        for (j = 0; j < n - 2; j++) {
+            if (kk == 0) {
+                // every pulse placed: the rest is zero
+                java.util.Arrays.fill(y, j, n, 0);
+                return ryy;
+            }
             int dims = n - j;
-            long p = U[dims][kk];
-            long q = U[dims][kk + 1];
+            long p = U[kk * COLUMN + dims];
+            long q = U[(kk + 1) * COLUMN + dims];
             int v;
             if (p <= index && index < q) {
                 v = 0;
@@ -672,12 +681,27 @@ final class CeltBands {
                 }
                 int k0 = kk;
                 do {
-                    p = U[dims][--kk];
+                    p = U[--kk * COLUMN + dims];
                 } while (p > index);
                 index -= p;
                 v = negative ? kk - k0 : k0 - kk;
             }
             y[j] = v;
+            ryy += v * v;
+        }
+        if (n >= 2) {
+            // two dimensions left: U(2, k) = 2k - 1, so the search has a closed form
+            boolean negative = index >= 2L * kk + 1;
+            if (negative) {
+                index -= 2L * kk + 1;
+            }
+            int k0 = kk;
+            kk = (int) ((index + 1) >> 1);
+            if (kk != 0) {
+                index -= 2L * kk - 1;
+            }
+            int v = negative ? kk - k0 : k0 - kk;
+            y[n - 2] = v;
             ryy += v * v;
         }
         int v = index == 0 ? kk : -kk; // the last coordinate takes the pulses left

@@ -25,6 +25,7 @@ import static dev.siprec.codecs.opus.CeltTables.WINDOW;
 final class CeltDecoder {
 
     private static final int HISTORY = 2048; // decoded output kept for the post-filter
+    private static final int ROOM = 8 * 960; // frames decoded before the history is moved back
     private static final float PREEMPH = 0.8500061035f;
     private static final float[][] POSTFILTER_GAINS = {
         {0.3066406250f, 0.2170410156f, 0.1296386719f},
@@ -37,7 +38,10 @@ final class CeltDecoder {
     private final CeltAllocation allocation = new CeltAllocation();
     private final CeltBands bands = new CeltBands();
     private final CeltMdct[] mdct = {new CeltMdct(120), new CeltMdct(240), new CeltMdct(480), new CeltMdct(960)};
-    private final float[][] mem = {new float[HISTORY + OVERLAP], new float[HISTORY + OVERLAP]};
+    // per channel: the output so far up to frameEnd, then the next frame's overlap (windowed IMDCT
+    // tail) at [end, end + OVERLAP); end advances by a frame and moves back only when out of room
+    private final float[][] mem = {new float[HISTORY + ROOM + OVERLAP], new float[HISTORY + ROOM + OVERLAP]};
+    private int frameEnd = HISTORY;
     private final float[] preemphMem = new float[2];
     private final float[] oldBandE = new float[2 * BANDS];
     private final float[] oldLogE = new float[2 * BANDS];
@@ -46,7 +50,7 @@ final class CeltDecoder {
     private final float[] x = new float[2 * 960];
     private final float[] freq = new float[960];
     private final float[] freq2 = new float[960];
-    private final float[] imdct = new float[2 * 960];
+    private final float[] imdct = new float[OVERLAP]; // a block's head, before it is added
     private final int[] tfRes = new int[BANDS];
     private final int[] cap = new int[BANDS];
     private final int[] offsets = new int[BANDS];
@@ -74,8 +78,20 @@ final class CeltDecoder {
         reset();
     }
 
+    /** Makes room for a frame of {@code n} samples: the overlap becomes the head of the new frame. */
+    private void advance(int n) {
+        if (frameEnd + n + OVERLAP > mem[0].length) {
+            for (int ch = 0; ch < outChannels; ch++) {
+                System.arraycopy(mem[ch], frameEnd - HISTORY, mem[ch], 0, HISTORY + OVERLAP);
+            }
+            frameEnd = HISTORY;
+        }
+        frameEnd += n;
+    }
+
     /** OPUS_RESET_STATE: as new. */
     void reset() {
+        frameEnd = HISTORY;
         for (float[] m : mem) {
             java.util.Arrays.fill(m, 0f);
         }
@@ -204,9 +220,7 @@ final class CeltDecoder {
         allocation.compute(start, end, offsets, cap, trim, bits, c, lm, rd);
         fineEnergy(rd, start, end, c);
 
-        for (int ch = 0; ch < 2; ch++) {
-            System.arraycopy(mem[ch], n, mem[ch], 0, HISTORY - n + OVERLAP);
-        }
+        advance(n);
         bands.decode(x, n, c, start, end, allocation.pulses, isTransient, spread, allocation.dualStereo,
                 allocation.intensity, tfRes, (len * (8 << BITRES)) - antiCollapseRsv, allocation.balance, rd, lm,
                 allocation.codedBands, rng, disableInv);
@@ -285,9 +299,7 @@ final class CeltDecoder {
             }
         }
         rng = seed;
-        for (int ch = 0; ch < 2; ch++) {
-            System.arraycopy(mem[ch], n, mem[ch], 0, HISTORY - n + OVERLAP);
-        }
+        advance(n);
         synthesis(start, effEnd, c, false, lm, n, false);
         // the post-filter goes on with its last parameters
         postFilter(n, lm, postfilterPeriod, postfilterGain, postfilterTapset);
@@ -483,19 +495,19 @@ final class CeltDecoder {
     private void imdct(CeltMdct t, float[] coefficients, int blocks, int ch) {
         float[] out = mem[ch];
         int nb = t.coefficients();
-        int base = HISTORY - nb * blocks;
+        int base = frameEnd - nb * blocks;
         int skip = (nb - OVERLAP) / 2;
         for (int b = 0; b < blocks; b++) {
-            t.inverse(coefficients, b, blocks, imdct, 0);
             int p = base + nb * b;
+            // the head is added to the previous block's tail, the rest written in place
+            t.transform(coefficients, b, blocks);
+            t.unfold(imdct, 0, skip, OVERLAP);
             for (int i = 0; i < OVERLAP; i++) {
-                out[p + i] += imdct[skip + i] * WINDOW[i];
+                out[p + i] += imdct[i] * WINDOW[i];
             }
-            for (int i = OVERLAP; i < nb; i++) {
-                out[p + i] = imdct[skip + i];
-            }
+            t.unfold(out, p + OVERLAP, skip + OVERLAP, nb);
             for (int i = 0; i < OVERLAP; i++) {
-                out[p + nb + i] = imdct[skip + nb + i] * WINDOW[OVERLAP - 1 - i];
+                out[p + nb + i] *= WINDOW[OVERLAP - 1 - i];
             }
         }
     }
@@ -505,7 +517,7 @@ final class CeltDecoder {
         postfilterPeriodOld = Math.max(postfilterPeriodOld, CeltTables.MIN_PERIOD);
         int shortN = CeltTables.SHORT_MDCT;
         for (int ch = 0; ch < outChannels; ch++) {
-            int off = HISTORY - n;
+            int off = frameEnd - n;
             combFilter(mem[ch], off, postfilterPeriodOld, postfilterPeriod, shortN, postfilterGainOld, postfilterGain,
                     postfilterTapsetOld, postfilterTapset);
             if (lm != 0) {
@@ -573,17 +585,26 @@ final class CeltDecoder {
 
     /** De-emphasis (§4.3.7.2), 1 / (1 - 0.85 z^-1), then decimation to the output rate. */
     private void deemphasis(int n, float[] pcm, int pcmOff) {
-        int start = HISTORY - n;
+        int start = frameEnd - n;
         for (int ch = 0; ch < outChannels; ch++) {
             float[] in = mem[ch];
             float m = preemphMem[ch];
             int o = pcmOff + ch;
-            for (int j = 0; j < n; j++) {
-                float tmp = in[start + j] + 1e-30f + m;
-                m = PREEMPH * tmp;
-                if (j % downsample == 0) {
+            if (downsample == 1) {
+                for (int j = 0; j < n; j++) {
+                    float tmp = in[start + j] + 1e-30f + m;
+                    m = PREEMPH * tmp;
                     pcm[o] = tmp;
                     o += outChannels;
+                }
+            } else {
+                for (int j = 0; j < n; j++) {
+                    float tmp = in[start + j] + 1e-30f + m;
+                    m = PREEMPH * tmp;
+                    if (j % downsample == 0) {
+                        pcm[o] = tmp;
+                        o += outChannels;
+                    }
                 }
             }
             preemphMem[ch] = m;

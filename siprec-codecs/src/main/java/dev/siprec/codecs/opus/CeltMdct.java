@@ -57,6 +57,21 @@ final class CeltMdct {
      * interleaves the short blocks of a transient frame) into {@code y[yOff, yOff + 2m)}.
      */
     void inverse(float[] x, int xOff, int stride, float[] y, int yOff) {
+        inverse(x, xOff, stride, y, yOff, 0, 2 * m);
+    }
+
+    /**
+     * As {@link #inverse(float[], int, int, float[], int)}, but only the outputs
+     * {@code [from, from + count)} are written, from {@code y[yOff]} on: CELT's low-overlap
+     * window is zero outside the middle {@code m + overlap} outputs of a long block.
+     */
+    void inverse(float[] x, int xOff, int stride, float[] y, int yOff, int from, int count) {
+        transform(x, xOff, stride);
+        unfold(y, yOff, from, count);
+    }
+
+    /** The DCT-IV of the {@code m} coefficients at {@code x[xOff + k * stride]}, kept for {@link #unfold}. */
+    void transform(float[] x, int xOff, int stride) {
         for (int k = 0; k < half; k++) {
             float a = x[xOff + 2 * k * stride];
             float b = x[xOff + (m - 1 - 2 * k) * stride];
@@ -74,16 +89,22 @@ final class CeltMdct {
             u[2 * j] = re;
             u[m - 1 - 2 * j] = -im;
         }
+    }
+
+    /** Outputs {@code [from, from + count)} of the last {@link #transform}, from {@code y[yOff]} on. */
+    void unfold(float[] y, int yOff, int from, int count) {
         // y[n] = c(n + m/2), with c the DCT-IV extended by c(2m-1-j) = -c(j), c(j+2m) = -c(j)
         int quarter = m / 2;
-        for (int n = 0; n < quarter; n++) {
-            y[yOff + n] = u[n + quarter];
+        int to = from + count;
+        int base = yOff - from;
+        for (int n = from, e = Math.min(to, quarter); n < e; n++) {
+            y[base + n] = u[n + quarter];
         }
-        for (int n = quarter; n < 3 * quarter; n++) {
-            y[yOff + n] = -u[3 * quarter - 1 - n];
+        for (int n = Math.max(from, quarter), e = Math.min(to, 3 * quarter); n < e; n++) {
+            y[base + n] = -u[3 * quarter - 1 - n];
         }
-        for (int n = 3 * quarter; n < 2 * m; n++) {
-            y[yOff + n] = -u[n - 3 * quarter];
+        for (int n = Math.max(from, 3 * quarter); n < to; n++) {
+            y[base + n] = -u[n - 3 * quarter];
         }
     }
 }

@@ -68,6 +68,9 @@ public final class OpusDecoder {
     private int celtEnd = CeltTables.BANDS;
     private int prevMode;
     private boolean prevRedundancy;
+    private short[] directOut; // where decode() wants the frame, for the direct SILK path
+    private int directOff;
+    private boolean frameDirect; // the last frame went straight to directOut
 
     /**
      * A decoder for one stream.
@@ -126,11 +129,16 @@ public final class OpusDecoder {
         takePacketSettings(perFrame);
         int done = 0;
         for (int f = 0; f < packet.frameCount(); f++) {
+            directOut = pcm;
+            directOff = offset + done * outChannels;
             int got = decodeFrame(data, packet.frameOffset(f), packet.frameLength(f), total - done, false, pcmFloat,
                     done * outChannels);
+            directOut = null;
+            if (!frameDirect) {
+                toShorts(done * outChannels, got * outChannels, pcm, offset + done * outChannels);
+            }
             done += got;
         }
-        toShorts(done, pcm, offset);
         return done;
     }
 
@@ -148,7 +156,7 @@ public final class OpusDecoder {
             return MALFORMED;
         }
         concealInto(samples, 0);
-        toShorts(samples, pcm, offset);
+        toShorts(0, samples * outChannels, pcm, offset);
         finalRange = 0;
         return samples;
     }
@@ -195,7 +203,7 @@ public final class OpusDecoder {
         takePacketSettings(perFrame);
         decodeFrame(data, packet.frameOffset(0), packet.frameLength(0), perFrame, true, pcmFloat,
                 (samples - perFrame) * outChannels);
-        toShorts(samples, pcm, offset);
+        toShorts(0, samples * outChannels, pcm, offset);
         return samples;
     }
 
@@ -260,12 +268,16 @@ public final class OpusDecoder {
         }
         int n = audiosize;
 
+        frameDirect = false;
+        // a SILK-only frame after SILK or hybrid is written straight to the caller's 16-bit
+        // output, unless a redundant frame or CELT's fade-out has to be mixed in (below)
+        boolean direct = directOut != null && data != null && frameMode == MODE_SILK && prevMode != MODE_CELT;
         if (frameMode != MODE_CELT) {
             if (prevMode == MODE_CELT) {
                 resetSilk();
             }
-            out = silkPcm;
-            outPos = 0;
+            out = direct ? directOut : silkPcm;
+            outPos = direct ? directOff : 0;
             if (data != null) {
                 int ms = packet.frameSamples48k() / 48;
                 prepare();
@@ -322,6 +334,16 @@ public final class OpusDecoder {
         if (redundancy && celtToSilk) {
             celt.decodeStandalone(data, off + len, redundancyBytes, streamChannels, celtEnd, 240, redundantPcm, 0);
             redundantRange = celt.finalRange();
+        }
+        if (direct) {
+            if (!redundancy && prevMode != MODE_HYBRID) {
+                frameDirect = true;
+                finalRange = len <= 1 ? 0 : range.finalRange();
+                prevMode = frameMode;
+                prevRedundancy = false;
+                return audiosize;
+            }
+            System.arraycopy(directOut, directOff, silkPcm, 0, n * outChannels);
         }
         if (frameMode != MODE_SILK) {
             int celtFrame = Math.min(f20, n);
@@ -385,10 +407,9 @@ public final class OpusDecoder {
     }
 
     /** To 16 bits: rounded to nearest (even on ties) and saturated, as the reference's float build does. */
-    private void toShorts(int samples, short[] pcm, int offset) {
-        int n = samples * outChannels;
+    private void toShorts(int from, int n, short[] pcm, int offset) {
         for (int i = 0; i < n; i++) {
-            float v = pcmFloat[i];
+            float v = pcmFloat[from + i];
             int s = v >= 32767f ? 32767 : v <= -32768f ? -32768 : (int) Math.rint(v);
             pcm[offset + i] = (short) s;
         }
