@@ -592,14 +592,8 @@ final class CeltBands {
     }
 
     private static int isqrt(int v) {
-        int r = (int) Math.sqrt(v);
-        while ((long) r * r > v) {
-            r--;
-        }
-        while ((long) (r + 1) * (r + 1) <= v) {
-            r++;
-        }
-        return r;
+        // exact: the square root of an integer below 2^52 is correctly rounded, so its floor is right
+        return (int) Math.sqrt(v);
     }
 
     private static int bitsToPulses(int cacheOff, int bits) {
@@ -668,24 +662,20 @@ final class CeltBands {
                 return ryy;
             }
             int dims = n - j;
-            long p = U[kk * COLUMN + dims];
+            // negative values come after all the others; then, from the largest magnitude
+            // down, the positive ones, and 0 last of them: [U(dims, k), U(dims, k + 1)) is 0
             long q = U[(kk + 1) * COLUMN + dims];
-            int v;
-            if (p <= index && index < q) {
-                v = 0;
-                index -= p;
-            } else {
-                boolean negative = index >= q;
-                if (negative) {
-                    index -= q;
-                }
-                int k0 = kk;
-                do {
-                    p = U[--kk * COLUMN + dims];
-                } while (p > index);
-                index -= p;
-                v = negative ? kk - k0 : k0 - kk;
+            boolean negative = index >= q;
+            if (negative) {
+                index -= q;
             }
+            int k0 = kk;
+            long p = U[kk * COLUMN + dims];
+            while (p > index) {
+                p = U[--kk * COLUMN + dims];
+            }
+            index -= p;
+            int v = negative ? kk - k0 : k0 - kk;
             y[j] = v;
             ryy += v * v;
         }

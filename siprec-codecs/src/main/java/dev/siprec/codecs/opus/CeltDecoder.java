@@ -27,6 +27,11 @@ final class CeltDecoder {
     private static final int HISTORY = 2048; // decoded output kept for the post-filter
     private static final int ROOM = 8 * 960; // frames decoded before the history is moved back
     private static final float PREEMPH = 0.8500061035f;
+    private static final float PREEMPH2 = PREEMPH * PREEMPH;
+    private static final float PREEMPH3 = PREEMPH2 * PREEMPH;
+    private static final float PREEMPH4 = PREEMPH2 * PREEMPH2;
+    // the 1e-30 the reference adds per sample (against denormals), as the unrolled sum adds it
+    private static final float DENORMAL_GUARD = 1e-30f * (1 + PREEMPH + PREEMPH2 + PREEMPH3);
     private static final float[][] POSTFILTER_GAINS = {
         {0.3066406250f, 0.2170410156f, 0.1296386719f},
         {0.4638671875f, 0.2680664062f, 0.f},
@@ -50,6 +55,7 @@ final class CeltDecoder {
     private final float[] x = new float[2 * 960];
     private final float[] freq = new float[960];
     private final float[] freq2 = new float[960];
+    private final float[] deemphasised = new float[960];
     private final float[] imdct = new float[OVERLAP]; // a block's head, before it is added
     private final int[] tfRes = new int[BANDS];
     private final int[] cap = new int[BANDS];
@@ -591,10 +597,22 @@ final class CeltDecoder {
             float m = preemphMem[ch];
             int o = pcmOff + ch;
             if (downsample == 1) {
+                // y[j] = x[j] + c y[j-1] unrolled to y[j] = x[j] + c x[j-1] + c^2 x[j-2] + c^3 x[j-3]
+                // + c^4 y[j-4]: four independent recursions instead of one long chain of latency
+                float[] y = deemphasised;
+                float x0 = in[start] + 1e-30f;
+                y[0] = x0 + m;
+                for (int j = 1; j < 4; j++) {
+                    y[j] = in[start + j] + 1e-30f + PREEMPH * y[j - 1];
+                }
+                for (int j = 4; j < n; j++) {
+                    float a = in[start + j] + PREEMPH * in[start + j - 1] + PREEMPH2 * in[start + j - 2]
+                            + PREEMPH3 * in[start + j - 3] + DENORMAL_GUARD;
+                    y[j] = a + PREEMPH4 * y[j - 4];
+                }
+                m = PREEMPH * y[n - 1];
                 for (int j = 0; j < n; j++) {
-                    float tmp = in[start + j] + 1e-30f + m;
-                    m = PREEMPH * tmp;
-                    pcm[o] = tmp;
+                    pcm[o] = y[j];
                     o += outChannels;
                 }
             } else {

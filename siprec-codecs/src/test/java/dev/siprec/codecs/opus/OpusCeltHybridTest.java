@@ -56,6 +56,54 @@ class OpusCeltHybridTest {
         assertThat(snr(reference, out)).as(name + " with loss (" + how + "), SNR dB").isGreaterThan(MIN_SNR_DB);
     }
 
+    /**
+     * A long loss in a CELT stream and in a hybrid one: the concealment carries on at about the
+     * level of the audio before it (no hole), fades, never grows back, and the next packet
+     * decodes with its exact final range.
+     */
+    @ParameterizedTest
+    @CsvSource({"celt_fb_20ms_vbr_128k", "hybrid_fb_20ms_fec_48k", "st_celt_fb_10ms_cbr_96k"})
+    void aLongLossFadesOutAndDecodingResumes(String name) throws IOException {
+        int channels = name.startsWith("st_") ? 2 : 1;
+        Path dir = Kit.path("codec-reference/ref/opus");
+        List<OpusDemo.Packet> packets = OpusDemo.read(dir.resolve(name + ".bit"));
+        OpusDecoder decoder = new OpusDecoder(48000, channels);
+        short[] pcm = new short[5760 * 2];
+        int at = 0;
+        double before = 0;
+        // decode into loud audio
+        while (at < packets.size()) {
+            OpusDemo.Packet p = packets.get(at++);
+            int n = decoder.decode(p.data(), 0, p.data().length, pcm, 0);
+            before = energy(pcm, n * channels) / (n * channels);
+            if (at > 20 && before > 1e6) {
+                break;
+            }
+        }
+        assertThat(before).as("loud audio found").isGreaterThan(1e6);
+        double[] lost = new double[40];
+        for (int k = 0; k < lost.length; k++) {
+            assertThat(decoder.conceal(960, pcm, 0)).isEqualTo(960);
+            lost[k] = energy(pcm, 960 * channels) / (960 * channels);
+        }
+        assertThat(lost[0]).as("the first 20 ms carry on").isGreaterThan(before / 30);
+        assertThat(lost[39]).as("800 ms on, well down").isLessThan(lost[0] / 10);
+        for (int k = 1; k < lost.length; k++) {
+            assertThat(lost[k]).as("frame %d", k).isLessThanOrEqualTo(lost[k - 1] * 1.5 + 1);
+        }
+        OpusDemo.Packet next = packets.get(at);
+        assertThat(decoder.decode(next.data(), 0, next.data().length, pcm, 0)).isPositive();
+        assertThat(decoder.finalRange()).isEqualTo(next.finalRange());
+    }
+
+    private static double energy(short[] pcm, int n) {
+        double e = 0;
+        for (int i = 0; i < n; i++) {
+            e += (double) pcm[i] * pcm[i];
+        }
+        return e;
+    }
+
     /** Nothing silent or clipped where the reference is not, per 20 ms (a listen-free check). */
     static void assertCarriesSignal(String what, short[] reference, short[] out) {
         int block = 960;
