@@ -65,6 +65,13 @@ final class RangeDecoder {
 
     /** ec_decode (§4.1.2): a value in [0, ft) that falls in the decoded symbol's [fl, fh). */
     int decode(int ft) {
+        if (rng < 1L << 31) {
+            // 32-bit divisions where they fit (all but rng = 2^31): much cheaper than 64-bit ones
+            int e = (int) rng / ft;
+            ext = e;
+            int s = (int) val / e;
+            return ft - Math.min(s + 1, ft);
+        }
         ext = rng / ft;
         long s = val / ext;
         return (int) (ft - Math.min(s + 1, ft));
