@@ -32,7 +32,7 @@ final class CeltDecoder {
     private static final float PREEMPH4 = PREEMPH2 * PREEMPH2;
     // the 1e-30 the reference adds per sample (against denormals), as the unrolled sum adds it
     private static final float DENORMAL_GUARD = 1e-30f * (1 + PREEMPH + PREEMPH2 + PREEMPH3);
-    private static final float[][] POSTFILTER_GAINS = {
+    static final float[][] POSTFILTER_GAINS = {
         {0.3066406250f, 0.2170410156f, 0.1296386719f},
         {0.4638671875f, 0.2680664062f, 0.f},
         {0.7998046875f, 0.1000976562f, 0.f},
@@ -42,6 +42,7 @@ final class CeltDecoder {
     private final int downsample;
     private final CeltAllocation allocation = new CeltAllocation();
     private final CeltBands bands = new CeltBands();
+    private final CeltConcealment plc = new CeltConcealment();
     private final CeltMdct[] mdct = {new CeltMdct(120), new CeltMdct(240), new CeltMdct(480), new CeltMdct(960)};
     // per channel: the output so far up to frameEnd, then the next frame's overlap (windowed IMDCT
     // tail) at [end, end + OVERLAP); end advances by a frame and moves back only when out of room
@@ -93,6 +94,14 @@ final class CeltDecoder {
             frameEnd = HISTORY;
         }
         frameEnd += n;
+    }
+
+    private static double energy(float[] x, int from, int n) {
+        double e = 0;
+        for (int i = from; i < from + n; i++) {
+            e += x[i] * x[i];
+        }
+        return e;
     }
 
     /** OPUS_RESET_STATE: as new. */
@@ -276,14 +285,45 @@ final class CeltDecoder {
     }
 
     /**
-     * Conceals a lost frame (§4.4): noise in every band at the last energies, which fall by
-     * 1.5 dB on the first loss and 0.5 dB on each further one, never below the background
-     * noise estimate.
+     * Conceals a lost frame (§4.4). CELT-only streams continue the last pitch period for up to
+     * five frames ({@link CeltConcealment}); after that, and under a hybrid frame's SILK layer,
+     * every band gets noise at its last energy, which falls by 1.5 dB on the first loss and
+     * 0.5 dB on each further one, never below the background noise estimate.
      */
     int conceal(int start, int end, int streamChannels, int frameSize48, float[] pcm, int pcmOff) {
         int n = frameSize48;
         int lm = frameSize48 == 120 ? 0 : frameSize48 == 240 ? 1 : frameSize48 == 480 ? 2 : 3;
         int c = outChannels; // the reference conceals per output channel, whatever the stream's
+        if (start == 0 && lossCount < 5) {
+            // CELT alone: the first five lost frames continue the waveform's pitch
+            advance(n);
+            int historyEnd = frameEnd - n;
+            if (lossCount == 0) {
+                plc.analyse(mem, historyEnd, c);
+            }
+            double before = 1e-9;
+            double after = 1e-9;
+            for (int ch = 0; ch < c; ch++) {
+                before += energy(mem[ch], historyEnd - n, n);
+                plc.extrapolate(mem[ch], historyEnd, n, ch, lossCount == 0, postfilterPeriod, postfilterGain,
+                        postfilterTapset);
+                after += energy(mem[ch], historyEnd, n);
+            }
+            if (after < before) {
+                // the band energies follow the concealment's fade, so that the noise taking
+                // over after five frames starts where it left off, not louder
+                float drop = (float) (0.5 * Math.log(after / before) / Math.log(2));
+                for (int ch = 0; ch < c; ch++) {
+                    for (int i = start; i < end; i++) {
+                        int k = ch * BANDS + i;
+                        oldBandE[k] = Math.max(backgroundLogE[k], oldBandE[k] + drop);
+                    }
+                }
+            }
+            deemphasis(n, pcm, pcmOff);
+            lossCount++;
+            return n / downsample;
+        }
         int effEnd = Math.min(end, BANDS);
         float decay = lossCount == 0 ? 1.5f : 0.5f;
         for (int ch = 0; ch < c; ch++) {
@@ -307,8 +347,6 @@ final class CeltDecoder {
         rng = seed;
         advance(n);
         synthesis(start, effEnd, c, false, lm, n, false);
-        // the post-filter goes on with its last parameters
-        postFilter(n, lm, postfilterPeriod, postfilterGain, postfilterTapset);
         deemphasis(n, pcm, pcmOff);
         lossCount++;
         return n / downsample;
