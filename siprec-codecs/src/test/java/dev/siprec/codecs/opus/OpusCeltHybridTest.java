@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.siprec.testing.Kit;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -134,14 +133,5 @@ class OpusCeltHybridTest {
             e += d * d;
         }
         return e == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(s / e);
-    }
-
-    static short[] raw(Path p) throws IOException {
-        byte[] b = Files.readAllBytes(p);
-        short[] s = new short[b.length / 2];
-        for (int i = 0; i < s.length; i++) {
-            s[i] = (short) ((b[2 * i] & 0xFF) | b[2 * i + 1] << 8);
-        }
-        return s;
     }
 }
