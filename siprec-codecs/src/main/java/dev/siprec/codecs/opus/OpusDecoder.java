@@ -362,6 +362,19 @@ public final class OpusDecoder {
                 celt.decodeStandalone(CELT_SILENCE, 0, 2, streamChannels, celtEnd, 120, pcm, pcmOff);
             }
         }
+        if (frameMode == MODE_HYBRID && !redundancy && !transition && directOut != null && data != null) {
+            // nothing to cross-fade: SILK and CELT summed straight into the caller's 16 bits
+            int count = n * outChannels;
+            for (int i = 0; i < count; i++) {
+                float v = pcm[pcmOff + i] + silkPcm[i];
+                directOut[directOff + i] = (short) (v >= 32767f ? 32767 : v <= -32768f ? -32768 : (int) Math.rint(v));
+            }
+            frameDirect = true;
+            finalRange = range.finalRange();
+            prevMode = frameMode;
+            prevRedundancy = false;
+            return audiosize;
+        }
         if (frameMode != MODE_CELT) {
             for (int i = 0; i < n * outChannels; i++) {
                 pcm[pcmOff + i] += silkPcm[i];
