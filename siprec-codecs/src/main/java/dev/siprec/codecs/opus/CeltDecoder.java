@@ -71,7 +71,7 @@ final class CeltDecoder {
     private int postfilterTapsetOld;
     private int rng;
     private int lossCount;
-    private boolean disableInv;
+    private final boolean disableInv;
 
     /**
      * @param outChannels 1 or 2 output channels (a stereo stream is down-mixed to 1, a mono
