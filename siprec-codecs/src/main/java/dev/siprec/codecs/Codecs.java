@@ -44,6 +44,15 @@ public final class Codecs {
      * when this encoding is not supported.
      */
     public static AudioDecoder newDecoder(String encodingName, int clockRate, int channels, int preferredRate) {
+        return newDecoder(encodingName, clockRate, channels, preferredRate, 1);
+    }
+
+    /**
+     * As {@link #newDecoder(String, int, int, int)}, with {@code outputChannels} 2 to keep a
+     * two-channel stream's channels apart (Opus); codecs with one channel give one either way.
+     */
+    public static AudioDecoder newDecoder(String encodingName, int clockRate, int channels, int preferredRate,
+                                          int outputChannels) {
         switch (encodingName.toUpperCase(Locale.ROOT)) {
             case "PCMU":
                 return clockRate == 8000 && channels == 1 ? G711Decoder.ulaw() : null;
@@ -57,13 +66,13 @@ public final class Codecs {
                 // RFC 3551 §4.5.6; Annex B SID frames are decoded whether or not annexb=no
                 return clockRate == 8000 && channels == 1 ? new dev.siprec.codecs.g729.G729Decoder() : null;
             case "OPUS":
-                // RFC 7587 §7: always opus/48000/2; a stereo stream is down-mixed to the leg's channel
+                // RFC 7587 §7: always opus/48000/2; a stereo stream is down-mixed unless asked otherwise
                 if (clockRate != 48000 || channels < 1 || channels > 2) {
                     return null;
                 }
                 boolean direct = preferredRate == 8000 || preferredRate == 12000 || preferredRate == 16000
                         || preferredRate == 24000 || preferredRate == 48000;
-                return new OpusRtpDecoder(direct ? preferredRate : 48000);
+                return new OpusRtpDecoder(direct ? preferredRate : 48000, outputChannels == 2 ? 2 : 1);
             default:
                 return null;
         }

@@ -4,9 +4,9 @@ import dev.siprec.codecs.opus.OpusDecoder;
 
 /**
  * Opus over RTP (RFC 7587): one packet per RTP payload, decoded straight to the recording's
- * rate when Opus has it (8, 12, 16, 24 or 48 kHz), as one channel: a stereo stream is
- * down-mixed as RFC 6716 describes (SILK's mid channel, CELT's averaged spectra), since a
- * recorded leg is one channel of the recording.
+ * rate when Opus has it (8, 12, 16, 24 or 48 kHz), as one channel, a stereo stream down-mixed
+ * as RFC 6716 describes (SILK's mid channel, CELT's averaged spectra); or, when the
+ * application keeps stereo streams' channels apart, as two.
  *
  * <p>Lost packets are concealed, or recovered from the in-band FEC of the packet that follows
  * them when it is already buffered ({@link #recover}). When the sender goes quiet in DTX (its
@@ -18,16 +18,19 @@ final class OpusRtpDecoder implements AudioDecoder {
     private static final int MAX_MS = 120; // RFC 6716 §3.2.5: no packet lasts longer
 
     private final int rate;
+    private final int channels;
     private final int quarter; // 2.5 ms, the decoder's unit of concealment
     private final OpusDecoder decoder;
     private final short[] buffer;
     private boolean dtx;
 
-    OpusRtpDecoder(int rate) {
+    /** @param channels 1 (a stereo stream down-mixed) or 2 (its channels kept, a mono one duplicated) */
+    OpusRtpDecoder(int rate, int channels) {
         this.rate = rate;
+        this.channels = channels;
         this.quarter = rate / 400;
-        this.decoder = new OpusDecoder(rate, 1);
-        this.buffer = new short[rate * MAX_MS / 1000];
+        this.decoder = new OpusDecoder(rate, channels);
+        this.buffer = new short[rate * MAX_MS / 1000 * channels];
     }
 
     @Override
@@ -37,7 +40,7 @@ final class OpusRtpDecoder implements AudioDecoder {
 
     @Override
     public int channels() {
-        return 1;
+        return channels;
     }
 
     @Override
@@ -58,12 +61,13 @@ final class OpusRtpDecoder implements AudioDecoder {
 
     @Override
     public int conceal(int samplesPerChannel, short[] out, int outOffset) {
+        int capacity = buffer.length / channels;
         int done = 0;
         while (done < samplesPerChannel) {
-            int want = Math.min(samplesPerChannel - done, buffer.length);
+            int want = Math.min(samplesPerChannel - done, capacity);
             int n = roundUp(want);
             decoder.conceal(n, buffer, 0);
-            System.arraycopy(buffer, 0, out, outOffset + done, want);
+            System.arraycopy(buffer, 0, out, outOffset + done * channels, want * channels);
             done += want;
         }
         return samplesPerChannel;
@@ -77,7 +81,7 @@ final class OpusRtpDecoder implements AudioDecoder {
      */
     @Override
     public int recover(byte[] next, int offset, int length, int samplesPerChannel, short[] out, int outOffset) {
-        int head = Math.max(0, samplesPerChannel - buffer.length);
+        int head = Math.max(0, samplesPerChannel - buffer.length / channels);
         if (head > 0) {
             conceal(head, out, outOffset);
         }
@@ -86,7 +90,7 @@ final class OpusRtpDecoder implements AudioDecoder {
         if (decoder.decodeFec(next, offset, length, n, buffer, 0) < 0) {
             return conceal(samplesPerChannel, out, outOffset);
         }
-        System.arraycopy(buffer, n - want, out, outOffset + head, want);
+        System.arraycopy(buffer, (n - want) * channels, out, outOffset + head * channels, want * channels);
         return samplesPerChannel;
     }
 
@@ -108,6 +112,6 @@ final class OpusRtpDecoder implements AudioDecoder {
 
     private int roundUp(int samples) {
         int n = (samples + quarter - 1) / quarter * quarter;
-        return Math.min(Math.max(n, quarter), buffer.length);
+        return Math.min(Math.max(n, quarter), buffer.length / channels);
     }
 }

@@ -72,6 +72,7 @@ public final class RecordingSession {
         final int channel;
         final int port;
         int mLine;
+        int rightChannel = -1; // a stereo stream kept as two channels: its right one
         boolean active = true;
 
         ReceivedStream(String label, int leg, int channel, int port, int mLine) {
@@ -129,7 +130,7 @@ public final class RecordingSession {
         StreamStats sum = StreamStats.EMPTY;
         synchronized (this) {
             for (ReceivedStream s : streams) {
-                if (s.channel == channel) {
+                if (s.channel == channel || s.rightChannel == channel) {
                     sum = sum.plus(m.stats(s.leg));
                 }
             }

@@ -146,15 +146,25 @@ final class RecordingSessionManager implements SipHandler {
             invite.reject(503, "Too many recording sessions", "Retry-After", "5");
             return;
         }
-        List<RecordedChannel> channels = mapChannels(metadata, received);
+        List<RecordedChannel> channels = mapChannels(metadata, received, offer);
         EventLoop loop = group.next();
         RecordingSession session = new RecordingSession(UUID.randomUUID().toString(), request, invite.transport(),
                 invite.remoteAddress(), loop, config.listener, metadata, metadataProblem, channels,
                 config.sampleRate, siprec, delivery, deliveryQueueFrames());
+        // one media leg per stream, in channel order; a stereo stream kept as two channels has
+        // one leg that feeds its channel and the next
         List<MediaSession.LegSpec> legs = new ArrayList<>();
-        for (RecordedChannel c : channels) {
-            NegotiatedStream n = negotiated.get(c.mLineIndex());
-            legs.add(legSpec(c.index(), n.codec(), n.telephoneEvent(), n.comfortNoise()));
+        int[] legOf = new int[channels.size()];
+        for (int c = 0; c < channels.size(); c++) {
+            RecordedChannel ch = channels.get(c);
+            if (isRightChannel(channels, c)) {
+                legOf[c] = legOf[c - 1];
+                continue;
+            }
+            NegotiatedStream n = negotiated.get(ch.mLineIndex());
+            int right = c + 1 < channels.size() && isRightChannel(channels, c + 1) ? c + 1 : -1;
+            legOf[c] = legs.size();
+            legs.add(legSpec(ch.index(), n.codec(), n.telephoneEvent(), n.comfortNoise(), right));
         }
         session.media = new MediaSession(loop, legs,
                 new MediaSession.Settings(config.sampleRate, channels.size(), FRAME_MILLIS, config.jitterMillis,
@@ -191,17 +201,27 @@ final class RecordingSessionManager implements SipHandler {
                 return;
             }
             int[] byMLine = new int[negotiated.size()];
-            for (RecordedChannel c : channels) {
-                byMLine[c.mLineIndex()] = bound[c.index()];
-                // media legs are created in channel order
-                session.addStream(new RecordingSession.ReceivedStream(c.label(), c.index(), c.index(),
-                        bound[c.index()], c.mLineIndex()));
+            for (int ci = 0; ci < channels.size(); ci++) {
+                if (isRightChannel(channels, ci)) {
+                    continue; // fed by the leg of the channel before it
+                }
+                RecordedChannel c = channels.get(ci);
+                int leg = legOf[ci];
+                byMLine[c.mLineIndex()] = bound[leg];
+                RecordingSession.ReceivedStream stream = new RecordingSession.ReceivedStream(c.label(), leg, c.index(),
+                        bound[leg], c.mLineIndex());
+                if (ci + 1 < channels.size() && isRightChannel(channels, ci + 1)) {
+                    stream.rightChannel = ci + 1;
+                }
+                session.addStream(stream);
             }
             if (config.latchProbe) {
-                for (RecordedChannel c : channels) {
+                for (int ci = 0; ci < channels.size(); ci++) {
+                    RecordedChannel c = channels.get(ci);
                     NegotiatedStream n = negotiated.get(c.mLineIndex());
-                    if (n.remote() != null && !n.remote().isHold() && n.remotePort() > 0) {
-                        session.probeTargets.put(c.index(),
+                    if (!isRightChannel(channels, ci) && n.remote() != null && !n.remote().isHold()
+                            && n.remotePort() > 0) {
+                        session.probeTargets.put(legOf[ci],
                                 InetSocketAddress.createUnresolved(n.remote().address(), n.remotePort()));
                     }
                 }
@@ -261,7 +281,34 @@ final class RecordingSessionManager implements SipHandler {
         });
     }
 
-    private List<RecordedChannel> mapChannels(RecordingMetadata metadata, List<NegotiatedStream> received) {
+    /** A stereo stream's second channel: it follows the first and names the same m-line. */
+    static boolean isRightChannel(List<RecordedChannel> channels, int c) {
+        return c > 0 && channels.get(c).rule().endsWith(RIGHT_RULE)
+                && channels.get(c - 1).mLineIndex() == channels.get(c).mLineIndex();
+    }
+
+    static final String RIGHT_RULE = "+stereo-right";
+
+    /** Whether a stream is recorded on two channels: asked for, and the offer says it is stereo. */
+    private boolean keptStereo(NegotiatedStream n, SessionDescription offer) {
+        if (!config.keepStereo || n.codec().channels() != 2 || !n.codec().encoding().equalsIgnoreCase("opus")) {
+            return false;
+        }
+        String fmtp = offer.media().get(n.index()).fmtp(n.codec().payloadType());
+        if (fmtp == null) {
+            return false;
+        }
+        for (String param : fmtp.split(";")) {
+            String[] kv = param.trim().split("=", 2);
+            if (kv.length == 2 && kv[0].trim().equalsIgnoreCase("sprop-stereo") && kv[1].trim().equals("1")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private List<RecordedChannel> mapChannels(RecordingMetadata metadata, List<NegotiatedStream> received,
+                                              SessionDescription offer) {
         List<ChannelMapper.Stream> streams = new ArrayList<>();
         for (NegotiatedStream n : received) {
             streams.add(new ChannelMapper.Stream(n.index(), n.label()));
@@ -273,8 +320,13 @@ final class RecordingSessionManager implements SipHandler {
             NegotiatedStream n = received.get(mapping.order().get(c));
             RecordingMetadata.Stream ms = n.label() == null ? null : metadata.streamByLabel(n.label());
             RecordingMetadata.Participant sender = ms == null || ms.id() == null ? null : metadata.senderOf(ms.id());
-            channels.add(new RecordedChannel(c, n.index(), n.label(), ms == null ? null : ms.id(), sender,
-                    n.codec().encoding() + "/" + n.codec().clockRate(), mapping.rules().get(c)));
+            String codec = n.codec().encoding() + "/" + n.codec().clockRate();
+            channels.add(new RecordedChannel(channels.size(), n.index(), n.label(), ms == null ? null : ms.id(), sender,
+                    codec, mapping.rules().get(c)));
+            if (keptStereo(n, offer)) {
+                channels.add(new RecordedChannel(channels.size(), n.index(), n.label(), ms == null ? null : ms.id(),
+                        sender, codec, mapping.rules().get(c) + RIGHT_RULE));
+            }
         }
         return channels;
     }
@@ -386,6 +438,7 @@ final class RecordingSessionManager implements SipHandler {
             for (RecordingSession.ReceivedStream r : active) {
                 if (kept.contains(r)) {
                     freeChannels.remove(r.channel);
+                    freeChannels.remove(r.rightChannel);
                 } else {
                     session.removeStream(r); // dropped or declined by the SRC
                 }
@@ -452,7 +505,7 @@ final class RecordingSessionManager implements SipHandler {
         }
         RtpMap cn = OfferAnswer.comfortNoise(m, chosen.clockRate());
         RtpMap dtmf = OfferAnswer.telephoneEvent(m, chosen.clockRate());
-        MediaSession.LegSpec wanted = legSpec(stream.channel, chosen, dtmf, cn);
+        MediaSession.LegSpec wanted = legSpec(stream.channel, chosen, dtmf, cn, stream.rightChannel);
         if (!wanted.equals(now)) {
             session.media.changeCodec(stream.leg, wanted);
             if (!now.encoding().equalsIgnoreCase(chosen.encoding()) || now.clockRate() != chosen.clockRate()) {
@@ -464,9 +517,14 @@ final class RecordingSessionManager implements SipHandler {
     }
 
     private static MediaSession.LegSpec legSpec(int channel, RtpMap codec, RtpMap telephoneEvent, RtpMap comfortNoise) {
+        return legSpec(channel, codec, telephoneEvent, comfortNoise, -1);
+    }
+
+    private static MediaSession.LegSpec legSpec(int channel, RtpMap codec, RtpMap telephoneEvent, RtpMap comfortNoise,
+                                                int rightChannel) {
         return new MediaSession.LegSpec(channel, codec.payloadType(), codec.encoding(), codec.clockRate(),
                 codec.channels(), telephoneEvent == null ? -1 : telephoneEvent.payloadType(),
-                comfortNoise == null ? -1 : comfortNoise.payloadType());
+                comfortNoise == null ? -1 : comfortNoise.payloadType(), rightChannel);
     }
 
     private static int parsePt(String f) {

@@ -180,6 +180,7 @@ public final class SiprecServer implements AutoCloseable {
         boolean latchSources = true;
         boolean receiverReports = true;
         boolean latchProbe;
+        boolean keepStereo;
         NonRecording nonRecording = NonRecording.RECORD;
         int threads = Runtime.getRuntime().availableProcessors();
         int deliveryThreads = Runtime.getRuntime().availableProcessors();
@@ -339,6 +340,19 @@ public final class SiprecServer implements AutoCloseable {
          */
         public Builder latchProbe(boolean probe) {
             this.latchProbe = probe;
+            return this;
+        }
+
+        /**
+         * Records a stereo stream (Opus whose offer says {@code sprop-stereo=1}, RFC 7587 §6.1)
+         * on two channels, its left one on the stream's channel and its right one on the next,
+         * instead of down-mixing it (default off). For SRCs that send both parties of a call in
+         * one stereo stream. The right channel's {@link RecordedChannel} names the same stream
+         * (m-line, label, participant) and its rule ends with {@code +stereo-right}; both
+         * channels report the stream's counters. Streams added by a re-offer are down-mixed.
+         */
+        public Builder keepStereo(boolean keep) {
+            this.keepStereo = keep;
             return this;
         }
 

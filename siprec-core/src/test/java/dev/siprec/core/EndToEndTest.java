@@ -364,6 +364,69 @@ class EndToEndTest {
         assertThat(s.stats(0).packetsLost()).isZero();
     }
 
+    /**
+     * With {@code keepStereo}, a stream offered as stereo Opus ({@code sprop-stereo=1}) is
+     * recorded on two channels, its left and right as a direct stereo decode gives them; a mono
+     * stream offered so gets its one channel on both.
+     */
+    @Test
+    void keepStereoRecordsAStereoOpusStreamOnTwoChannels() throws Exception {
+        java.nio.file.Path dir = dev.siprec.testing.Kit.path("codec-reference/ref/opus");
+        List<byte[]> legA = opusPackets(dir.resolve("st_hybrid_fb_20ms_vbr_64k.bit"), 80);
+        List<byte[]> legB = opusPackets(dir.resolve("hybrid_fb_20ms_fec_48k.bit"), 80);
+        InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        server = SiprecServer.builder().sip(Transport.UDP, any).rtpPortRange(41000, 41999).sampleRate(16000)
+                .listener(recorder).threads(2).jitterDelay(Duration.ofMillis(200)).keepStereo(true).start();
+        try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
+            String offer = TestSrc.offerCodecs("111 101", "a=rtpmap:111 opus/48000/2\r\n"
+                    + "a=fmtp:111 useinbandfec=1;sprop-stereo=1\r\n", "1", "2")
+                    .replace("telephone-event/8000", "telephone-event/48000");
+            SipResponse ok = src.invite("multipart/mixed;boundary=boundary42", TestSrc.multipart(offer,
+                    TestSrc.METADATA));
+            assertThat(ok.statusCode()).isEqualTo(200);
+            assertThat(src.answer.media()).hasSize(2);
+            src.ack();
+            src.streamTimed(111, List.of(opusTimed(legA, java.util.Set.of()), opusTimed(legB, java.util.Set.of())),
+                    48000);
+            Thread.sleep(400);
+            src.bye();
+        }
+        RecordingSession s = recorder.last();
+        awaitEnded(s);
+        List<RecordedChannel> channels = s.channels();
+        assertThat(channels).hasSize(4);
+        short[][] audio = recorder.audio.get(s.id());
+        assertThat(audio).hasNumberOfRows(4);
+        for (int c = 0; c < 4; c += 2) {
+            assertThat(channels.get(c + 1).label()).isEqualTo(channels.get(c).label());
+            assertThat(channels.get(c + 1).mLineIndex()).isEqualTo(channels.get(c).mLineIndex());
+            List<byte[]> packets = "1".equals(channels.get(c).label()) ? legA : legB;
+            short[][] expected = opusStereoExpected(packets);
+            int from = firstLoud(expected[0]);
+            assertBitExact(audio[c], expected[0], from, expected[0].length - from);
+            assertBitExact(audio[c + 1], expected[1], from, expected[1].length - from);
+            assertThat(s.stats(c + 1).packetsReceived()).isEqualTo(s.stats(c).packetsReceived()).isEqualTo(80);
+        }
+        short[][] a = opusStereoExpected(legA);
+        assertThat(a[0]).as("the stereo stream's channels differ").isNotEqualTo(a[1]);
+    }
+
+    /** A direct stereo decode at 16 kHz, as left and right. */
+    static short[][] opusStereoExpected(List<byte[]> packets) {
+        dev.siprec.codecs.opus.OpusDecoder d = new dev.siprec.codecs.opus.OpusDecoder(16000, 2);
+        short[] pcm = new short[640];
+        short[][] out = new short[2][packets.size() * 320];
+        for (int i = 0; i < packets.size(); i++) {
+            byte[] p = packets.get(i);
+            d.decode(p, 0, p.length, pcm, 0);
+            for (int k = 0; k < 320; k++) {
+                out[0][i * 320 + k] = pcm[2 * k];
+                out[1][i * 320 + k] = pcm[2 * k + 1];
+            }
+        }
+        return out;
+    }
+
     static int firstLoud(short[] pcm) {
         int i = 0;
         while (Math.abs(pcm[i]) < 200) {

@@ -46,6 +46,11 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
     private final byte[] scratch = new byte[2048];
     private short[] pcm;
     private short[] converted;
+    // a two-channel stream recorded as two channels: its right channel's ring and conversion
+    private short[] ringRight;
+    private RateConverter converterRight; // null when the stream is down-mixed
+    private short[] convertedRight;
+    private short[] rightPcm;
     Channel channel;
     Channel rtcpChannel;
     int port = -1;
@@ -119,6 +124,16 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
         int maxSamples = d.maxSamplesPerChannel(scratch.length) * d.channels();
         this.pcm = new short[maxSamples];
         this.converted = new short[converter.outputLength(maxSamples) + 8];
+        if (spec.rightChannel() >= 0 && d.channels() == 2) {
+            converterRight = new RateConverter(d.sampleRate(), outputRate);
+            convertedRight = new short[converted.length];
+            rightPcm = new short[maxSamples / 2];
+            if (ringRight == null) {
+                ringRight = new short[ring.length];
+            }
+        } else {
+            converterRight = null;
+        }
     }
 
     /**
@@ -227,6 +242,9 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
             anchorPos = arrivalPos;
             decoder.reset();
             converter.reset();
+            if (converterRight != null) {
+                converterRight.reset();
+            }
             noise = false;
             codecNoise = false;
             noiseEnd = Long.MAX_VALUE;
@@ -430,6 +448,16 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
             out[o] = (short) (v > 32767 ? 32767 : v < -32768 ? -32768 : v);
             ring[idx] = 0;
         }
+        if (converterRight != null) {
+            int right = spec.rightChannel();
+            for (long p = start; p < end; p++) {
+                int idx = (int) (p & ringMask);
+                int o = (int) (p - start) * channels + right;
+                int v = out[o] + ringRight[idx];
+                out[o] = (short) (v > 32767 ? 32767 : v < -32768 ? -32768 : v);
+                ringRight[idx] = 0;
+            }
+        }
         return concealTo > start && concealFrom < end;
     }
 
@@ -509,7 +537,11 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
             seed ^= seed << 13; // xorshift32: cheap, allocation-free, good enough for noise
             seed ^= seed >>> 17;
             seed ^= seed << 5;
-            ring[(int) (p & ringMask)] = (short) ((long) (seed >> 16) * noiseAmplitude >> 15);
+            short sample = (short) ((long) (seed >> 16) * noiseAmplitude >> 15);
+            ring[(int) (p & ringMask)] = sample;
+            if (converterRight != null) {
+                ringRight[(int) (p & ringMask)] = sample;
+            }
         }
         noiseSeed = seed;
         noiseCursor = Math.max(noiseCursor, until);
@@ -554,11 +586,24 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
         for (long p = from; p < to; p++) {
             ring[(int) (p & ringMask)] = hold;
         }
+        if (converterRight != null) {
+            short holdRight = ringRight[(int) ((from - 1) & ringMask)];
+            for (long p = from; p < to; p++) {
+                ringRight[(int) (p & ringMask)] = holdRight;
+            }
+        }
     }
 
     /** Converts {@code n} decoded samples and writes them into the ring at a timeline position. */
     private boolean writeAt(long position, long windowStart, short[] decoded, int n) {
-        if (decoder.channels() == 2) { // a recorded leg is one channel: fold stereo codecs to mono
+        if (decoder.channels() == 2 && converterRight != null) {
+            // recorded as two channels: left here, right into its own ring
+            for (int i = 0; i < n; i++) {
+                rightPcm[i] = decoded[2 * i + 1];
+                decoded[i] = decoded[2 * i];
+            }
+            converterRight.convert(rightPcm, n, convertedRight);
+        } else if (decoder.channels() == 2) { // one channel of the recording: fold stereo to mono
             for (int i = 0; i < n; i++) {
                 decoded[i] = (short) ((decoded[2 * i] + decoded[2 * i + 1]) >> 1);
             }
@@ -574,6 +619,11 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
         long to = Math.min(position + m, windowStart + ring.length);
         for (long p = from; p < to; p++) {
             ring[(int) (p & ringMask)] = converted[(int) (p - position)];
+        }
+        if (converterRight != null) {
+            for (long p = from; p < to; p++) {
+                ringRight[(int) (p & ringMask)] = convertedRight[(int) (p - position)];
+            }
         }
         return true;
     }

@@ -40,9 +40,18 @@ public final class MediaSession {
      * @param telephoneEventPayloadType negotiated RFC 4733 payload type, or -1
      * @param comfortNoisePayloadType negotiated RFC 3389 comfort-noise payload type, or -1 (the
      *     static type 13 is understood on 8000 Hz streams either way)
+     * @param rightChannel for a two-channel stream recorded as two channels, the output channel
+     *     of its right channel (its left one goes to {@code channel}); -1 to down-mix it
      */
     public record LegSpec(int channel, int payloadType, String encoding, int clockRate, int codecChannels,
-                          int telephoneEventPayloadType, int comfortNoisePayloadType) {
+                          int telephoneEventPayloadType, int comfortNoisePayloadType, int rightChannel) {
+
+        /** A stream recorded on one channel (a two-channel codec is down-mixed). */
+        public LegSpec(int channel, int payloadType, String encoding, int clockRate, int codecChannels,
+                       int telephoneEventPayloadType, int comfortNoisePayloadType) {
+            this(channel, payloadType, encoding, clockRate, codecChannels, telephoneEventPayloadType,
+                    comfortNoisePayloadType, -1);
+        }
 
         /** A stream without comfort noise negotiated. */
         public LegSpec(int channel, int payloadType, String encoding, int clockRate, int codecChannels,
@@ -140,11 +149,11 @@ public final class MediaSession {
         this.arrivals = new long[settings.channels()];
         for (LegSpec spec : specs) {
             AudioDecoder decoder = Codecs.newDecoder(spec.encoding(), spec.clockRate(), spec.codecChannels(),
-                settings.outputRate());
+                settings.outputRate(), spec.rightChannel() >= 0 ? 2 : 1);
             if (decoder == null) {
                 throw new IllegalArgumentException("no decoder for " + spec.encoding() + "/" + spec.clockRate());
             }
-            if (spec.channel() < 0 || spec.channel() >= settings.channels()) {
+            if (spec.channel() < 0 || spec.channel() >= settings.channels() || spec.rightChannel() >= settings.channels()) {
                 throw new IllegalArgumentException("channel " + spec.channel() + " out of range");
             }
             legs.add(newLeg(spec, decoder));
@@ -474,11 +483,11 @@ public final class MediaSession {
      */
     public CompletableFuture<int[]> addStream(LegSpec spec) {
         AudioDecoder decoder = Codecs.newDecoder(spec.encoding(), spec.clockRate(), spec.codecChannels(),
-                settings.outputRate());
+                settings.outputRate(), spec.rightChannel() >= 0 ? 2 : 1);
         if (decoder == null) {
             throw new IllegalArgumentException("no decoder for " + spec.encoding() + "/" + spec.clockRate());
         }
-        if (spec.channel() < 0 || spec.channel() >= settings.channels()) {
+        if (spec.channel() < 0 || spec.channel() >= settings.channels() || spec.rightChannel() >= settings.channels()) {
             throw new IllegalArgumentException("channel " + spec.channel() + " out of range");
         }
         CompletableFuture<int[]> result = new CompletableFuture<>();
@@ -585,13 +594,15 @@ public final class MediaSession {
      * @throws IllegalArgumentException when the codec is not supported
      */
     public void changeCodec(int i, LegSpec spec) {
-        AudioDecoder decoder = Codecs.newDecoder(spec.encoding(), spec.clockRate(), spec.codecChannels(),
-                settings.outputRate());
+        // the channels stay: a stream recorded on two keeps its right channel
+        LegSpec keep = new LegSpec(legs.get(i).spec.channel(), spec.payloadType(), spec.encoding(), spec.clockRate(),
+                spec.codecChannels(), spec.telephoneEventPayloadType(), spec.comfortNoisePayloadType(),
+                legs.get(i).spec.rightChannel());
+        AudioDecoder decoder = Codecs.newDecoder(keep.encoding(), keep.clockRate(), keep.codecChannels(),
+                settings.outputRate(), keep.rightChannel() >= 0 ? 2 : 1);
         if (decoder == null) {
             throw new IllegalArgumentException("no decoder for " + spec.encoding() + "/" + spec.clockRate());
         }
-        LegSpec keep = new LegSpec(legs.get(i).spec.channel(), spec.payloadType(), spec.encoding(), spec.clockRate(),
-                spec.codecChannels(), spec.telephoneEventPayloadType(), spec.comfortNoisePayloadType());
         loop.execute(() -> legs.get(i).retune(keep, decoder));
     }
 
