@@ -56,7 +56,6 @@ final class CeltDecoder {
     private final float[] x = new float[2 * 960];
     private final float[] freq = new float[960];
     private final float[] freq2 = new float[960];
-    private final float[] deemphasised = new float[960];
     private final float[] imdct = new float[OVERLAP]; // a block's head, before it is added
     private final int[] tfRes = new int[BANDS];
     private final int[] cap = new int[BANDS];
@@ -637,22 +636,22 @@ final class CeltDecoder {
             if (downsample == 1) {
                 // y[j] = x[j] + c y[j-1] unrolled to y[j] = x[j] + c x[j-1] + c^2 x[j-2] + c^3 x[j-3]
                 // + c^4 y[j-4]: four independent recursions instead of one long chain of latency
-                float[] y = deemphasised;
-                float x0 = in[start] + 1e-30f;
-                y[0] = x0 + m;
+                // (the outputs go straight to pcm, and y[j-4] is read back from there)
+                int step = outChannels;
+                float prev = in[start] + 1e-30f + m;
+                pcm[o] = prev;
                 for (int j = 1; j < 4; j++) {
-                    y[j] = in[start + j] + 1e-30f + PREEMPH * y[j - 1];
+                    prev = in[start + j] + 1e-30f + PREEMPH * prev;
+                    pcm[o + j * step] = prev;
                 }
+                int back = 4 * step;
                 for (int j = 4; j < n; j++) {
                     float a = in[start + j] + PREEMPH * in[start + j - 1] + PREEMPH2 * in[start + j - 2]
                             + PREEMPH3 * in[start + j - 3] + DENORMAL_GUARD;
-                    y[j] = a + PREEMPH4 * y[j - 4];
+                    int at = o + j * step;
+                    pcm[at] = a + PREEMPH4 * pcm[at - back];
                 }
-                m = PREEMPH * y[n - 1];
-                for (int j = 0; j < n; j++) {
-                    pcm[o] = y[j];
-                    o += outChannels;
-                }
+                m = PREEMPH * pcm[o + (n - 1) * step];
             } else {
                 for (int j = 0; j < n; j++) {
                     float tmp = in[start + j] + 1e-30f + m;

@@ -129,6 +129,10 @@ final class ComplexFft {
     }
 
     private void radix4(float[] xr, float[] xi, float[] yr, float[] yi, int m, int s) {
+        if (s == 1) {
+            radix4First(xr, xi, yr, yi, m);
+            return;
+        }
         for (int j = 0; j < m; j++) {
             int e = j * s;
             float w1r = twiddleRe[e];
@@ -178,6 +182,49 @@ final class ComplexFft {
         }
     }
 
+    /** The first radix-4 pass (stride 1): one butterfly per j, no inner loop. */
+    private void radix4First(float[] xr, float[] xi, float[] yr, float[] yi, int m) {
+        for (int j = 0; j < m; j++) {
+            float a0r = xr[j];
+            float a0i = xi[j];
+            float a1r = xr[j + m];
+            float a1i = xi[j + m];
+            float a2r = xr[j + 2 * m];
+            float a2i = xi[j + 2 * m];
+            float a3r = xr[j + 3 * m];
+            float a3i = xi[j + 3 * m];
+            float s02r = a0r + a2r;
+            float s02i = a0i + a2i;
+            float d02r = a0r - a2r;
+            float d02i = a0i - a2i;
+            float s13r = a1r + a3r;
+            float s13i = a1i + a3i;
+            float d13r = a1r - a3r;
+            float d13i = a1i - a3i;
+            int out = 4 * j;
+            yr[out] = s02r + s13r;
+            yi[out] = s02i + s13i;
+            float b1r = d02r + d13i;
+            float b1i = d02i - d13r;
+            float b2r = s02r - s13r;
+            float b2i = s02i - s13i;
+            float b3r = d02r - d13i;
+            float b3i = d02i + d13r;
+            float w1r = twiddleRe[j];
+            float w1i = twiddleIm[j];
+            float w2r = twiddleRe[2 * j];
+            float w2i = twiddleIm[2 * j];
+            float w3r = twiddleRe[3 * j];
+            float w3i = twiddleIm[3 * j];
+            yr[out + 1] = b1r * w1r - b1i * w1i;
+            yi[out + 1] = b1r * w1i + b1i * w1r;
+            yr[out + 2] = b2r * w2r - b2i * w2i;
+            yi[out + 2] = b2r * w2i + b2i * w2r;
+            yr[out + 3] = b3r * w3r - b3i * w3i;
+            yi[out + 3] = b3r * w3i + b3i * w3r;
+        }
+    }
+
     private void radix3(float[] xr, float[] xi, float[] yr, float[] yi, int m, int s) {
         for (int j = 0; j < m; j++) {
             int e = j * s;
@@ -218,6 +265,10 @@ final class ComplexFft {
     }
 
     private void radix5(float[] xr, float[] xi, float[] yr, float[] yi, int m, int s) {
+        if (m == 1) {
+            radix5Last(xr, xi, yr, yi, s);
+            return;
+        }
         for (int j = 0; j < m; j++) {
             int e = j * s;
             float w1r = twiddleRe[e];
@@ -277,6 +328,48 @@ final class ComplexFft {
                 yr[out + 4 * s + q] = b4r * w4r - b4i * w4i;
                 yi[out + 4 * s + q] = b4r * w4i + b4i * w4r;
             }
+        }
+    }
+
+    /** The last radix-5 pass (one group): its twiddles are all 1. */
+    private static void radix5Last(float[] xr, float[] xi, float[] yr, float[] yi, int s) {
+        for (int q = 0; q < s; q++) {
+            float a0r = xr[q];
+            float a0i = xi[q];
+            float a1r = xr[s + q];
+            float a1i = xi[s + q];
+            float a2r = xr[2 * s + q];
+            float a2i = xi[2 * s + q];
+            float a3r = xr[3 * s + q];
+            float a3i = xi[3 * s + q];
+            float a4r = xr[4 * s + q];
+            float a4i = xi[4 * s + q];
+            float s14r = a1r + a4r;
+            float s14i = a1i + a4i;
+            float d14r = a1r - a4r;
+            float d14i = a1i - a4i;
+            float s23r = a2r + a3r;
+            float s23i = a2i + a3i;
+            float d23r = a2r - a3r;
+            float d23i = a2i - a3i;
+            yr[q] = a0r + s14r + s23r;
+            yi[q] = a0i + s14i + s23i;
+            float p1r = a0r + C1 * s14r + C2 * s23r;
+            float p1i = a0i + C1 * s14i + C2 * s23i;
+            float p2r = a0r + C2 * s14r + C1 * s23r;
+            float p2i = a0i + C2 * s14i + C1 * s23i;
+            float o1r = S1 * d14r + S2 * d23r;
+            float o1i = S1 * d14i + S2 * d23i;
+            float o2r = S2 * d14r - S1 * d23r;
+            float o2i = S2 * d14i - S1 * d23i;
+            yr[s + q] = p1r + o1i;
+            yi[s + q] = p1i - o1r;
+            yr[2 * s + q] = p2r + o2i;
+            yi[2 * s + q] = p2i - o2r;
+            yr[3 * s + q] = p2r - o2i;
+            yi[3 * s + q] = p2i + o2r;
+            yr[4 * s + q] = p1r - o1i;
+            yi[4 * s + q] = p1i + o1r;
         }
     }
 }
