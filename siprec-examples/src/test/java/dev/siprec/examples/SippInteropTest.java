@@ -270,16 +270,43 @@ class SippInteropTest {
      */
     @org.junit.jupiter.api.Test
     void sippRecordsAG729CallFromARealEncoder(@TempDir Path dir) throws Exception {
+        recordsARealEncodersCall(dir, "g729", 18, "G729/8000", "G729/8000", dev.siprec.codecs.g729.G729Decoder::new);
+    }
+
+    /**
+     * An Opus call from a real encoder (the kit's libopus-encoded talkers, opus/48000/2 with
+     * dynamic payload type 111 as SBCs offer it), sent by SIPp: each channel of the 8 kHz
+     * recording is exactly what this project's decoder makes of that leg at 8 kHz.
+     */
+    @org.junit.jupiter.api.Test
+    void sippRecordsAnOpusCallFromARealEncoder(@TempDir Path dir) throws Exception {
+        recordsARealEncodersCall(dir, "opus", 111, "opus/48000/2", "opus/48000",
+                () -> dev.siprec.codecs.Codecs.newDecoder("opus", 48000, 2, 8000));
+    }
+
+    /**
+     * SIPp sends the first 2 s of the kit's two {@code prefix}_leg pcaps, offered as
+     * {@code rtpmap}; the recording's JSON names {@code codec}, and each channel of the 8 kHz
+     * recording must be exactly a fresh decoder's output for that leg's payloads (20 ms, 160
+     * samples a packet), and speech.
+     */
+    private void recordsARealEncodersCall(Path dir, String prefix, int payloadType, String rtpmap, String codec,
+                                          java.util.function.Supplier<dev.siprec.codecs.AudioDecoder> decoders)
+            throws Exception {
         Path media = dev.siprec.testing.Kit.path("sip-scenarios/media");
-        List<byte[]> leg1 = rtpPackets(media.resolve("g729_leg1.pcap"), PACKETS);
-        List<byte[]> leg2 = rtpPackets(media.resolve("g729_leg2.pcap"), PACKETS);
-        Media g729 = new Media() {
+        List<byte[]> leg1 = rtpPackets(media.resolve(prefix + "_leg1.pcap"), PACKETS);
+        List<byte[]> leg2 = rtpPackets(media.resolve(prefix + "_leg2.pcap"), PACKETS);
+        Media legs = new Media() {
             public int payloadType() {
-                return 18;
+                return payloadType;
             }
 
             public String encoding() {
-                return "G729";
+                return rtpmap.substring(0, rtpmap.indexOf('/'));
+            }
+
+            public String rtpmap() {
+                return rtpmap;
             }
 
             public void writePcap(Path file) throws IOException {
@@ -291,7 +318,7 @@ class SippInteropTest {
                 pcap.write(file);
             }
         };
-        Path out = runSipp("siprec_stereo.xml", "u1", dir, g729);
+        Path out = runSipp("siprec_stereo.xml", "u1", dir, legs);
         Path json;
         Path wav;
         try (Stream<Path> s = Files.list(out)) {
@@ -300,7 +327,7 @@ class SippInteropTest {
             wav = files.stream().filter(p -> p.toString().endsWith(".wav")).findFirst().orElseThrow();
         }
         String j = Files.readString(json);
-        assertThat(j).contains("\"codec\": \"G729/8000\"").contains("\"endReason\": \"BYE\"");
+        assertThat(j).contains("\"codec\": \"" + codec + "\"").contains("\"endReason\": \"BYE\"");
         Matcher received = Pattern.compile("\"packetsReceived\": (\\d+)").matcher(j);
         for (int c = 0; c < 2; c++) {
             assertThat(received.find()).isTrue();
@@ -313,79 +340,12 @@ class SippInteropTest {
             channels[0][i] = b.getShort(44 + 4 * i);
             channels[1][i] = b.getShort(46 + 4 * i);
         }
-        List<List<byte[]>> legs = List.of(leg1, leg2);
+        List<List<byte[]>> sent = List.of(leg1, leg2);
         for (int c = 0; c < 2; c++) {
-            dev.siprec.codecs.g729.G729Decoder decoder = new dev.siprec.codecs.g729.G729Decoder();
+            dev.siprec.codecs.AudioDecoder decoder = decoders.get();
             short[] expected = new short[PACKETS * 160];
             for (int k = 0; k < PACKETS; k++) {
-                byte[] packet = legs.get(c).get(k);
-                assertThat(decoder.decode(packet, 12, packet.length - 12, expected, 160 * k)).isEqualTo(160);
-            }
-            int from = firstSound(expected) + 400;
-            int at = locate(channels[c], expected, from) - from;
-            assertThat(at).as("leg %d's decode found on channel %d", c + 1, c).isGreaterThanOrEqualTo(0);
-            for (int i = 0; i < expected.length; i++) {
-                assertThat(channels[c][at + i]).as("channel %d, sample %d", c, i).isEqualTo(expected[i]);
-            }
-            assertThat(meanSquare(expected)).as("leg %d is speech, not silence", c + 1).isGreaterThan(1e5);
-        }
-    }
-
-    /**
-     * An Opus call from a real encoder (the kit's libopus-encoded talkers, opus/48000/2 with
-     * dynamic payload type 111 as SBCs offer it), sent by SIPp: each channel of the 8 kHz
-     * recording is exactly what this project's decoder makes of that leg at 8 kHz.
-     */
-    @org.junit.jupiter.api.Test
-    void sippRecordsAnOpusCallFromARealEncoder(@TempDir Path dir) throws Exception {
-        Path media = dev.siprec.testing.Kit.path("sip-scenarios/media");
-        List<byte[]> leg1 = rtpPackets(media.resolve("opus_leg1.pcap"), PACKETS);
-        List<byte[]> leg2 = rtpPackets(media.resolve("opus_leg2.pcap"), PACKETS);
-        Media opus = new Media() {
-            public int payloadType() {
-                return 111;
-            }
-
-            public String encoding() {
-                return "opus";
-            }
-
-            public String rtpmap() {
-                return "opus/48000/2";
-            }
-
-            public void writePcap(Path file) throws IOException {
-                PcapWriter pcap = new PcapWriter();
-                for (int k = 0; k < PACKETS; k++) {
-                    pcap.add(20_000L * k, 7000, 6000, leg1.get(k));
-                    pcap.add(20_000L * k + 500, 7002, 6002, leg2.get(k));
-                }
-                pcap.write(file);
-            }
-        };
-        Path out = runSipp("siprec_stereo.xml", "u1", dir, opus);
-        Path json;
-        Path wav;
-        try (Stream<Path> s = Files.list(out)) {
-            List<Path> files = s.sorted().toList();
-            json = files.stream().filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();
-            wav = files.stream().filter(p -> p.toString().endsWith(".wav")).findFirst().orElseThrow();
-        }
-        String j = Files.readString(json);
-        assertThat(j).contains("\"codec\": \"opus/48000\"").contains("\"endReason\": \"BYE\"");
-        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(wav)).order(ByteOrder.LITTLE_ENDIAN);
-        int frames = b.getInt(40) / 4;
-        short[][] channels = new short[2][frames];
-        for (int i = 0; i < frames; i++) {
-            channels[0][i] = b.getShort(44 + 4 * i);
-            channels[1][i] = b.getShort(46 + 4 * i);
-        }
-        List<List<byte[]>> legs = List.of(leg1, leg2);
-        for (int c = 0; c < 2; c++) {
-            dev.siprec.codecs.opus.OpusDecoder decoder = new dev.siprec.codecs.opus.OpusDecoder(8000, 1);
-            short[] expected = new short[PACKETS * 160];
-            for (int k = 0; k < PACKETS; k++) {
-                byte[] packet = legs.get(c).get(k);
+                byte[] packet = sent.get(c).get(k);
                 assertThat(decoder.decode(packet, 12, packet.length - 12, expected, 160 * k)).isEqualTo(160);
             }
             int from = firstSound(expected) + 400;

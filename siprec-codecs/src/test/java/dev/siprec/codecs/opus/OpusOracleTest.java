@@ -134,36 +134,11 @@ class OpusOracleTest {
     @ParameterizedTest(name = "{0} at {1} Hz, {2} ch, {3}")
     @MethodSource("cases")
     void sameAsLibopus(String stream, int rate, int channels, String loss, @TempDir Path tmp) throws Exception {
-        Path kit = Kit.path("codec-reference");
-        Path oracle = kit.resolve("bin/opus_ref");
-        assumeTrue(runs(oracle), "skipped: " + oracle + " does not run here (it needs Debian's libopus0)");
-        Path bit = kit.resolve(stream + ".bit");
-        Path pattern = kit.resolve("ref/opus/loss_pattern_300.txt");
-        List<String> command = new ArrayList<>(List.of(oracle.toString(), "dec", "--rate", String.valueOf(rate), "--ch",
-                String.valueOf(channels)));
-        if (!loss.equals("sent")) {
-            command.addAll(List.of("--loss-pattern", pattern.toString()));
-        }
-        if (loss.equals("fec")) {
-            command.add("--fec");
-        }
-        Path pcm = tmp.resolve("ref.raw");
-        Path rng = tmp.resolve("ref.rng");
-        command.addAll(List.of(bit.toString(), pcm.toString(), rng.toString()));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(tmp.resolve("log").toFile())
-                .start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(Files.readString(tmp.resolve("log"))).isZero();
-
-        List<OpusDemo.Packet> packets = OpusDemo.read(bit);
-        boolean[] lost = loss.equals("sent") ? new boolean[packets.size()]
-                : OpusDecoderTest.lossPattern(pattern, packets.size());
-        long[] ranges = OpusDecoderTest.decoderRanges(rng, packets.size());
-        short[] reference = Kit.readS16(pcm);
-        short[] out = OpusDecoderTest.decodeWithLoss(new OpusDecoder(rate, channels), channels, packets, lost,
-                loss.equals("fec"), ranges);
+        Oracle o = oracle(stream, rate, channels, loss, tmp);
+        short[] out = OpusDecoderTest.decodeWithLoss(new OpusDecoder(rate, channels), channels, o.packets, o.lost,
+                loss.equals("fec"), o.ranges);
         OpusDecoderTest.assertSamePcm(stream + " at " + rate + " Hz, " + channels + " ch, " + loss, out, out.length,
-                reference);
+                o.reference);
     }
 
     private static Boolean runnable;
