@@ -123,7 +123,7 @@ final class RecordingSessionManager implements SipHandler {
             }
         }
         if (received.isEmpty()) {
-            invite.reject(488, "No audio stream offers a codec we decode (PCMU, PCMA, G722, G729)",
+            invite.reject(488, "No audio stream offers a codec we decode (PCMU, PCMA, G722, G729, opus)",
                     "Warning", "305 siprec \"Incompatible media format\"");
             return;
         }
