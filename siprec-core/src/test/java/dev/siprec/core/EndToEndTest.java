@@ -329,27 +329,7 @@ class EndToEndTest {
         List<byte[]> legA = opusPackets(dir.resolve("hybrid_fb_20ms_fec_48k.bit"), 100);
         List<byte[]> legB = opusPackets(dir.resolve("st_hybrid_fb_20ms_vbr_64k.bit"), 100);
         java.util.Set<Integer> lostA = java.util.Set.of(30, 31, 55, 80);
-        InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-        server = SiprecServer.builder().sip(Transport.UDP, any).rtpPortRange(41000, 41999).sampleRate(16000)
-                .listener(recorder).threads(2).jitterDelay(Duration.ofMillis(200)).start();
-        try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
-            String offer = TestSrc.offerCodecs("111 101", "a=rtpmap:111 opus/48000/2\r\n"
-                    + "a=fmtp:111 useinbandfec=1;sprop-stereo=1\r\n", "1", "2")
-                    .replace("telephone-event/8000", "telephone-event/48000");
-            SipResponse ok = src.invite("multipart/mixed;boundary=boundary42", TestSrc.multipart(offer,
-                    TestSrc.METADATA));
-            assertThat(ok.statusCode()).isEqualTo(200);
-            assertThat(src.answer.media()).allSatisfy(m -> {
-                assertThat(m.formats()).startsWith("111");
-                assertThat(m.fmtp(111)).contains("useinbandfec=1", "stereo=1");
-            });
-            src.ack();
-            src.streamTimed(111, List.of(opusTimed(legA, lostA), opusTimed(legB, java.util.Set.of())), 48000);
-            Thread.sleep(400);
-            src.bye();
-        }
-        RecordingSession s = recorder.last();
-        awaitEnded(s);
+        RecordingSession s = recordOpusCall(false, opusTimed(legA, lostA), opusTimed(legB, java.util.Set.of()));
         assertThat(s.channels()).extracting(RecordedChannel::codec).containsOnly("opus/48000");
         short[][] channels = recorder.audio.get(s.id());
         short[] withFec = opusExpected(legA, lostA, true);
@@ -374,25 +354,8 @@ class EndToEndTest {
         java.nio.file.Path dir = dev.siprec.testing.Kit.path("codec-reference/ref/opus");
         List<byte[]> legA = opusPackets(dir.resolve("st_hybrid_fb_20ms_vbr_64k.bit"), 80);
         List<byte[]> legB = opusPackets(dir.resolve("hybrid_fb_20ms_fec_48k.bit"), 80);
-        InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-        server = SiprecServer.builder().sip(Transport.UDP, any).rtpPortRange(41000, 41999).sampleRate(16000)
-                .listener(recorder).threads(2).jitterDelay(Duration.ofMillis(200)).keepStereo(true).start();
-        try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
-            String offer = TestSrc.offerCodecs("111 101", "a=rtpmap:111 opus/48000/2\r\n"
-                    + "a=fmtp:111 useinbandfec=1;sprop-stereo=1\r\n", "1", "2")
-                    .replace("telephone-event/8000", "telephone-event/48000");
-            SipResponse ok = src.invite("multipart/mixed;boundary=boundary42", TestSrc.multipart(offer,
-                    TestSrc.METADATA));
-            assertThat(ok.statusCode()).isEqualTo(200);
-            assertThat(src.answer.media()).hasSize(2);
-            src.ack();
-            src.streamTimed(111, List.of(opusTimed(legA, java.util.Set.of()), opusTimed(legB, java.util.Set.of())),
-                    48000);
-            Thread.sleep(400);
-            src.bye();
-        }
-        RecordingSession s = recorder.last();
-        awaitEnded(s);
+        RecordingSession s = recordOpusCall(true, opusTimed(legA, java.util.Set.of()),
+                opusTimed(legB, java.util.Set.of()));
         List<RecordedChannel> channels = s.channels();
         assertThat(channels).hasSize(4);
         short[][] audio = recorder.audio.get(s.id());
@@ -425,6 +388,38 @@ class EndToEndTest {
             }
         }
         return out;
+    }
+
+    /**
+     * One call at 16 kHz whose two m-lines (labels 1 and 2) offer stereo Opus with in-band FEC,
+     * the legs' packets sent at 48 kHz RTP timing; the answer must state our receiver fmtp.
+     *
+     * @return the ended session
+     */
+    private RecordingSession recordOpusCall(boolean keepStereo, List<TestSrc.Timed> legA, List<TestSrc.Timed> legB)
+            throws Exception {
+        InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        server = SiprecServer.builder().sip(Transport.UDP, any).rtpPortRange(41000, 41999).sampleRate(16000)
+                .listener(recorder).threads(2).jitterDelay(Duration.ofMillis(200)).keepStereo(keepStereo).start();
+        try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
+            String offer = TestSrc.offerCodecs("111 101", "a=rtpmap:111 opus/48000/2\r\n"
+                    + "a=fmtp:111 useinbandfec=1;sprop-stereo=1\r\n", "1", "2")
+                    .replace("telephone-event/8000", "telephone-event/48000");
+            SipResponse ok = src.invite("multipart/mixed;boundary=boundary42", TestSrc.multipart(offer,
+                    TestSrc.METADATA));
+            assertThat(ok.statusCode()).isEqualTo(200);
+            assertThat(src.answer.media()).hasSize(2).allSatisfy(m -> {
+                assertThat(m.formats()).startsWith("111");
+                assertThat(m.fmtp(111)).contains("useinbandfec=1", "stereo=1");
+            });
+            src.ack();
+            src.streamTimed(111, List.of(legA, legB), 48000);
+            Thread.sleep(400);
+            src.bye();
+        }
+        RecordingSession s = recorder.last();
+        awaitEnded(s);
+        return s;
     }
 
     static int firstLoud(short[] pcm) {

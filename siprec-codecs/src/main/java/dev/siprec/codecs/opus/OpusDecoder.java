@@ -338,10 +338,7 @@ public final class OpusDecoder {
         if (direct) {
             if (!redundancy && prevMode != MODE_HYBRID) {
                 frameDirect = true;
-                finalRange = len <= 1 ? 0 : range.finalRange();
-                prevMode = frameMode;
-                prevRedundancy = false;
-                return audiosize;
+                return endFrame(frameMode, range.finalRange(), false, audiosize);
             }
             System.arraycopy(directOut, directOff, silkPcm, 0, n * outChannels);
         }
@@ -367,13 +364,10 @@ public final class OpusDecoder {
             int count = n * outChannels;
             for (int i = 0; i < count; i++) {
                 float v = pcm[pcmOff + i] + silkPcm[i];
-                directOut[directOff + i] = (short) (v >= 32767f ? 32767 : v <= -32768f ? -32768 : (int) Math.rint(v));
+                directOut[directOff + i] = toShort(v);
             }
             frameDirect = true;
-            finalRange = range.finalRange();
-            prevMode = frameMode;
-            prevRedundancy = false;
-            return audiosize;
+            return endFrame(frameMode, range.finalRange(), false, audiosize);
         }
         if (frameMode != MODE_CELT) {
             for (int i = 0; i < n * outChannels; i++) {
@@ -401,9 +395,15 @@ public final class OpusDecoder {
                 smoothFade(transitionPcm, 0, pcm, pcmOff, pcm, pcmOff, f25);
             }
         }
-        finalRange = len <= 1 ? 0 : range.finalRange() ^ redundantRange;
+        return endFrame(frameMode, len <= 1 ? 0 : range.finalRange() ^ redundantRange, redundancy && !celtToSilk,
+                audiosize);
+    }
+
+    /** What the next frame needs of this one: its final range, mode, and a CELT-to-SILK redundancy. */
+    private int endFrame(int frameMode, long frameRange, boolean redundantToSilk, int audiosize) {
+        finalRange = frameRange;
         prevMode = frameMode;
-        prevRedundancy = redundancy && !celtToSilk;
+        prevRedundancy = redundantToSilk;
         return audiosize;
     }
 
@@ -422,10 +422,13 @@ public final class OpusDecoder {
     /** To 16 bits: rounded to nearest (even on ties) and saturated, as the reference's float build does. */
     private void toShorts(int from, int n, short[] pcm, int offset) {
         for (int i = 0; i < n; i++) {
-            float v = pcmFloat[from + i];
-            int s = v >= 32767f ? 32767 : v <= -32768f ? -32768 : (int) Math.rint(v);
-            pcm[offset + i] = (short) s;
+            pcm[offset + i] = toShort(pcmFloat[from + i]);
         }
+    }
+
+    /** Rounded to nearest (even on ties, as lrintf) and saturated. */
+    private static short toShort(float v) {
+        return (short) (v >= 32767f ? 32767 : v <= -32768f ? -32768 : (int) Math.rint(v));
     }
 
     /** Forgets the stream (OPUS_RESET_STATE): the next packet is decoded as a stream's first. */
