@@ -388,7 +388,12 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
      */
     boolean fill(long start, long end, short[] out, int channels) {
         fillArrival = Long.MIN_VALUE;
-        while (jitter.peekPosition() < end) {
+        // A packet's converted audio lands the converter's delay before its position: one that
+        // starts up to that delay after this frame's end still has its first samples in this
+        // frame. Left for the next fill, those samples would miss their frame for good, a hole
+        // at every packet boundary whenever packets start just after a frame's end.
+        long due = end + converter.latency();
+        while (jitter.peekPosition() < due) {
             long position = jitter.peekPosition();
             ByteBuf payload = jitter.pop();
             long missing = jitter.lostOnLastPop();
