@@ -318,6 +318,9 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
             ch.put("packetsOtherSource", st.packetsOtherSource());
             ch.put("packetsComfortNoise", st.packetsComfortNoise());
             ch.put("packetsRtcp", st.packetsRtcp());
+            // time scaling that followed the sender's clock (nothing is cut or padded silently)
+            ch.put("samplesDropped", st.samplesDropped());
+            ch.put("samplesInserted", st.samplesInserted());
             LatencyStats latency = s.latency(c.index());
             ch.put("latencyMeanMillis", Math.round(latency.meanMillis() * 10) / 10.0);
             ch.put("latencyMaxMillis", Math.round(latency.maxMillis() * 10) / 10.0);

@@ -121,6 +121,9 @@ class SippInteropTest {
         }
         String j = Files.readString(json);
         assertThat(j).contains("\"endReason\": \"BYE\"").contains("\"sampleRate\": 8000");
+        // what time scaling took out or put in, per channel (issue 14)
+        assertThat(Pattern.compile("\"samplesDropped\": \\d+,\\s*\"samplesInserted\": \\d+").matcher(j).results().count())
+                .as("time-scaling counters of each channel").isEqualTo(2);
         // the partial update merged: Carol joined and now sends label 2, which is channel 1
         assertThat(Pattern.compile("\"label\": \"2\"[^}]*\"aor\": \"sip:carol@example.org\"").matcher(j).find())
                 .as("channel of label 2 names Carol after the update").isTrue();

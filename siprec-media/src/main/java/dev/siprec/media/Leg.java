@@ -65,14 +65,29 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
     private long anchorPos;
     private boolean anchorPlayed; // audio placed by the current source's anchor has been played
 
-    // Drift (a sender clock a little fast or slow): the smallest offset between arrival and
-    // timestamp position over each second, compared with the first second's
-    private boolean driftMeasuring;
-    private boolean driftHasReference;
-    private long driftWindowEnd;
-    private long driftWindowMin;
-    private long driftReference;
-    private long driftCorrections;
+    // Placement. A packet's nominal position comes from its timestamp and the anchor; its
+    // audio lands at nominal + shift. The shift follows where the least delayed packets put
+    // the leg (ClockTracker: a sender clock that runs fast or slow moves that steadily), plus
+    // what sender reports ask; it changes only through the time scaler, which stretches or
+    // compresses the audio by a few percent, so the audio never jumps. While the leg is where
+    // it should be, audio is placed as decoded (bit-exact) and the scaler only keeps history.
+    private final ClockTracker clock;
+    private final TimeScaler scaler = new TimeScaler();
+    private TimeScaler scalerRight;
+    private short[] scaled;
+    private short[] scaledRight;
+    private long shift;
+    private boolean scaling;
+    private long cursor; // while scaling: where the scaler's next output goes on the timeline
+    private double speed; // while scaling: output samples per input sample, minus 1
+    private long alignment; // moved later by sender reports (MediaSession.senderReport)
+    private long lastArrivalPos;
+    // far enough from its place to start correcting, and close enough to stop
+    private final double startError;
+    private final double stopError;
+    static final double MAX_CORRECTION = 0.05; // a 2% clock error, and catching up after a stall
+    static final double SLOPE_START = 3e-4;
+    static final double SLOPE_STOP = 2e-4;
 
     private long playedEnd = Long.MIN_VALUE; // timeline position just after the last decoded packet
     private boolean codecNoise; // the codec continues its own comfort noise until the next packet
@@ -115,6 +130,9 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
         int ringSize = Integer.highestOneBit(outputRate * 2) << 1; // > 2 s of output
         this.ring = new short[ringSize];
         this.ringMask = ringSize - 1;
+        this.clock = new ClockTracker(outputRate);
+        this.startError = outputRate / 500.0; // 2 ms
+        this.stopError = outputRate / 4000.0; // 0.25 ms
         use(decoder);
     }
 
@@ -124,9 +142,14 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
         int maxSamples = d.maxSamplesPerChannel(scratch.length) * d.channels();
         this.pcm = new short[maxSamples];
         this.converted = new short[converter.outputLength(maxSamples) + 8];
+        this.scaled = new short[(int) (converted.length * (1 + TimeScaler.MAX_SPEED)) + 4 * TimeScaler.HALF];
         if (spec.rightChannel() >= 0 && d.channels() == 2) {
             converterRight = new RateConverter(d.sampleRate(), outputRate);
             convertedRight = new short[converted.length];
+            scaledRight = new short[scaled.length];
+            if (scalerRight == null) {
+                scalerRight = new TimeScaler();
+            }
             rightPcm = new short[maxSamples / 2];
             if (ringRight == null) {
                 ringRight = new short[ring.length];
@@ -250,7 +273,14 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
             noiseEnd = Long.MAX_VALUE;
             playedEnd = Long.MIN_VALUE;
             lastTransit = Long.MIN_VALUE; // a new source: its transit times start afresh
-            restartDriftTracking();
+            // its own timing: placed as it arrives, measured afresh (drainAll ended any scaling)
+            shift = 0;
+            alignment = 0;
+            scaler.reset();
+            if (scalerRight != null) {
+                scalerRight.reset();
+            }
+            clock.reset();
         }
         long extSeq = highestExtSeq + (short) (seq - (int) highestExtSeq);
         if (report != null) {
@@ -272,28 +302,32 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
             }
             lastTransit = transit;
         }
+        // the nominal position: where the timestamp puts the packet; its audio goes to + shift
         long position = anchorPos + (extTs - anchorExtTs) * outputRate / spec.clockRate();
         long resync = (long) RESYNC_MILLIS * outputRate / 1000;
         // (event packets all carry their event's start timestamp: a long tone is not a jump)
-        if (!event && Math.abs(position - arrivalPos) > resync) {
+        if (!event && Math.abs(position + shift - arrivalPos) > resync) {
             // a timestamp jump with no matching gap in time (source restart): follow arrival time
             anchorExtTs = extTs;
-            anchorPos = arrivalPos;
-            position = arrivalPos;
-            restartDriftTracking(); // a new anchor: measure afresh
-        } else if (!event && !anchorPlayed && position > arrivalPos) {
+            anchorPos = arrivalPos - shift;
+            position = anchorPos;
+            clock.reset(); // a new anchor: measure afresh (the shift stays: no jump in the audio)
+            clock.add(arrivalPos, shift);
+        } else if (!event && !anchorPlayed && position + shift > arrivalPos) {
             // Earlier than the anchor says: the packet that set the anchor was held up in the
             // network longer than this one. Nothing of this source has played yet, so move the
             // anchor, and what the buffer holds, back to the quicker packet; the leg then sits
             // where its least delayed packet puts it, as the other legs do.
-            long early = position - arrivalPos;
+            long early = position + shift - arrivalPos;
             anchorPos -= early;
-            position = arrivalPos;
+            position -= early;
             jitter.shiftPositions(-early);
-            restartDriftTracking();
+            clock.reset();
+            clock.add(arrivalPos, shift);
         } else if (!event) {
-            position += followDrift(arrivalPos - position, arrivalPos);
+            clock.add(arrivalPos, arrivalPos - position);
         }
+        lastArrivalPos = arrivalPos;
         if (event) {
             onEvent(content, rtp.payloadIndex(), extTs, position);
         }
@@ -309,62 +343,11 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
                 break;
             case LATE:
                 late++;
-                session.packetLate(Math.max(0, session.nextFramePosition() - position));
+                session.packetLate(Math.max(0, session.nextFramePosition() - (position + shift)));
                 break;
             default:
                 break;
         }
-    }
-
-    /** Forgets the drift measured so far (a new source or anchor). */
-    private void restartDriftTracking() {
-        driftMeasuring = false;
-        driftHasReference = false;
-    }
-
-    /**
-     * Keeps a sender whose clock runs fast or slow (by up to a few tenths of a percent) on the
-     * session clock. Network delay only ever adds to the offset between arrival and timestamp
-     * position, so its minimum over a second tracks the clock difference; once that has moved
-     * more than 1 ms from the first second's, the anchor moves back by it, at most 2 ms a second
-     * (drift up to 0.2%). A fast sender's next packets then overwrite what was already written
-     * (samples dropped); a slow one's leave a gap of up to 2 ms that {@link #bridgeSmallGap}
-     * fills. Alignment stays within about 2 ms.
-     *
-     * @return how far to move this packet's position (and the anchor has moved with it)
-     */
-    private long followDrift(long offset, long arrivalPos) {
-        if (!driftMeasuring) {
-            driftMeasuring = true;
-            driftWindowEnd = arrivalPos + outputRate;
-            driftWindowMin = offset;
-            return 0;
-        }
-        driftWindowMin = Math.min(driftWindowMin, offset);
-        if (arrivalPos < driftWindowEnd) {
-            return 0;
-        }
-        long shift = 0;
-        if (!driftHasReference) {
-            // Never below 0: a negative minimum means packets arrived before their place (the anchor
-            // is late, set by a packet delayed more than any since); glide back to where the
-            // least delayed packets put the leg, at the drift-correction pace.
-            driftReference = Math.max(0, driftWindowMin);
-            driftHasReference = true;
-        } else {
-            long drift = driftWindowMin - driftReference; // > 0: the sender's clock is slow
-            if (Math.abs(drift) > outputRate / 1000) {
-                long most = outputRate / 500;
-                shift = Math.max(-most, Math.min(most, drift));
-                anchorPos += shift;
-                driftCorrections++;
-                log.debug("port {}: sender clock drift {} samples; correction {} by {}", port, drift,
-                        driftCorrections, shift);
-            }
-        }
-        driftWindowEnd = arrivalPos + outputRate;
-        driftWindowMin = offset - shift;
-        return shift;
     }
 
     // the span of the timeline concealment wrote that is not yet all delivered
@@ -388,11 +371,12 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
      */
     boolean fill(long start, long end, short[] out, int channels) {
         fillArrival = Long.MIN_VALUE;
-        // A packet's converted audio lands the converter's delay before its position: one that
+        // A packet's converted audio lands the converter's delay before its place: one that
         // starts up to that delay after this frame's end still has its first samples in this
         // frame. Left for the next fill, those samples would miss their frame for good, a hole
-        // at every packet boundary whenever packets start just after a frame's end.
-        long due = end + converter.latency();
+        // at every packet boundary whenever packets start just after a frame's end. While
+        // scaling, the scaler holds a few samples back until the next block: take that too.
+        long due = end - shift + converter.latency() + TimeScaler.HALF; // a nominal position
         while (jitter.peekPosition() < due) {
             long position = jitter.peekPosition();
             ByteBuf payload = jitter.pop();
@@ -405,7 +389,7 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
                 } else if (kind == AUDIO) {
                     anchorPlayed = true;
                     if (noise) {
-                        writeNoise(position, start);
+                        writeNoise(position + shift, start);
                         noise = false;
                     } else if (missing > 0 && playedEnd != Long.MIN_VALUE) {
                         // counted here, once per lost packet, even when a frame delivered before
@@ -438,10 +422,10 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
             if (next != null) {
                 concealGap(jitter.peekPosition(), start, next);
             } else {
-                concealGap(Math.min(jitter.peekPosition(), end + converter.latency()), start, null);
+                concealGap(Math.min(jitter.peekPosition(), due), start, null);
             }
         } else if (codecNoise) {
-            fillCodecSilence(Math.min(jitter.peekPosition(), end + converter.latency()), start);
+            fillCodecSilence(Math.min(jitter.peekPosition(), due), start);
         }
         // added, not assigned: a channel can be fed by more than one leg over time (a stream
         // that took over the channel of a removed one), and the frame starts as silence
@@ -487,9 +471,9 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
         } else {
             decoder.conceal(codecSamples, pcm, 0);
         }
-        long from = playedEnd - converter.latency();
+        long from = playedEnd + shift - converter.latency();
         writeAt(playedEnd, windowStart, pcm, codecSamples);
-        long to = playedEnd - converter.latency();
+        long to = playedEnd + shift - converter.latency();
         // one span is enough: spans not yet delivered merge (a frame between two is over-flagged)
         concealFrom = concealTo <= windowStart ? from : Math.min(concealFrom, from);
         concealTo = Math.max(concealTo, to);
@@ -521,9 +505,10 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
      */
     private void startNoise(int levelByte, long position, long windowStart) {
         if (noise) {
-            writeNoise(position, windowStart); // a level update: the old level plays up to here
+            writeNoise(position + shift, windowStart); // a level update: the old level plays up to here
         } else {
-            noiseCursor = position;
+            flushScaler(windowStart); // the audio before the silence ends as it was
+            noiseCursor = position + shift;
         }
         int dBov = levelByte & 0x7F;
         double rms = 32767.0 * Math.pow(10, -dBov / 20.0);
@@ -564,6 +549,7 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
             invalid++;
             return;
         }
+        steer(windowStart);
         bridgeSmallGap(position, windowStart);
         if (!writeAt(position, windowStart, pcm, n)) {
             // its frame was already delivered: late, and (as one skipped on arrival) not played
@@ -579,11 +565,11 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
      * than left as a click of silence.
      */
     private void bridgeSmallGap(long position, long windowStart) {
-        if (playedEnd == Long.MIN_VALUE || position <= playedEnd || position - playedEnd > outputRate / 500) {
-            return;
+        if (scaling || playedEnd == Long.MIN_VALUE || position <= playedEnd || position - playedEnd > outputRate / 500) {
+            return; // (while scaling, such a gap is closed by the scaler: see writeAt)
         }
-        long from = playedEnd - converter.latency();
-        long to = position - converter.latency();
+        long from = playedEnd + shift - converter.latency();
+        long to = position + shift - converter.latency();
         if (from - 1 < windowStart) {
             return; // the last sample was already delivered
         }
@@ -599,7 +585,13 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
         }
     }
 
-    /** Converts {@code n} decoded samples and writes them into the ring at a timeline position. */
+    /**
+     * Converts {@code n} decoded samples that start at nominal position {@code position} and
+     * writes them into the ring: at {@code position + shift} as they are, or through the time
+     * scaler at its cursor while the leg is moving.
+     *
+     * @return false when all of it belongs to frames already delivered
+     */
     private boolean writeAt(long position, long windowStart, short[] decoded, int n) {
         if (decoder.channels() == 2 && converterRight != null) {
             // recorded as two channels: left here, right into its own ring
@@ -614,23 +606,93 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
             }
         }
         int m = converter.convert(decoded, n, converted);
+        int latency = converter.latency(); // the filter delays its output by a constant: shift it back
+        if (!scaling) {
+            playedEnd = position + m;
+            scaler.remember(converted, m);
+            if (converterRight != null) {
+                scalerRight.remember(convertedRight, m);
+            }
+            return place(position + shift - latency, windowStart, converted, convertedRight, m);
+        }
+        // while scaling, a gap of up to 2 ms (a small timestamp gap) is closed, not kept
+        boolean contiguous = playedEnd != Long.MIN_VALUE && position >= playedEnd
+                && position - playedEnd <= outputRate / 500;
+        if (!contiguous) {
+            flushScaler(windowStart);
+            cursor = position + shift - latency;
+        }
+        int o = scaler.process(converted, m, speed, scaled);
+        if (converterRight != null) {
+            scalerRight.process(convertedRight, m, speed, scaledRight);
+        }
         playedEnd = position + m;
-        // the converter's filter delays its output by a constant: shift it back into place
-        position -= converter.latency();
-        if (position + m <= windowStart) {
+        boolean inTime = place(cursor, windowStart, scaled, scaledRight, o);
+        cursor += o;
+        shift = Math.round(cursor + scaler.held() - (playedEnd - latency));
+        return inTime;
+    }
+
+    /** Writes {@code n} samples (and the right channel's, if recorded) at timeline position {@code at}. */
+    private boolean place(long at, long windowStart, short[] left, short[] right, int n) {
+        if (n == 0) {
+            return true;
+        }
+        if (at + n <= windowStart) {
             return false;
         }
-        long from = Math.max(position, windowStart);
-        long to = Math.min(position + m, windowStart + ring.length);
+        long from = Math.max(at, windowStart);
+        long to = Math.min(at + n, windowStart + ring.length);
         for (long p = from; p < to; p++) {
-            ring[(int) (p & ringMask)] = converted[(int) (p - position)];
+            ring[(int) (p & ringMask)] = left[(int) (p - at)];
         }
         if (converterRight != null) {
             for (long p = from; p < to; p++) {
-                ringRight[(int) (p & ringMask)] = convertedRight[(int) (p - position)];
+                ringRight[(int) (p & ringMask)] = right[(int) (p - at)];
             }
         }
         return true;
+    }
+
+    /**
+     * Chooses how the next block is placed: as it is while the leg sits within 2 ms of where its
+     * least delayed packets (and sender reports) put it and the sender's clock keeps ours;
+     * otherwise through the scaler, at the clock's slope plus what closes the distance in half
+     * a second (at most 5%), until the leg is within 0.25 ms and the clocks agree again.
+     */
+    private void steer(long windowStart) {
+        double target = clock.envelope(session.positionAt(jitter.arrivalOfLastPop())) + alignment;
+        double slope = clock.slope();
+        double error = target - shift;
+        if (!scaling) {
+            if (playedEnd == Long.MIN_VALUE || (Math.abs(error) <= startError && Math.abs(slope) <= SLOPE_START)) {
+                return;
+            }
+            scaling = true;
+            cursor = playedEnd + shift - converter.latency(); // where the next block would have gone
+        } else if (Math.abs(error) < stopError && Math.abs(slope) < SLOPE_STOP) {
+            flushScaler(windowStart);
+            scaling = false;
+            return;
+        }
+        speed = Math.max(-MAX_CORRECTION, Math.min(MAX_CORRECTION, slope + error / (0.5 * outputRate)));
+    }
+
+    /**
+     * While scaling, writes what the scaler holds (the end of the audio before a gap, or before
+     * placing audio as it is again); the shift is then a whole number of samples.
+     */
+    private void flushScaler(long windowStart) {
+        if (!scaling || playedEnd == Long.MIN_VALUE) {
+            return;
+        }
+        int o = scaler.flush(scaled);
+        if (converterRight != null) {
+            scalerRight.flush(scaledRight);
+        }
+        place(cursor, windowStart, scaled, scaledRight, o);
+        cursor += o;
+        shift = cursor - (playedEnd - converter.latency());
     }
 
     // RFC 4733 event state: the event's timestamp identifies it across its packets
@@ -719,6 +781,8 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
             }
         }
         jitter.clear();
+        flushScaler(windowStart); // the old source's audio ends as it was; the next starts in place
+        scaling = false;
     }
 
     /** Closes the stream's RTP and RTCP sockets. */
@@ -841,7 +905,9 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
         // NTP is 32.32 fixed point seconds; the difference is small, so the product fits
         double seconds = (ntp - srNtp) / 4294967296.0;
         double rtp = srRtp + seconds * spec.clockRate();
-        return anchorPos + Math.round((rtp - anchorExtTs) * outputRate / spec.clockRate());
+        // where the leg is headed (the scaler may still be gliding there)
+        double target = clock.envelope(lastArrivalPos) + alignment;
+        return anchorPos + Math.round((rtp - anchorExtTs) * outputRate / spec.clockRate() + target);
     }
 
     /** NTP time of the current source's last sender report, if any ({@code hasSr}). */
@@ -855,16 +921,10 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
 
     /**
      * Moves this stream later on the timeline by {@code samples}: another stream's sender
-     * reports say this one runs ahead. The drift follower's reference moves with the anchor, so
-     * it keeps the new place rather than undoing it.
+     * reports say this one runs ahead. The target moves; the scaler glides the audio there.
      */
     void shiftLater(long samples) {
-        anchorPos += samples;
-        if (driftHasReference) {
-            driftReference -= samples;
-        } else if (driftMeasuring) {
-            driftWindowMin -= samples;
-        }
+        alignment += samples;
         alignedBySenderReports += samples;
     }
 
@@ -891,6 +951,6 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
 
     StreamStats stats() {
         return new StreamStats(received, lost, late, duplicate, invalid, concealedFrames,
-                jitterMillis(), otherSource, comfortNoisePackets, rtcpPackets);
+                jitterMillis(), otherSource, comfortNoisePackets, rtcpPackets, scaler.dropped(), scaler.inserted());
     }
 }

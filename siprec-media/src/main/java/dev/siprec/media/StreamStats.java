@@ -17,13 +17,17 @@ package dev.siprec.media;
  *     {@code packetsReceived}; the silence they describe is played as noise, not counted as loss)
  * @param packetsRtcp valid RTCP compound packets received on the stream's port (RFC 5761
  *     multiplexing; not part of {@code packetsReceived})
+ * @param samplesDropped output samples taken out by time scaling, to follow a sender whose
+ *     clock runs fast or to move the stream earlier (the audio is compressed, never cut)
+ * @param samplesInserted output samples added by time scaling, to follow a sender whose clock
+ *     runs slow or to move the stream later (the audio is stretched, never padded)
  */
 public record StreamStats(long packetsReceived, long packetsLost, long packetsLate, long packetsDuplicate,
                           long packetsInvalid, long framesConcealed, double jitterMillis, long packetsOtherSource,
-                          long packetsComfortNoise, long packetsRtcp) {
+                          long packetsComfortNoise, long packetsRtcp, long samplesDropped, long samplesInserted) {
 
     /** All zero. */
-    public static final StreamStats EMPTY = new StreamStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    public static final StreamStats EMPTY = new StreamStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     /**
      * The counters of two streams that fed the same channel one after the other: counts add up,
@@ -34,6 +38,7 @@ public record StreamStats(long packetsReceived, long packetsLost, long packetsLa
                 packetsLate + o.packetsLate, packetsDuplicate + o.packetsDuplicate,
                 packetsInvalid + o.packetsInvalid, framesConcealed + o.framesConcealed,
                 Math.max(jitterMillis, o.jitterMillis), packetsOtherSource + o.packetsOtherSource,
-                packetsComfortNoise + o.packetsComfortNoise, packetsRtcp + o.packetsRtcp);
+                packetsComfortNoise + o.packetsComfortNoise, packetsRtcp + o.packetsRtcp,
+                samplesDropped + o.samplesDropped, samplesInserted + o.samplesInserted);
     }
 }
