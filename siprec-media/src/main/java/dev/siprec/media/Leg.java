@@ -329,7 +329,7 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
         }
         lastArrivalPos = arrivalPos;
         if (event) {
-            onEvent(content, rtp.payloadIndex(), extTs, position);
+            onEvent(content, rtp.payloadIndex(), extTs, position + shift); // where its moment plays
         }
         // Zero copy, zero allocation: the jitter buffer holds the datagram's own buffer, retained,
         // with its indices narrowed to the payload (the datagram is ours alone; its handler only

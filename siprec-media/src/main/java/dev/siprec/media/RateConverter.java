@@ -72,7 +72,8 @@ final class RateConverter {
         return h;
     }
 
-    private static double besselI0(double x) {
+    /** The modified Bessel function of order 0 (Kaiser windows), by its power series. */
+    static double besselI0(double x) {
         double sum = 1;
         double term = 1;
         for (int k = 1; k < 50; k++) {
@@ -185,7 +186,7 @@ final class RateConverter {
     }
 
     /** Rounds to nearest (halves away from zero) and saturates; cheaper than Math.round. */
-    private static short toSample(float a) {
+    static short toSample(float a) {
         float r = a >= 0 ? a + 0.5f : a - 0.5f;
         return (short) (r >= 32767f ? 32767 : r <= -32768f ? -32768 : (int) r);
     }

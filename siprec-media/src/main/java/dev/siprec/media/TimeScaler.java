@@ -42,7 +42,7 @@ final class TimeScaler {
         float[] k = new float[(PHASES + 1) * 2 * HALF];
         double beta = 6;
         double cutoff = 0.92;
-        double i0Beta = besselI0(beta);
+        double i0Beta = RateConverter.besselI0(beta);
         for (int p = 0; p <= PHASES; p++) {
             double frac = (double) p / PHASES;
             double sum = 0;
@@ -52,7 +52,7 @@ final class TimeScaler {
                 double x = Math.PI * cutoff * t;
                 double sinc = t == 0 ? 1 : Math.sin(x) / x;
                 double r = t / HALF;
-                double window = Math.abs(r) >= 1 ? 0 : besselI0(beta * Math.sqrt(1 - r * r)) / i0Beta;
+                double window = Math.abs(r) >= 1 ? 0 : RateConverter.besselI0(beta * Math.sqrt(1 - r * r)) / i0Beta;
                 taps[j] = sinc * window;
                 sum += taps[j];
             }
@@ -61,19 +61,6 @@ final class TimeScaler {
             }
         }
         return k;
-    }
-
-    private static double besselI0(double x) {
-        double sum = 1;
-        double term = 1;
-        for (int k = 1; k < 50; k++) {
-            term *= (x / (2 * k)) * (x / (2 * k));
-            sum += term;
-            if (term < 1e-12 * sum) {
-                break;
-            }
-        }
-        return sum;
     }
 
     /** Keeps the last samples of a block that was placed as it is (the history for scaling). */
@@ -123,7 +110,7 @@ final class TimeScaler {
             long frac = pos & 0xFFFFFFFFL;
             short y;
             if (frac == 0) {
-                y = toSample(x[i]);
+                y = RateConverter.toSample(x[i]);
             } else {
                 // the two phases around the fraction, blended linearly
                 long scaled = frac * PHASES;
@@ -139,7 +126,7 @@ final class TimeScaler {
                     s0 += v * h[base0 + j];
                     s1 += v * h[base1 + j];
                 }
-                y = toSample(s0 + a * (s1 - s0));
+                y = RateConverter.toSample(s0 + a * (s1 - s0));
             }
             out[w++] = y;
             long next = pos + step;
@@ -174,7 +161,7 @@ final class TimeScaler {
         int i = (int) ((pos + 0xFFFFFFFFL) >>> 32); // the next whole sample at or after the instant
         int w = 0;
         for (; i < count; i++) {
-            out[w++] = toSample(buf[i]);
+            out[w++] = RateConverter.toSample(buf[i]);
         }
         // the history for the next block: the last samples, the next instant on a whole sample
         int keep = HALF - 1;
@@ -207,10 +194,5 @@ final class TimeScaler {
         java.util.Arrays.fill(buf, 0, HALF, 0f);
         count = HALF - 1;
         pos = (long) (HALF - 1) << 32;
-    }
-
-    private static short toSample(float a) {
-        float r = a >= 0 ? a + 0.5f : a - 0.5f;
-        return (short) (r >= 32767f ? 32767 : r <= -32768f ? -32768 : (int) r);
     }
 }
