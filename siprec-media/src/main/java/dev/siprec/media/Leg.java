@@ -19,12 +19,13 @@ import org.slf4j.LoggerFactory;
  * ring at its timeline position; {@link #fill} reads one frame and clears it, so anything not
  * written is silence and the legs can never slide against each other.
  *
- * <p>Buffer ownership: each datagram is released by {@link SimpleChannelInboundHandler};
+ * <p>Buffer ownership: each datagram is released by {@link SimpleChannelInboundHandler} (its
+ * socket's {@link RtpReceiver});
  * the jitter buffer holds one more reference to it, indices narrowed to the payload, until it
  * is decoded or cleared.
  * Everything runs on the session's event loop.
  */
-final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
+final class Leg {
 
     private static final Logger log = LoggerFactory.getLogger(Leg.class);
     static final int RESYNC_MILLIS = 1000;
@@ -170,15 +171,27 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
         synced = false; // the new payload starts its own timing anchor
     }
 
-    @Override
-    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-        long now = session.clockNanos();
-        if (!acceptSource(packet.sender(), now)) {
-            otherSource++;
-            return;
+    /**
+     * Receives the stream's RTP socket. One per socket: a handler that is not sharable can be
+     * added to one pipeline only, and a port that turns out to be taken costs a socket (the
+     * next port gets a new receiver).
+     */
+    final class RtpReceiver extends SimpleChannelInboundHandler<DatagramPacket> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            long now = session.clockNanos();
+            if (!acceptSource(packet.sender(), now)) {
+                otherSource++;
+                return;
+            }
+            lastSender = packet.sender();
+            onPacket(packet.content(), now);
         }
-        lastSender = packet.sender();
-        onPacket(packet.content(), now);
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.warn("RTP socket error on port {}: {}", port, cause.toString());
+        }
     }
 
     // Source latching: the first sender of a valid packet owns the stream; another sender is
@@ -204,11 +217,6 @@ final class Leg extends SimpleChannelInboundHandler<DatagramPacket> {
     /** Forgets the latched sender: the next packet's sender owns the stream. */
     void relatch() {
         source = null;
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.warn("RTP socket error on port {}: {}", port, cause.toString());
     }
 
     /** Handles one datagram's content; does not take ownership of {@code content}. */

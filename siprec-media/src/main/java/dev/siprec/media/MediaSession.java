@@ -544,7 +544,7 @@ public final class MediaSession {
         }
         ChannelFuture f = new Bootstrap().group(loop).channel(NioDatagramChannel.class)
                 .option(ChannelOption.SO_RCVBUF, 256 * 1024)
-                .handler(leg)
+                .handler(leg.new RtpReceiver()) // a new one per attempt: a taken port costs a socket
                 .bind(new InetSocketAddress(bindAddress, port));
         f.addListener(done -> {
             if (!done.isSuccess()) {

@@ -345,6 +345,21 @@ class MediaSessionTest extends VirtualClockSessionTest {
     }
 
     @Test
+    void aPortTakenByAnotherProgramIsSkipped() throws Exception {
+        open(8000, 2);
+        // the pool's first two even ports are held by someone else: the streams get the next ones
+        RtpPortPool pool = new RtpPortPool(31200, 31219, 0);
+        java.net.InetAddress lo = java.net.InetAddress.getLoopbackAddress();
+        try (java.net.DatagramSocket a = new java.net.DatagramSocket(31200, lo);
+             java.net.DatagramSocket b = new java.net.DatagramSocket(31202, lo)) {
+            int[] ports = session.bind(lo, pool).get(5, TimeUnit.SECONDS);
+            assertThat(ports).containsExactly(31204, 31206);
+            // the taken ports went back to the pool; the bound ones are in use
+            assertThat(pool.available()).isEqualTo(pool.size() - 2);
+        }
+    }
+
+    @Test
     void bindsOneSocketPerStreamAndStoppingWhileBindingLeaksNoPort() throws Exception {
         open(8000, 2);
         // below the ephemeral range (32768-60999 on Linux), where client sockets of other processes may sit

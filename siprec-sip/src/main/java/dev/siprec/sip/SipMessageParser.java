@@ -136,6 +136,10 @@ public final class SipMessageParser {
         if (cseq == null) {
             throw new SipParseException(400, "Malformed CSeq header").withRequest(answerable);
         }
+        if (cseq.number() >= 1L << 31) {
+            // RFC 3261 §8.1.1.5: less than 2^31, so that a dialog's later requests can count up
+            throw new SipParseException(400, "CSeq number must be less than 2^31").withRequest(answerable);
+        }
         if (!cseq.method().equals(request.method())) {
             throw new SipParseException(400, "CSeq method " + cseq.method() + " does not match request method "
                     + request.method()).withRequest(answerable);

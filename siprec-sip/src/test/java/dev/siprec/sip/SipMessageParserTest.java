@@ -124,6 +124,11 @@ class SipMessageParserTest {
         assertReason(OPTIONS.replace("CSeq: 1 OPTIONS", "CSeq: 1 INVITE"), 400,
                 "CSeq method INVITE does not match request method OPTIONS", true);
         assertReason(OPTIONS.replace("CSeq: 1 OPTIONS", "CSeq: x OPTIONS"), 400, "Malformed CSeq header", false);
+        // RFC 3261 §8.1.1.5: below 2^31 (2^31 itself would let a dialog's next request wrap)
+        assertReason(OPTIONS.replace("CSeq: 1 OPTIONS", "CSeq: 2147483648 OPTIONS"), 400,
+                "CSeq number must be less than 2^31", false);
+        assertThat(catchThrowableOfType(SipParseException.class,
+                () -> datagram(OPTIONS.replace("CSeq: 1 OPTIONS", "CSeq: 2147483647 OPTIONS")))).isNull();
         assertReason(OPTIONS.replace("Content-Length: 0", "Content-Length: ten"), 400, "Malformed Content-Length",
                 true);
         assertReason(OPTIONS.replace("Max-Forwards: 70", "Max-Forwards: many"), 400, "Malformed Max-Forwards", true);
