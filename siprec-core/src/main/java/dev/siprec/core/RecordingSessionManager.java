@@ -215,6 +215,11 @@ final class RecordingSessionManager implements SipHandler {
                 }
                 session.addStream(stream);
             }
+            for (int ci = 0; ci < channels.size(); ci++) {
+                if (!isRightChannel(channels, ci)) { // media latching prefers the SDP's address
+                    session.media.preferSource(legOf[ci], sourceAddress(negotiated.get(channels.get(ci).mLineIndex())));
+                }
+            }
             if (config.latchProbe) {
                 for (int ci = 0; ci < channels.size(); ci++) {
                     RecordedChannel c = channels.get(ci);
@@ -279,6 +284,22 @@ final class RecordingSessionManager implements SipHandler {
                 log.debug("call {}: no probe to {}: {}", session.sipCallId(), target, e.getMessage());
             }
         });
+    }
+
+    /** The unicast address the offer gives for a stream's media, or null (none, hold, a host name). */
+    static InetAddress sourceAddress(NegotiatedStream n) {
+        InetAddress a = n.remote() == null || n.remote().isHold() ? null : literalAddress(n.remote().address());
+        return a == null || a.isAnyLocalAddress() || a.isMulticastAddress() ? null : a;
+    }
+
+    /** An IP address written as a literal, or null (a host name is never looked up here). */
+    static InetAddress literalAddress(String text) {
+        byte[] bytes = io.netty.util.NetUtil.createByteArrayFromIpAddressString(text);
+        try {
+            return bytes == null ? null : InetAddress.getByAddress(bytes);
+        } catch (UnknownHostException e) {
+            return null;
+        }
     }
 
     /** A stereo stream's second channel: it follows the first and names the same m-line. */
@@ -427,6 +448,7 @@ final class RecordingSessionManager implements SipHandler {
                 if (match[i] != null && n.accepted()) {
                     kept.add(match[i]);
                     match[i].mLine = i;
+                    session.media.preferSource(match[i].leg, sourceAddress(n)); // it may have moved
                     byMLine[i] = match[i].port;
                     negotiated.set(i, keepCodec(session, offer, n, match[i]));
                 }
@@ -458,6 +480,7 @@ final class RecordingSessionManager implements SipHandler {
                 binds.add(session.media.addStream(legSpec(channel, n.codec(), n.telephoneEvent(), n.comfortNoise()))
                         .thenAccept(r -> {
                             byMLine[mLine] = r[1];
+                            session.media.preferSource(r[0], sourceAddress(n));
                             session.addStream(new RecordingSession.ReceivedStream(n.label(), r[0], channel, r[1], mLine));
                             session.channelTakenOver(channel, mLine, n.label(),
                                     n.codec().encoding() + "/" + n.codec().clockRate());

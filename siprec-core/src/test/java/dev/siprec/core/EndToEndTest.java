@@ -1060,6 +1060,56 @@ class EndToEndTest {
     }
 
     @Test
+    void garbageSprayedAtThePortsClaimsNoStreamAndTheSdpAddressWins() throws Exception {
+        start(SiprecServer.builder());
+        InetAddress other = InetAddress.getByName("127.0.0.2"); // not the address of the offer's c= line
+        try (TestSrc src = new TestSrc(sip(Transport.UDP), false);
+             java.net.DatagramSocket stray = new java.net.DatagramSocket(new InetSocketAddress(other, 0))) {
+            assertThat(src.recordingInvite("1", "2").statusCode()).isEqualTo(200);
+            src.ack();
+            // before the SRC's first packet: 6-byte garbage and RTP of a payload type not negotiated
+            // at both ports, then valid PCMU to the first port, from an address the SDP did not give
+            byte[] garbage = {1, 2, 3, 4, 5, 6};
+            byte[] wrongType = new byte[172];
+            wrongType[0] = (byte) 0x80;
+            wrongType[1] = 96;
+            byte[] valid = new byte[172];
+            valid[0] = (byte) 0x80;
+            for (int port : src.rtpPorts) {
+                for (int i = 0; i < 3; i++) {
+                    stray.send(new java.net.DatagramPacket(garbage, garbage.length, InetAddress.getLoopbackAddress(), port));
+                    stray.send(new java.net.DatagramPacket(wrongType, wrongType.length, InetAddress.getLoopbackAddress(), port));
+                }
+            }
+            stray.send(new java.net.DatagramPacket(valid, valid.length, InetAddress.getLoopbackAddress(), src.rtpPorts[0]));
+            Thread.sleep(100);
+            // the SRC sends from the SDP's address: it owns both streams from its first packet on
+            src.streamTones(25, 440, 1000);
+            for (int i = 1; i <= 3; i++) { // and the stray sender, valid or not, gets nothing back
+                valid[3] = (byte) i;
+                stray.send(new java.net.DatagramPacket(valid, valid.length, InetAddress.getLoopbackAddress(), src.rtpPorts[0]));
+                stray.send(new java.net.DatagramPacket(garbage, garbage.length, InetAddress.getLoopbackAddress(), src.rtpPorts[0]));
+            }
+            Thread.sleep(300);
+            RecordingSession s = recorder.last();
+            int first = s.channels().get(0).label().equals("1") ? 0 : 1;
+            int second = 1 - first;
+            // refused and counted: 6 before on each port, and 6 after on the first
+            assertThat(s.stats(second).packetsOtherSource()).isEqualTo(6);
+            assertThat(s.stats(first).packetsOtherSource()).isEqualTo(12);
+            assertThat(s.stats(second).packetsReceived()).isEqualTo(25);
+            assertThat(s.stats(first).packetsReceived()).isEqualTo(26); // the stray's one valid packet, then the SRC's
+            src.bye();
+            awaitEnded(s);
+            short[][] audio = recorder.audio.get(s.id());
+            int from = firstSound(audio[first]) + 400;
+            assertThat(power(audio[first], from, 2000, 440, 8000)).isGreaterThan(100 * power(audio[first], from, 2000, 1000, 8000));
+            from = firstSound(audio[second]) + 400;
+            assertThat(power(audio[second], from, 2000, 1000, 8000)).isGreaterThan(100 * power(audio[second], from, 2000, 440, 8000));
+        }
+    }
+
+    @Test
     void badInvitesGetClearAnswers() throws Exception {
         start(SiprecServer.builder());
         try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {

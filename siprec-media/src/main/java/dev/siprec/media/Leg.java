@@ -180,7 +180,7 @@ final class Leg {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
             long now = session.clockNanos();
-            if (!acceptSource(packet.sender(), now)) {
+            if (!acceptSource(packet.sender(), now, packet.content())) {
                 otherSource++;
                 return;
             }
@@ -194,24 +194,61 @@ final class Leg {
         }
     }
 
-    // Source latching: the first sender of a valid packet owns the stream; another sender is
-    // taken over only after the current one has been silent for SOURCE_IDLE (SBC fail-over)
-    // or when the session re-latches (a re-offer: the SRC may have moved).
+    // Source latching: the sender of the first valid RTP packet with a negotiated payload type
+    // owns the stream (anything else, garbage above all, claims nothing: a datagram sprayed at
+    // the port range before the SRC's first packet must not take the call). Another sender
+    // takes over only with such a packet, and only after the current one has been silent for
+    // SOURCE_IDLE (SBC fail-over), when the session re-latches (a re-offer: the SRC may have
+    // moved), or when it sends from the address the SDP gave for the stream and the current
+    // one does not.
     static final long SOURCE_IDLE_NANOS = 2_000_000_000L;
     private java.net.InetSocketAddress source;
     private long sourceLastSeen;
     private long otherSource;
+    private java.net.InetAddress preferred; // the stream's address in the SDP offer, if any
 
-    private boolean acceptSource(java.net.InetSocketAddress sender, long now) {
+    private boolean acceptSource(java.net.InetSocketAddress sender, long now, ByteBuf content) {
         if (!session.latchSources() || sender == null) {
             return true;
         }
-        if (source == null || source.equals(sender) || now - sourceLastSeen > SOURCE_IDLE_NANOS) {
+        if (sender.equals(source)) {
+            sourceLastSeen = now;
+            return true;
+        }
+        if (RtcpPacket.isRtcp(content)) {
+            return source == null; // RTCP is taken from the owner, and claims nothing
+        }
+        if (!claims(content)) {
+            return false;
+        }
+        boolean fromPreferred = preferred != null && preferred.equals(sender.getAddress());
+        boolean ownerPreferred = source != null && preferred != null && preferred.equals(source.getAddress());
+        if (source == null || now - sourceLastSeen > SOURCE_IDLE_NANOS || (fromPreferred && !ownerPreferred)) {
+            if (source != null) {
+                log.debug("port {}: stream taken over by {} from {}", port, sender, source);
+            }
             source = sender;
             sourceLastSeen = now;
             return true;
         }
         return false;
+    }
+
+    /** Whether a datagram may claim the stream: valid RTP with a payload type of this stream. */
+    private boolean claims(ByteBuf content) {
+        if (rtp.wrap(content) != null) {
+            return false;
+        }
+        int pt = rtp.payloadType();
+        return pt == spec.payloadType() || pt == spec.telephoneEventPayloadType() || spec.isComfortNoise(pt);
+    }
+
+    /**
+     * The SRC's SDP names {@code address} for this stream: a valid packet from it takes the stream
+     * from any other sender at once (null: no preference).
+     */
+    void preferSource(java.net.InetAddress address) {
+        preferred = address;
     }
 
     /** Forgets the latched sender: the next packet's sender owns the stream. */

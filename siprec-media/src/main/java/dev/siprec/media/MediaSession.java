@@ -453,6 +453,14 @@ public final class MediaSession {
         return settings.latchSources();
     }
 
+    /**
+     * The SRC's SDP gives {@code address} for stream {@code i}: a valid packet from there takes
+     * the stream from any other sender (null: no preference).
+     */
+    public void preferSource(int i, InetAddress address) {
+        loop.execute(() -> legs.get(i).preferSource(address));
+    }
+
     /** Every stream forgets its latched sender (the SRC may have moved: a re-offer). */
     public void relatchSources() {
         loop.execute(() -> legs.forEach(Leg::relatch));
