@@ -4,7 +4,10 @@ package dev.siprec.core;
 public enum EndReason {
     /** The SRC sent BYE. */
     BYE,
-    /** The SRC cancelled the INVITE before it was answered. */
+    /**
+     * The SRC cancelled the INVITE before it was answered ({@link RecordingSession#endReason()}
+     * of a session the listener never heard of).
+     */
     CANCELLED,
     /** The SRC never acknowledged our 200 OK (RFC 3261 §13.3.1.4); we sent BYE. */
     ACK_TIMEOUT,
@@ -14,6 +17,9 @@ public enum EndReason {
     STOPPED,
     /** The server was closed while the session was active; we sent BYE. */
     SERVER_SHUTDOWN,
-    /** The session could not be set up (for example no RTP port was free); the INVITE was rejected. */
+    /**
+     * The session could not be set up (for example no RTP port was free); the INVITE was
+     * rejected (as for {@link #CANCELLED}, the listener never heard of it).
+     */
     SETUP_FAILED
 }

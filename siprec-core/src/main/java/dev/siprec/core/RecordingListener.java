@@ -18,7 +18,11 @@ import dev.siprec.core.metadata.RecordingMetadata;
  */
 public interface RecordingListener {
 
-    /** A recording session was offered and is being answered; metadata and channels are known. */
+    /**
+     * A recording session was answered (our 200 OK is on its way); metadata and channels are
+     * known. An INVITE that is rejected, cancelled or cannot be set up before that gets no
+     * callback at all, so it leaves nothing behind in the application.
+     */
     default void onSessionStarted(RecordingSession session) {
     }
 

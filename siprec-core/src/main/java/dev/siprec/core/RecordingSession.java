@@ -376,8 +376,16 @@ public final class RecordingSession {
         return loop;
     }
 
+    private volatile boolean announced; // onSessionStarted was queued: onSessionEnded will follow
+
+    /**
+     * Tells the listener the session started: once it is answered, so that an INVITE that was
+     * cancelled or could not be set up leaves no trace in the application (no callbacks, no
+     * files). On the session's loop, before any frame can be queued.
+     */
     void fireStarted() {
-        loop.execute(() -> delivery.offer(() -> safely("onSessionStarted", () -> listener.onSessionStarted(this))));
+        announced = true;
+        delivery.offer(() -> safely("onSessionStarted", () -> listener.onSessionStarted(this)));
     }
 
     /** A frame from the media session, on the session's loop: queued for the delivery threads. */
@@ -481,7 +489,9 @@ public final class RecordingSession {
                 endReason = reason;
                 // after every frame and event queued before it
                 delivery.offer(() -> {
-                    safely("onSessionEnded", () -> listener.onSessionEnded(this, reason));
+                    if (announced) { // a session never answered was never started for the listener
+                        safely("onSessionEnded", () -> listener.onSessionEnded(this, reason));
+                    }
                     endFuture.complete(reason);
                 });
             }));

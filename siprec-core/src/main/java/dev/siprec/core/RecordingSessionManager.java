@@ -185,7 +185,6 @@ final class RecordingSessionManager implements SipHandler {
         session.stopper(stopped -> end(stopped, EndReason.STOPPED));
         session.snapshotter(this::requestSnapshot);
         active.put(session.id(), session);
-        session.fireStarted();
         String address = advertisedAddress(request);
         InetAddress bindAddress;
         try {
@@ -276,6 +275,7 @@ final class RecordingSessionManager implements SipHandler {
             return;
         }
         session.dialog = dialog;
+        session.fireStarted(); // answered: the application hears of it from here on
         session.probeTargets.forEach((leg, target) -> {
             try { // resolved here, off the SIP path's hot part; an SRC gives an IP address anyway
                 session.media.probe(leg, new InetSocketAddress(InetAddress.getByName(target.getHostString()),

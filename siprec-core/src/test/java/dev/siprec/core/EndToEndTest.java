@@ -604,10 +604,33 @@ class EndToEndTest {
             Thread.sleep(600); // past the answer delay: no 200 to the INVITE may follow
             assertThat(src.drain(200)).allMatch(r -> r.statusCode() == 487);
         }
-        awaitEnded(recorder.last());
-        assertThat(recorder.count("ended")).isEqualTo(1);
-        assertThat(recorder.last().endReason()).isEqualTo(EndReason.CANCELLED);
+        // a call that never happened leaves nothing for the application: no callbacks at all
+        for (int i = 0; i < 100 && (!server.activeSessions().isEmpty() || server.rtpPortsInUse() > 0); i++) {
+            Thread.sleep(20);
+        }
+        assertThat(server.activeSessions()).isEmpty();
         assertThat(server.rtpPortsInUse()).isZero();
+        Thread.sleep(100);
+        assertThat(recorder.events).isEmpty();
+    }
+
+    @Test
+    void anInviteThatCannotBeSetUpGets503AndNoCallbacks() throws Exception {
+        InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        // one even port in the range: the second stream of a two-stream call cannot be bound
+        server = SiprecServer.builder().sip(Transport.UDP, any).rtpPortRange(41990, 41991).listener(recorder)
+                .start();
+        try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
+            SipResponse r = src.recordingInvite("1", "2");
+            assertThat(r.statusCode()).isEqualTo(503);
+            assertThat(r.header("Retry-After")).isNotNull();
+        }
+        for (int i = 0; i < 100 && (!server.activeSessions().isEmpty() || server.rtpPortsInUse() > 0); i++) {
+            Thread.sleep(20);
+        }
+        assertThat(server.rtpPortsInUse()).isZero();
+        Thread.sleep(100);
+        assertThat(recorder.events).as("callbacks for a call that never happened").isEmpty();
     }
 
     @Test
