@@ -21,5 +21,10 @@ public enum EndReason {
      * The session could not be set up (for example no RTP port was free); the INVITE was
      * rejected (as for {@link #CANCELLED}, the listener never heard of it).
      */
-    SETUP_FAILED
+    SETUP_FAILED,
+    /**
+     * The server stopped on an error it cannot recover from (out of memory on one of its
+     * threads); we sent BYE where we still could (see {@link SiprecServer.Builder#onFatalError}).
+     */
+    SERVER_ERROR
 }

@@ -53,6 +53,9 @@ public final class RecordingSession {
     private final List<CompletableFuture<RecordingMetadata>> pendingSnapshots = new java.util.ArrayList<>();
     MediaSession media;
     volatile Dialog dialog;
+    // the INVITE's transaction: it outlives the session by 64*T1 (to answer retransmissions),
+    // and must not keep the session's buffers reachable that long
+    volatile dev.siprec.sip.ServerInvite inviteTransaction;
     String answerSdp;
     // latch probes to send once answered: media leg -> the SRC's address for that stream
     final java.util.Map<Integer, InetSocketAddress> probeTargets = new java.util.concurrent.ConcurrentHashMap<>();
@@ -100,7 +103,10 @@ public final class RecordingSession {
 
     synchronized void removeStream(ReceivedStream s) {
         s.active = false;
-        media.removeStream(s.leg);
+        MediaSession m = media;
+        if (m != null) { // (null: the session ended, its media is released)
+            m.removeStream(s.leg);
+        }
     }
 
     /** A new stream (label) took over a channel whose stream the SRC removed. */
@@ -485,6 +491,19 @@ public final class RecordingSession {
                     stats[c] = channelStats(c);
                 }
                 finalStats = stats;
+                // Release what the session held: the SIP layer keeps its transaction and dialog
+                // a while longer (retransmissions), the application may keep this object; none
+                // of them needs the media (rings, jitter buffers, decoders) any more.
+                media = null;
+                dev.siprec.sip.ServerInvite tx = inviteTransaction;
+                if (tx != null) {
+                    tx.attachment(null);
+                    inviteTransaction = null;
+                }
+                if (d != null) {
+                    d.attachment(null);
+                }
+                dialog = null;
                 endTime = Instant.now();
                 endReason = reason;
                 // after every frame and event queued before it
@@ -506,10 +525,17 @@ public final class RecordingSession {
     private void safely(String callback, Runnable r) {
         try {
             r.run();
-        } catch (RuntimeException e) {
+        } catch (VirtualMachineError e) {
+            // out of memory in the application's callback: the process is no longer sound
+            log.error("RecordingListener.{} failed fatally for session {}", callback, id, e);
+            fatal.accept(e);
+        } catch (RuntimeException | LinkageError | AssertionError e) {
             log.error("RecordingListener.{} threw for session {}", callback, id, e);
         }
     }
+
+    // the server's fatal-error path (SiprecServer), set when the session is made
+    java.util.function.Consumer<Throwable> fatal = cause -> { };
 
     @Override
     public String toString() {

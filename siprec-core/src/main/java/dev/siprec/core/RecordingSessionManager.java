@@ -182,6 +182,9 @@ final class RecordingSessionManager implements SipHandler {
                     }
                 }, System::nanoTime);
         invite.attachment(session);
+        session.inviteTransaction = invite;
+        session.fatal = fatal;
+        session.media.onFatalError(fatal);
         session.stopper(stopped -> end(stopped, EndReason.STOPPED));
         session.snapshotter(this::requestSnapshot);
         active.put(session.id(), session);
@@ -427,6 +430,10 @@ final class RecordingSessionManager implements SipHandler {
      * channels do not change.
      */
     private CompletableFuture<String> reanswer(RecordingSession session, SessionDescription offer) {
+        MediaSession media = session.media;
+        if (media == null) { // ended meanwhile: its media is released
+            return CompletableFuture.failedFuture(new IllegalStateException("session ended"));
+        }
         List<NegotiatedStream> negotiated = new ArrayList<>(OfferAnswer.negotiate(offer, DECODABLE));
         int count = negotiated.size();
         int[] byMLine = new int[count];
@@ -448,9 +455,9 @@ final class RecordingSessionManager implements SipHandler {
                 if (match[i] != null && n.accepted()) {
                     kept.add(match[i]);
                     match[i].mLine = i;
-                    session.media.preferSource(match[i].leg, sourceAddress(n)); // it may have moved
+                    media.preferSource(match[i].leg, sourceAddress(n)); // it may have moved
                     byMLine[i] = match[i].port;
-                    negotiated.set(i, keepCodec(session, offer, n, match[i]));
+                    negotiated.set(i, keepCodec(session, media, offer, n, match[i]));
                 }
             }
             java.util.TreeSet<Integer> freeChannels = new java.util.TreeSet<>();
@@ -477,17 +484,17 @@ final class RecordingSessionManager implements SipHandler {
                     continue;
                 }
                 int mLine = i;
-                binds.add(session.media.addStream(legSpec(channel, n.codec(), n.telephoneEvent(), n.comfortNoise()))
+                binds.add(media.addStream(legSpec(channel, n.codec(), n.telephoneEvent(), n.comfortNoise()))
                         .thenAccept(r -> {
                             byMLine[mLine] = r[1];
-                            session.media.preferSource(r[0], sourceAddress(n));
+                            media.preferSource(r[0], sourceAddress(n));
                             session.addStream(new RecordingSession.ReceivedStream(n.label(), r[0], channel, r[1], mLine));
                             session.channelTakenOver(channel, mLine, n.label(),
                                     n.codec().encoding() + "/" + n.codec().clockRate());
                         }));
             }
         }
-        session.media.relatchSources(); // after a re-offer the SRC may send from elsewhere
+        media.relatchSources(); // after a re-offer the SRC may send from elsewhere
         return CompletableFuture.allOf(binds.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
             synchronized (session) {
                 String current = session.answerSdp;
@@ -513,9 +520,10 @@ final class RecordingSessionManager implements SipHandler {
      * still offered (its payload type number may have changed); otherwise switch the stream's
      * decoder to the newly negotiated one.
      */
-    private static NegotiatedStream keepCodec(RecordingSession session, SessionDescription offer, NegotiatedStream n,
+    private static NegotiatedStream keepCodec(RecordingSession session, MediaSession media, SessionDescription offer,
+                                              NegotiatedStream n,
                                               RecordingSession.ReceivedStream stream) {
-        MediaSession.LegSpec now = session.media.streamSpec(stream.leg);
+        MediaSession.LegSpec now = media.streamSpec(stream.leg);
         String current = now.encoding() + "/" + now.clockRate();
         MediaDescription m = offer.media().get(n.index());
         RtpMap chosen = n.codec();
@@ -530,7 +538,7 @@ final class RecordingSessionManager implements SipHandler {
         RtpMap dtmf = OfferAnswer.telephoneEvent(m, chosen.clockRate());
         MediaSession.LegSpec wanted = legSpec(stream.channel, chosen, dtmf, cn, stream.rightChannel);
         if (!wanted.equals(now)) {
-            session.media.changeCodec(stream.leg, wanted);
+            media.changeCodec(stream.leg, wanted);
             if (!now.encoding().equalsIgnoreCase(chosen.encoding()) || now.clockRate() != chosen.clockRate()) {
                 session.codecChanged(stream.channel, chosen.encoding() + "/" + chosen.clockRate());
             }
@@ -657,6 +665,14 @@ final class RecordingSessionManager implements SipHandler {
                     });
         });
         return result;
+    }
+
+    // what a fatal error on a server thread does (SiprecServer stops the server)
+    volatile java.util.function.Consumer<Throwable> fatal = cause -> { };
+
+    @Override
+    public void onFatalError(Throwable cause) {
+        fatal.accept(cause);
     }
 
     @Override

@@ -39,11 +39,16 @@ public final class SiprecServer implements AutoCloseable {
     private final SipStack stack;
     private final RecordingSessionManager manager;
     private final java.util.concurrent.ExecutorService delivery;
+    private final java.util.function.Consumer<Throwable> onFatalError;
+    private final java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private SiprecServer(Builder b) throws InterruptedException {
+        this.onFatalError = b.onFatalError;
         this.group = new MultiThreadIoEventLoopGroup(b.threads, NioIoHandler.newFactory());
         this.delivery = java.util.concurrent.Executors.newFixedThreadPool(b.deliveryThreads, deliveryThreadFactory());
         this.manager = new RecordingSessionManager(b, group, new RtpPortPool(b.rtpMin, b.rtpMax), delivery);
+        manager.fatal = this::fatal;
         Map<Transport, List<InetSocketAddress>> listen = new EnumMap<>(Transport.class);
         for (Map.Entry<Transport, List<InetSocketAddress>> e : b.sip.entrySet()) {
             listen.put(e.getKey(), List.copyOf(e.getValue()));
@@ -104,15 +109,54 @@ public final class SiprecServer implements AutoCloseable {
     }
 
     /**
+     * Whether the server stopped itself on a fatal error (see {@link Builder#onFatalError}).
+     */
+    public boolean failed() {
+        return failed.get();
+    }
+
+    /**
+     * An error the process cannot recover from (out of memory, a stack overflow) on one of the
+     * server's threads. Left alone, the event loop would log it and go on without the memory or
+     * the task it lost: a process that answers nothing and records nothing. Instead the server
+     * stops, once, on a thread of its own: every session ends with {@link EndReason#SERVER_ERROR}
+     * (a BYE where it still can), the sockets close, then the application's handler runs.
+     */
+    private void fatal(Throwable cause) {
+        if (!failed.compareAndSet(false, true)) {
+            return;
+        }
+        org.slf4j.LoggerFactory.getLogger(SiprecServer.class)
+                .error("fatal error on a server thread; stopping the server", cause);
+        Thread stopper = new Thread(() -> {
+            try {
+                close(EndReason.SERVER_ERROR);
+            } finally {
+                onFatalError.accept(cause);
+            }
+        }, "siprec-fatal-stop");
+        stopper.setDaemon(false); // the handler decides what becomes of the process
+        stopper.start();
+    }
+
+    /**
      * Ends every active session with {@link EndReason#SERVER_SHUTDOWN} (each gets its
      * {@code onSessionEnded} after its remaining audio), then closes the sockets and threads.
+     * Calling it again does nothing.
      */
     @Override
     public void close() {
+        close(EndReason.SERVER_SHUTDOWN);
+    }
+
+    private void close(EndReason reason) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         List<CompletableFuture<?>> ending = new ArrayList<>();
         List<CompletableFuture<?>> byes = new ArrayList<>();
         for (RecordingSession s : manager.activeSessions()) {
-            manager.end(s, EndReason.SERVER_SHUTDOWN);
+            manager.end(s, reason);
             ending.add(s.ended());
             byes.add(s.byeSent());
         }
@@ -186,8 +230,21 @@ public final class SiprecServer implements AutoCloseable {
         int deliveryThreads = Runtime.getRuntime().availableProcessors();
         long deliveryQueueMillis = 2000;
         int maxSessions = 10_000;
+        java.util.function.Consumer<Throwable> onFatalError = cause -> { };
 
         private Builder() {
+        }
+
+        /**
+         * What to do after a fatal error (out of memory, a stack overflow) on one of the server's
+         * threads: by then the server has stopped itself (every session ended with
+         * {@link EndReason#SERVER_ERROR}, sockets closed). A standalone recorder should exit
+         * with a non-zero status here so that its supervisor restarts it; the default only logs.
+         * Runs on a thread of its own.
+         */
+        public Builder onFatalError(java.util.function.Consumer<Throwable> handler) {
+            this.onFatalError = Objects.requireNonNull(handler);
+            return this;
         }
 
         /** Listens for SIP on an address with a transport; may be called for several. */

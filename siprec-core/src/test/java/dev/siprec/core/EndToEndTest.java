@@ -3,6 +3,7 @@ package dev.siprec.core;
 import static dev.siprec.testing.Signals.firstSound;
 import static dev.siprec.testing.Signals.power;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.siprec.codecs.G722Decoder;
 import dev.siprec.core.metadata.RecordingMetadata;
@@ -1129,6 +1130,78 @@ class EndToEndTest {
             assertThat(power(audio[first], from, 2000, 440, 8000)).isGreaterThan(100 * power(audio[first], from, 2000, 1000, 8000));
             from = firstSound(audio[second]) + 400;
             assertThat(power(audio[second], from, 2000, 1000, 8000)).isGreaterThan(100 * power(audio[second], from, 2000, 440, 8000));
+        }
+    }
+
+    @Test
+    void anEndedSessionIsNotKeptReachable() throws Exception {
+        // the INVITE's transaction lives 64*T1 (32 s) after the answer to absorb retransmissions:
+        // it must not keep the session (its media buffers) that long
+        List<java.lang.ref.WeakReference<RecordingSession>> ended = new CopyOnWriteArrayList<>();
+        InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        server = SiprecServer.builder().sip(Transport.UDP, any).rtpPortRange(41000, 41999).sampleRate(16000)
+                .listener(new RecordingListener() {
+                    @Override
+                    public void onAudio(RecordingSession session, AudioFrame frame) {
+                    }
+
+                    @Override
+                    public void onSessionEnded(RecordingSession session, EndReason reason) {
+                        ended.add(new java.lang.ref.WeakReference<>(session));
+                    }
+                }).start();
+        for (int call = 0; call < 5; call++) {
+            try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
+                assertThat(src.recordingInvite("1", "2").statusCode()).isEqualTo(200);
+                src.ack();
+                src.streamTones(10, 440, 1000);
+                assertThat(src.bye().statusCode()).isEqualTo(200);
+            }
+        }
+        for (int i = 0; i < 100 && ended.size() < 5; i++) {
+            Thread.sleep(20);
+        }
+        assertThat(ended).hasSize(5);
+        long reachable = ended.size();
+        for (int i = 0; i < 50 && reachable > 0; i++) { // within 5 s, well before the 32 s of the transactions
+            System.gc();
+            Thread.sleep(100);
+            reachable = ended.stream().filter(r -> r.get() != null).count();
+        }
+        assertThat(reachable).as("ended sessions still reachable").isZero();
+    }
+
+    @Test
+    void aFatalErrorStopsTheServerEndsItsSessionsAndTellsTheApplication() throws Exception {
+        java.util.concurrent.CompletableFuture<Throwable> fatal = new java.util.concurrent.CompletableFuture<>();
+        List<EndReason> reasons = new CopyOnWriteArrayList<>();
+        InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        server = SiprecServer.builder().sip(Transport.UDP, any).rtpPortRange(41000, 41999)
+                .onFatalError(fatal::complete)
+                .listener(new RecordingListener() {
+                    @Override
+                    public void onAudio(RecordingSession session, AudioFrame frame) {
+                        throw new OutOfMemoryError("Java heap space (test)"); // as a real one would be
+                    }
+
+                    @Override
+                    public void onSessionEnded(RecordingSession session, EndReason reason) {
+                        reasons.add(reason);
+                    }
+                }).start();
+        try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
+            assertThat(src.recordingInvite("1", "2").statusCode()).isEqualTo(200);
+            src.ack();
+            src.streamTones(10, 440, 1000);
+            assertThat(fatal.get(10, TimeUnit.SECONDS)).isInstanceOf(OutOfMemoryError.class);
+            assertThat(server.failed()).isTrue();
+            assertThat(server.activeSessions()).isEmpty();
+            assertThat(reasons).containsExactly(EndReason.SERVER_ERROR);
+            // the server sent its BYE, and now answers nothing: not a deaf process left running
+            assertThat(src.receiveRequest().method()).isEqualTo("BYE");
+            src.send(src.request("OPTIONS", 9, "z9hG4bK-after-fatal", null, null));
+            src.udp.setSoTimeout(500);
+            assertThatThrownBy(src::receive).isInstanceOf(java.net.SocketTimeoutException.class);
         }
     }
 

@@ -140,6 +140,9 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
         }
     }
 
+    /** The exit status after a fatal error on a server thread (EX_SOFTWARE). */
+    static final int FATAL_EXIT = 70;
+
     /** Starts a recorder; returns it running. Used by {@link #main} and by tests. */
     static WavRecorder start(Options o, PrintStream console) throws IOException, InterruptedException {
         Files.createDirectories(o.out());
@@ -153,6 +156,12 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
                 .answerDelay(java.time.Duration.ofMillis(o.answerDelayMillis()))
                 .latchProbe(o.latchProbe())
                 .receiverReports(o.rtcpReports())
+                // out of memory on a server thread: the server has stopped and every open
+                // recording was written; exit non-zero so that a supervisor restarts us
+                .onFatalError(cause -> {
+                    System.err.println("fatal: " + cause + "; the recorder stopped");
+                    System.exit(FATAL_EXIT);
+                })
                 .listener(recorder);
         if (!bind.isAnyLocalAddress()) {
             b.mediaAddress(bind);

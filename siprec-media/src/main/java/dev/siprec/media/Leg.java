@@ -191,6 +191,9 @@ final class Leg {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             log.warn("RTP socket error on port {}: {}", port, cause.toString());
+            if (cause instanceof VirtualMachineError) {
+                session.fatal(cause);
+            }
         }
     }
 
@@ -870,6 +873,9 @@ final class Leg {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             log.warn("RTCP socket error for RTP port {}: {}", port, cause.toString());
+            if (cause instanceof VirtualMachineError) {
+                session.fatal(cause);
+            }
         }
     }
 

@@ -231,7 +231,7 @@ public final class MediaSession {
             // than it is due; its place on the timeline does not change.
             long period = TimeUnit.MILLISECONDS.toNanos(settings.frameMillis());
             long initial = period - Math.floorMod(System.nanoTime(), period);
-            ticker = loop.scheduleAtFixedRate(this::tick, initial, period, TimeUnit.NANOSECONDS);
+            ticker = loop.scheduleAtFixedRate(this::tickSafely, initial, period, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -294,6 +294,32 @@ public final class MediaSession {
                 pool.release(leg.port);
                 leg.port = -1;
             }
+        }
+    }
+
+    /**
+     * Who hears of an error the process cannot recover from (out of memory) on this session's
+     * loop: its tick, its sockets. Without it such an error would be logged by the event loop and
+     * the session would go on without a clock, or the server without memory.
+     */
+    public void onFatalError(java.util.function.Consumer<Throwable> handler) {
+        this.fatal = handler;
+    }
+
+    private volatile java.util.function.Consumer<Throwable> fatal = cause -> { };
+
+    void fatal(Throwable cause) {
+        fatal.accept(cause);
+    }
+
+    /** The periodic task: a failure is reported, never lets the executor cancel the clock silently. */
+    private void tickSafely() {
+        try {
+            tick();
+        } catch (VirtualMachineError e) {
+            fatal(e);
+        } catch (RuntimeException e) {
+            log.error("media session tick failed; the session goes on", e);
         }
     }
 

@@ -345,6 +345,30 @@ class MediaSessionTest extends VirtualClockSessionTest {
     }
 
     @Test
+    void aFailingSinkNeitherStopsTheClockNorHidesAFatalError() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger frames = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CompletableFuture<Throwable> fatal = new java.util.concurrent.CompletableFuture<>();
+        MediaSession s = new MediaSession(group.next(), List.of(new MediaSession.LegSpec(0, 0, "PCMU", 8000, 1, -1)),
+                new MediaSession.Settings(8000, 1, 20, 0), (position, samples, n, channels, concealed, arrivals) -> {
+                    int k = frames.incrementAndGet();
+                    if (k <= 3) {
+                        throw new IllegalStateException("a bug in the sink"); // logged; the clock goes on
+                    }
+                    if (k == 6) {
+                        throw new OutOfMemoryError("test"); // reported, not swallowed by the event loop
+                    }
+                }, System::nanoTime);
+        s.onFatalError(fatal::complete);
+        s.start();
+        try {
+            assertThat(fatal.get(5, TimeUnit.SECONDS)).isInstanceOf(OutOfMemoryError.class);
+            assertThat(frames.get()).isGreaterThanOrEqualTo(6);
+        } finally {
+            s.stop().get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void aPortTakenByAnotherProgramIsSkipped() throws Exception {
         open(8000, 2);
         // the pool's first two even ports are held by someone else: the streams get the next ones

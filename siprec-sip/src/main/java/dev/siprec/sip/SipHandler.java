@@ -7,6 +7,14 @@ package dev.siprec.sip;
  */
 public interface SipHandler {
 
+    /**
+     * An error the process cannot recover from (out of memory, a stack overflow) reached a SIP
+     * socket's handler: the transaction user should stop the server rather than leave it
+     * running deaf.
+     */
+    default void onFatalError(Throwable cause) {
+    }
+
     /** A new INVITE outside any dialog; 100 Trying has been sent. Answer it through {@code invite}. */
     void onInvite(ServerInvite invite);
 

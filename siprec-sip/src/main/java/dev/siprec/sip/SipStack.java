@@ -180,6 +180,9 @@ public final class SipStack implements AutoCloseable {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             log.warn("SIP UDP socket error: {}", cause.toString());
+            if (cause instanceof VirtualMachineError) {
+                handler.onFatalError(cause);
+            }
         }
     }
 
@@ -208,6 +211,9 @@ public final class SipStack implements AutoCloseable {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             log.debug("SIP {} connection {} closed: {}", transport, ctx.channel().remoteAddress(), cause.toString());
             ctx.close();
+            if (cause instanceof VirtualMachineError) {
+                handler.onFatalError(cause);
+            }
         }
     }
 
