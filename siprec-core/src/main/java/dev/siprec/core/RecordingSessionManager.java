@@ -64,7 +64,11 @@ final class RecordingSessionManager implements SipHandler {
         this.group = group;
         this.ports = ports;
         this.delivery = delivery;
+        this.admission = new Admission(config.maxSessions, config.maxSessionRate, config.maxStreams,
+                config.memoryHeadroom);
     }
+
+    private final Admission admission;
 
     /**
      * Frames a session may queue for its listener: as configured, and never fewer than the
@@ -91,6 +95,12 @@ final class RecordingSessionManager implements SipHandler {
     @Override
     public void onInvite(ServerInvite invite) {
         SipRequest request = invite.request();
+        // admission first: an overloaded server answers at once and keeps the calls it has
+        String refused = admission.refuse(active.size());
+        if (refused != null) {
+            invite.reject(503, refused, "Retry-After", refused.startsWith("Too many new") ? "1" : "5");
+            return;
+        }
         InviteBody body;
         try {
             body = InviteBody.of(request);
@@ -122,6 +132,11 @@ final class RecordingSessionManager implements SipHandler {
                 received.add(n);
             }
         }
+        String tooMany = admission.refuseStreams(received.size());
+        if (tooMany != null) {
+            invite.reject(503, tooMany, "Retry-After", "60");
+            return;
+        }
         if (received.isEmpty()) {
             invite.reject(488, "No audio stream offers a codec we decode (PCMU, PCMA, G722, G729, opus)",
                     "Warning", "305 siprec \"Incompatible media format\"");
@@ -141,10 +156,6 @@ final class RecordingSessionManager implements SipHandler {
                     return;
                 }
             }
-        }
-        if (active.size() >= config.maxSessions) {
-            invite.reject(503, "Too many recording sessions", "Retry-After", "5");
-            return;
         }
         List<RecordedChannel> channels = mapChannels(metadata, received, offer);
         EventLoop loop = group.next();

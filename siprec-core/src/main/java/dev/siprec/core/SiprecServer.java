@@ -58,7 +58,8 @@ public final class SiprecServer implements AutoCloseable {
         // provisional responses at all: we answer 100 Trying and then the final response)
         this.stack = new SipStack(new SipStack.Config(listen, b.serverHeader, List.of("siprec", "timer", "100rel"),
                 "application/sdp, multipart/mixed, application/rs-metadata+xml, application/rs-metadata",
-                ";+sip.srs", contactHost, b.t1Millis, b.minSessionExpires, b.tls), group, manager);
+                ";+sip.srs", contactHost, b.t1Millis, b.minSessionExpires, b.tls, b.maxConnections,
+                b.maxConnectionsPerAddress, b.connectionIdleMillis), group, manager);
         try {
             stack.start();
         } catch (InterruptedException | RuntimeException e) {
@@ -230,6 +231,12 @@ public final class SiprecServer implements AutoCloseable {
         int deliveryThreads = Runtime.getRuntime().availableProcessors();
         long deliveryQueueMillis = 2000;
         int maxSessions = 10_000;
+        int maxSessionRate = 1_000;
+        int maxStreams = 16;
+        double memoryHeadroom = 0.10;
+        int maxConnections = 10_000;
+        int maxConnectionsPerAddress = 200;
+        long connectionIdleMillis = 120_000;
         java.util.function.Consumer<Throwable> onFatalError = cause -> { };
 
         private Builder() {
@@ -453,7 +460,55 @@ public final class SiprecServer implements AutoCloseable {
             return this;
         }
 
-        /** Most concurrent sessions; more get 503 with Retry-After (default 10000). */
+        /**
+         * The most new recording sessions per second (default 1,000, a burst of as many): more
+         * are answered {@code 503} with {@code Retry-After} at once, so that an SBC retrying a
+         * storm of calls meets a server that keeps the calls it has.
+         */
+        public Builder maxSessionRate(int perSecond) {
+            this.maxSessionRate = Math.max(1, perSecond);
+            return this;
+        }
+
+        /**
+         * The most audio streams one recording session may have (default 16): an offer with more
+         * is answered {@code 503}, before any port is taken or any channel made.
+         */
+        public Builder maxStreamsPerSession(int n) {
+            this.maxStreams = Math.max(1, n);
+            return this;
+        }
+
+        /**
+         * The share of the maximum heap that must stay free, after the last garbage collection,
+         * for a new session to be taken (default 0.10): below it INVITEs get {@code 503} until
+         * calls end and memory is back, rather than an {@code OutOfMemoryError} for everyone.
+         */
+        public Builder memoryHeadroom(double share) {
+            if (!(share >= 0 && share < 1)) {
+                throw new IllegalArgumentException("memory headroom " + share + " is not in [0, 1)");
+            }
+            this.memoryHeadroom = share;
+            return this;
+        }
+
+        /**
+         * SIP over TCP and TLS: the most connections at once (default 10,000), from one address
+         * (default 200), and how long one that carries no dialog may stay idle before we close it
+         * (default 120 s; a connection that carries a live dialog is never closed for idleness).
+         * A connection over a limit is closed as it is accepted.
+         */
+        public Builder connections(int max, int perAddress, Duration idle) {
+            this.maxConnections = Math.max(1, max);
+            this.maxConnectionsPerAddress = Math.max(1, perAddress);
+            this.connectionIdleMillis = Math.max(1, idle.toMillis());
+            return this;
+        }
+
+        /**
+         * The most concurrent recording sessions (default 10,000): more are answered {@code 503}
+         * with {@code Retry-After}.
+         */
         public Builder maxSessions(int n) {
             this.maxSessions = Math.max(1, n);
             return this;

@@ -30,6 +30,11 @@ final class ReplyPath {
         return remote;
     }
 
+    /** The socket it answers through (for TCP and TLS, the connection). */
+    Channel channel() {
+        return channel;
+    }
+
     InetSocketAddress local() {
         return (InetSocketAddress) channel.localAddress();
     }

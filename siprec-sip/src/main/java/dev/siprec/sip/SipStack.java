@@ -15,6 +15,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -67,7 +68,16 @@ public final class SipStack implements AutoCloseable {
      */
     public record Config(Map<Transport, List<InetSocketAddress>> listen, String serverHeader, List<String> supported,
                          String accept, String contactParams, String contactHost, long t1Millis,
-                         int minSessionExpires, TlsSettings tls) {
+                         int minSessionExpires, TlsSettings tls, int maxConnections, int maxConnectionsPerAddress,
+                         long connectionIdleMillis) {
+
+        /** With the default connection limits: 10,000 at once, 200 from one address, 120 s idle. */
+        public Config(Map<Transport, List<InetSocketAddress>> listen, String serverHeader, List<String> supported,
+                      String accept, String contactParams, String contactHost, long t1Millis,
+                      int minSessionExpires, TlsSettings tls) {
+            this(listen, serverHeader, supported, accept, contactParams, contactHost, t1Millis, minSessionExpires, tls,
+                    10_000, 200, 120_000);
+        }
     }
 
     /** A stack with these settings, on {@code group}, calling {@code handler}. Call {@link #start()}. */
@@ -147,6 +157,11 @@ public final class SipStack implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        // limits first: a connection over them is closed before TLS or parsing costs anything
+                        // (the idle handler first: its events travel towards the guard)
+                        ch.pipeline().addLast(new io.netty.handler.timeout.IdleStateHandler(0, 0,
+                                config.connectionIdleMillis(), java.util.concurrent.TimeUnit.MILLISECONDS),
+                                new ConnectionGuard());
                         if (transport == Transport.TLS) {
                             ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
                         }
@@ -154,6 +169,96 @@ public final class SipStack implements AutoCloseable {
                     }
                 })
                 .bind(address).sync().channel();
+    }
+
+    // TCP and TLS connections: open now, in all and per remote address (guarded by the map's lock)
+    private final Map<InetAddress, Integer> connectionsByAddress = new java.util.HashMap<>();
+    private int connectionsOpen;
+    private final java.util.concurrent.atomic.AtomicLong connectionsRefused = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong connectionsIdleClosed = new java.util.concurrent.atomic.AtomicLong();
+
+    /** TCP/TLS connections closed on accept because a connection limit was reached, since start. */
+    public long connectionsRefused() {
+        return connectionsRefused.get();
+    }
+
+    /** TCP/TLS connections closed because they stayed idle without a dialog, since start. */
+    public long connectionsClosedIdle() {
+        return connectionsIdleClosed.get();
+    }
+
+    /** TCP/TLS connections open now. */
+    public int connectionsOpen() {
+        synchronized (connectionsByAddress) {
+            return connectionsOpen;
+        }
+    }
+
+    /**
+     * Counts a stream connection against the limits (closing it at once when over one) and
+     * closes it when it has been idle for the configured time without carrying a dialog: a
+     * caller that opens connections and leaves them must not use up our descriptors. A
+     * connection that carries a live dialog is never closed for idleness: the SRC's BYE and
+     * refreshes come over it.
+     */
+    private final class ConnectionGuard extends io.netty.channel.ChannelInboundHandlerAdapter {
+        private InetAddress counted;
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) throws Exception {
+            InetAddress from = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+            boolean over;
+            synchronized (connectionsByAddress) {
+                int mine = connectionsByAddress.getOrDefault(from, 0);
+                over = connectionsOpen >= config.maxConnections() || mine >= config.maxConnectionsPerAddress();
+                if (!over) {
+                    connectionsOpen++;
+                    connectionsByAddress.put(from, mine + 1);
+                    counted = from;
+                }
+            }
+            if (over) {
+                connectionsRefused.incrementAndGet();
+                log.warn("SIP connection from {} refused: connection limit reached", ctx.channel().remoteAddress());
+                ctx.close();
+                return;
+            }
+            super.channelActive(ctx);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            if (counted != null) {
+                synchronized (connectionsByAddress) {
+                    connectionsOpen--;
+                    connectionsByAddress.merge(counted, -1, (a, b) -> a + b == 0 ? null : a + b);
+                }
+                counted = null;
+            }
+            super.channelInactive(ctx);
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (evt instanceof io.netty.handler.timeout.IdleStateEvent) {
+                if (!carriesDialog(ctx.channel())) {
+                    connectionsIdleClosed.incrementAndGet();
+                    log.debug("SIP connection {} idle without a dialog; closed", ctx.channel().remoteAddress());
+                    ctx.close();
+                }
+                return;
+            }
+            super.userEventTriggered(ctx, evt);
+        }
+    }
+
+    private synchronized boolean carriesDialog(Channel ch) {
+        for (Dialog d : dialogs.values()) {
+            if (d.path().channel() == ch) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Receives datagrams; the packet is released by SimpleChannelInboundHandler after this. */

@@ -501,6 +501,58 @@ class SipStackTest {
         }
     }
 
+    /** Whether the server closed the connection within {@code millis} (anything it sends is read past). */
+    private static boolean closedByServer(Socket s, int millis) throws IOException {
+        s.setSoTimeout(millis);
+        try {
+            byte[] buf = new byte[4096];
+            while (true) {
+                if (s.getInputStream().read(buf) < 0) {
+                    return true;
+                }
+            }
+        } catch (java.net.SocketTimeoutException stillOpen) {
+            return false;
+        } catch (java.net.SocketException reset) {
+            return true;
+        }
+    }
+
+    @Test
+    void tcpConnectionsAreCappedAndIdleOnesWithoutADialogAreClosed() throws Exception {
+        stack.close();
+        InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        // at most 3 connections, 2 from one address, closed after 400 ms idle unless a dialog uses them
+        stack = new SipStack(new SipStack.Config(Map.of(Transport.TCP, List.of(any)), "test/1",
+                List.of("siprec"), "application/sdp", ";+sip.srs", null, T1, 90, null, 3, 2, 400), group, handler);
+        stack.start();
+        InetSocketAddress tcp = stack.boundAddresses(Transport.TCP).get(0);
+        InetAddress other = InetAddress.getByName("127.0.0.2");
+        try (Socket a = new Socket(tcp.getAddress(), tcp.getPort());
+             Socket b = new Socket(tcp.getAddress(), tcp.getPort());
+             Socket c = new Socket(tcp.getAddress(), tcp.getPort()); // a third from 127.0.0.1: over its cap
+             Socket d = new Socket(tcp.getAddress(), tcp.getPort(), other, 0); // another address: room
+             Socket e = new Socket(tcp.getAddress(), tcp.getPort(), other, 0)) { // a fourth in all: over the cap
+            assertThat(closedByServer(c, 300)).as("third connection from one address").isTrue();
+            assertThat(closedByServer(e, 300)).as("fourth connection in all").isTrue();
+            assertThat(stack.connectionsRefused()).isEqualTo(2);
+            // a carries a dialog (INVITE answered, ACKed); b and d carry nothing and go idle
+            String invite = request("INVITE", "tcp-dlg", 1, "z9hG4bK-tcpdlg", null, "")
+                    .replace("SIP/2.0/UDP", "SIP/2.0/TCP");
+            a.getOutputStream().write(invite.getBytes(StandardCharsets.UTF_8));
+            a.setSoTimeout(2000);
+            String ok = readResponses(a.getInputStream(), 1);
+            String toTag = ok.substring(ok.indexOf(";tag=", ok.indexOf("To:")) + 5).split("[\\r;>]")[0];
+            a.getOutputStream().write(request("ACK", "tcp-dlg", 1, "z9hG4bK-tcpack", toTag, "")
+                    .replace("SIP/2.0/UDP", "SIP/2.0/TCP").getBytes(StandardCharsets.UTF_8));
+            assertThat(closedByServer(b, 1500)).as("idle connection without a dialog").isTrue();
+            assertThat(closedByServer(d, 500)).as("idle connection without a dialog").isTrue();
+            assertThat(closedByServer(a, 1000)).as("idle connection that carries a dialog").isFalse();
+            assertThat(stack.connectionsClosedIdle()).isEqualTo(2);
+            assertThat(stack.connectionsOpen()).isEqualTo(1);
+        }
+    }
+
     private static String readResponses(InputStream in, int count) throws IOException {
         StringBuilder sb = new StringBuilder();
         byte[] buf = new byte[4096];

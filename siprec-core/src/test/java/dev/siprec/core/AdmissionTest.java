@@ -1,0 +1,96 @@
+package dev.siprec.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.siprec.sip.SipResponse;
+import dev.siprec.sip.Transport;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Issue 15, item 2: every limit answers 503 with Retry-After and a reason, before any port is taken. */
+class AdmissionTest {
+
+    final EndToEndTest.Recorder recorder = new EndToEndTest.Recorder();
+    SiprecServer server;
+
+    SiprecServer start(SiprecServer.Builder b) throws Exception {
+        InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        server = b.sip(Transport.UDP, any).rtpPortRange(42000, 42999).listener(recorder).start();
+        return server;
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    SipResponse invite(String... labels) throws Exception {
+        try (TestSrc src = new TestSrc(server.sipAddresses(Transport.UDP).get(0), false)) {
+            SipResponse r = src.recordingInvite(labels);
+            if (r.statusCode() == 200) {
+                src.ack();
+                src.bye();
+            }
+            return r;
+        }
+    }
+
+    static void assert503(SipResponse r, String reason) {
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.reasonPhrase()).contains(reason);
+        assertThat(r.header("Retry-After")).isNotNull();
+    }
+
+    @Test
+    void newSessionsPerSecondAreLimited() throws Exception {
+        start(SiprecServer.builder().maxSessionRate(2));
+        assertThat(invite("1", "2").statusCode()).isEqualTo(200);
+        assertThat(invite("1", "2").statusCode()).isEqualTo(200);
+        SipResponse third = invite("1", "2");
+        assert503(third, "Too many new recording sessions per second");
+        assertThat(third.header("Retry-After")).isEqualTo("1");
+        Thread.sleep(1100); // the budget refills
+        assertThat(invite("1", "2").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void streamsPerSessionAreLimitedBeforeAnyPortIsTaken() throws Exception {
+        start(SiprecServer.builder());
+        String[] seventeen = new String[17];
+        for (int i = 0; i < seventeen.length; i++) {
+            seventeen[i] = Integer.toString(i + 1);
+        }
+        assert503(invite(seventeen), "Too many audio streams (17; at most 16)");
+        assertThat(server.rtpPortsInUse()).isZero();
+        assertThat(recorder.events).isEmpty();
+        assertThat(invite(java.util.Arrays.copyOf(seventeen, 16)).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void concurrentSessionsAreLimited() throws Exception {
+        start(SiprecServer.builder().maxSessions(1));
+        try (TestSrc first = new TestSrc(server.sipAddresses(Transport.UDP).get(0), false)) {
+            assertThat(first.recordingInvite("1", "2").statusCode()).isEqualTo(200);
+            first.ack();
+            assert503(invite("1", "2"), "Too many recording sessions");
+            assertThat(first.bye().statusCode()).isEqualTo(200);
+        }
+        for (int i = 0; i < 100 && !server.activeSessions().isEmpty(); i++) {
+            Thread.sleep(20);
+        }
+        assertThat(invite("1", "2").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aServerShortOfMemoryRefusesNewSessions() throws Exception {
+        // a headroom no heap has: whatever survived the last collection is too much
+        start(SiprecServer.builder().memoryHeadroom(0.999999));
+        System.gc();
+        assert503(invite("1", "2"), "Low on memory");
+        assertThat(server.rtpPortsInUse()).isZero();
+    }
+}
