@@ -23,6 +23,14 @@ public enum EndReason {
      */
     SETUP_FAILED,
     /**
+     * No RTP or RTCP arrived on any stream for the media timeout (the longer hold timeout while
+     * the SRC has every stream on hold): the SRC vanished without a BYE; we sent BYE
+     * ({@link SiprecServer.Builder#mediaTimeout}).
+     */
+    MEDIA_TIMEOUT,
+    /** The session reached the maximum duration ({@link SiprecServer.Builder#maxSessionDuration}); we sent BYE. */
+    MAX_DURATION,
+    /**
      * The server stopped on an error it cannot recover from (out of memory on one of its
      * threads); we sent BYE where we still could (see {@link SiprecServer.Builder#onFatalError}).
      */

@@ -534,6 +534,35 @@ public final class RecordingSession {
         }
     }
 
+    // every stream is on hold (the last offer said so): the longer media timeout applies
+    volatile boolean onHold;
+    private io.netty.util.concurrent.ScheduledFuture<?> watchdog;
+
+    /**
+     * Once answered, on the session's loop: ends the session when its media has been silent for
+     * too long (an SRC that vanished) or when it reached its maximum duration.
+     */
+    void watch(long mediaTimeoutMillis, long holdTimeoutMillis, long maxDurationMillis,
+               java.util.function.Consumer<EndReason> ender) {
+        long started = System.nanoTime();
+        watchdog = loop.scheduleAtFixedRate(() -> {
+            MediaSession m = media;
+            if (ended.get() || m == null) {
+                watchdog.cancel(false);
+                return;
+            }
+            long limit = onHold ? holdTimeoutMillis : mediaTimeoutMillis;
+            if (limit > 0 && m.idleNanos() > limit * 1_000_000L) {
+                log.warn("call {}: no RTP or RTCP for {} ms{}; ending the session", sipCallId(), limit,
+                        onHold ? " (on hold)" : "");
+                ender.accept(EndReason.MEDIA_TIMEOUT);
+            } else if (maxDurationMillis > 0 && System.nanoTime() - started > maxDurationMillis * 1_000_000L) {
+                log.info("call {}: maximum duration of {} ms reached; ending the session", sipCallId(), maxDurationMillis);
+                ender.accept(EndReason.MAX_DURATION);
+            }
+        }, 250, 250, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
     // the server's fatal-error path (SiprecServer), set when the session is made
     java.util.function.Consumer<Throwable> fatal = cause -> { };
 

@@ -194,6 +194,7 @@ final class RecordingSessionManager implements SipHandler {
                 }, System::nanoTime);
         invite.attachment(session);
         session.inviteTransaction = invite;
+        session.onHold = allOnHold(received);
         session.fatal = fatal;
         session.media.onFatalError(fatal);
         session.stopper(stopped -> end(stopped, EndReason.STOPPED));
@@ -290,6 +291,8 @@ final class RecordingSessionManager implements SipHandler {
         }
         session.dialog = dialog;
         session.fireStarted(); // answered: the application hears of it from here on
+        session.watch(config.mediaTimeoutMillis, config.holdTimeoutMillis, config.maxDurationMillis,
+                reason -> end(session, reason));
         session.probeTargets.forEach((leg, target) -> {
             try { // resolved here, off the SIP path's hot part; an SRC gives an IP address anyway
                 session.media.probe(leg, new InetSocketAddress(InetAddress.getByName(target.getHostString()),
@@ -298,6 +301,27 @@ final class RecordingSessionManager implements SipHandler {
                 log.debug("call {}: no probe to {}: {}", session.sipCallId(), target, e.getMessage());
             }
         });
+    }
+
+    /**
+     * Whether the SRC has every accepted stream on hold: it says it will not send
+     * ({@code inactive}, {@code recvonly}: RFC 3264 §8.4) or gives the hold address.
+     */
+    static boolean allOnHold(List<NegotiatedStream> streams) {
+        boolean any = false;
+        for (NegotiatedStream n : streams) {
+            if (!n.accepted()) {
+                continue;
+            }
+            any = true;
+            boolean held = n.offerDirection() == dev.siprec.sip.sdp.Direction.INACTIVE
+                    || n.offerDirection() == dev.siprec.sip.sdp.Direction.RECVONLY
+                    || (n.remote() != null && n.remote().isHold());
+            if (!held) {
+                return false;
+            }
+        }
+        return any;
     }
 
     /** The unicast address the offer gives for a stream's media, or null (none, hold, a host name). */
@@ -446,6 +470,7 @@ final class RecordingSessionManager implements SipHandler {
             return CompletableFuture.failedFuture(new IllegalStateException("session ended"));
         }
         List<NegotiatedStream> negotiated = new ArrayList<>(OfferAnswer.negotiate(offer, DECODABLE));
+        session.onHold = allOnHold(negotiated); // (hold and resume come as re-offers)
         int count = negotiated.size();
         int[] byMLine = new int[count];
         List<CompletableFuture<?>> binds = new ArrayList<>();

@@ -237,6 +237,9 @@ public final class SiprecServer implements AutoCloseable {
         int maxConnections = 10_000;
         int maxConnectionsPerAddress = 200;
         long connectionIdleMillis = 120_000;
+        long mediaTimeoutMillis = 60_000;
+        long holdTimeoutMillis = 3_600_000;
+        long maxDurationMillis;
         java.util.function.Consumer<Throwable> onFatalError = cause -> { };
 
         private Builder() {
@@ -502,6 +505,28 @@ public final class SiprecServer implements AutoCloseable {
             this.maxConnections = Math.max(1, max);
             this.maxConnectionsPerAddress = Math.max(1, perAddress);
             this.connectionIdleMillis = Math.max(1, idle.toMillis());
+            return this;
+        }
+
+        /**
+         * Ends a session (with {@link EndReason#MEDIA_TIMEOUT} and a BYE) when none of its streams
+         * has received RTP or RTCP for {@code noMedia} (default 60 s), or for {@code onHold}
+         * while the SRC has put every stream on hold ({@code a=inactive}, {@code a=recvonly} or
+         * the hold address; default 1 h): an SRC that vanished without a BYE must not keep its
+         * ports and a growing recording forever. {@link Duration#ZERO} turns a limit off.
+         */
+        public Builder mediaTimeout(Duration noMedia, Duration onHold) {
+            this.mediaTimeoutMillis = Math.max(0, noMedia.toMillis());
+            this.holdTimeoutMillis = Math.max(0, onHold.toMillis());
+            return this;
+        }
+
+        /**
+         * Ends every session that lasts longer than this (with {@link EndReason#MAX_DURATION} and
+         * a BYE); default {@link Duration#ZERO}: no limit.
+         */
+        public Builder maxSessionDuration(Duration d) {
+            this.maxDurationMillis = Math.max(0, d.toMillis());
             return this;
         }
 

@@ -264,6 +264,7 @@ final class Leg {
         if (!session.isRunning()) {
             return; // before the answer or after the end: not part of the recording
         }
+        lastActivityNanos = arrivalNanos; // RTP or RTCP from the stream's source: it is alive
         if (RtcpPacket.isRtcp(content)) {
             rtcpMuxed = true;
             onRtcp(content, arrivalNanos);
@@ -989,6 +990,8 @@ final class Leg {
     boolean anchorPlayed() {
         return anchorPlayed;
     }
+
+    long lastActivityNanos = Long.MIN_VALUE; // the last RTP or RTCP taken on this stream
 
     /** Releases everything held. */
     void close() {

@@ -464,6 +464,22 @@ public final class MediaSession {
         }
     }
 
+    /**
+     * How long no stream of this session has received RTP or RTCP (since the start when none
+     * has yet); streams the SRC removed do not count. Read on the session's event loop.
+     */
+    public long idleNanos() {
+        long now = clock.getAsLong();
+        long last = startNanos;
+        for (int i = 0, n = legs.size(); i < n; i++) {
+            Leg leg = legs.get(i);
+            if (!leg.removed && leg.lastActivityNanos != Long.MIN_VALUE && leg.lastActivityNanos - last > 0) {
+                last = leg.lastActivityNanos;
+            }
+        }
+        return now - last;
+    }
+
     /** The current playout delay in milliseconds. */
     public double playoutDelayMillis() {
         return delayMillis;
