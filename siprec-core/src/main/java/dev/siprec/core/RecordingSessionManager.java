@@ -192,6 +192,7 @@ final class RecordingSessionManager implements SipHandler {
                         session.onTelephoneEvent(channel, event, position, durationMillis);
                     }
                 }, System::nanoTime);
+        session.media.allowSources(config.allowRtp);
         invite.attachment(session);
         session.inviteTransaction = invite;
         session.onHold = allOnHold(received);

@@ -60,6 +60,7 @@ public final class SiprecServer implements AutoCloseable {
                 "application/sdp, multipart/mixed, application/rs-metadata+xml, application/rs-metadata",
                 ";+sip.srs", contactHost, b.t1Millis, b.minSessionExpires, b.tls, b.maxConnections,
                 b.maxConnectionsPerAddress, b.connectionIdleMillis), group, manager);
+        stack.allowSources(b.allowSip);
         try {
             stack.start();
         } catch (InterruptedException | RuntimeException e) {
@@ -240,6 +241,8 @@ public final class SiprecServer implements AutoCloseable {
         long mediaTimeoutMillis = 60_000;
         long holdTimeoutMillis = 3_600_000;
         long maxDurationMillis;
+        dev.siprec.sip.AddressFilter allowSip = dev.siprec.sip.AddressFilter.ALLOW_ALL;
+        dev.siprec.sip.AddressFilter allowRtp = dev.siprec.sip.AddressFilter.ALLOW_ALL;
         java.util.function.Consumer<Throwable> onFatalError = cause -> { };
 
         private Builder() {
@@ -506,6 +509,25 @@ public final class SiprecServer implements AutoCloseable {
             this.maxConnectionsPerAddress = Math.max(1, perAddress);
             this.connectionIdleMillis = Math.max(1, idle.toMillis());
             return this;
+        }
+
+        /**
+         * Access control: only SRCs in these networks (CIDR, e.g. {@code 10.0.0.0/8}, or single
+         * addresses) may send SIP ({@code sip}; others get {@code 403}) and RTP/RTCP ({@code rtp};
+         * others' datagrams are dropped and counted in {@code packetsOtherSource}). Checked before
+         * anything else. An empty list allows every address (the default).
+         *
+         * @throws IllegalArgumentException naming an entry that is not an IP network
+         */
+        public Builder allowSources(List<String> sip, List<String> rtp) {
+            this.allowSip = dev.siprec.sip.AddressFilter.of(sip);
+            this.allowRtp = dev.siprec.sip.AddressFilter.of(rtp);
+            return this;
+        }
+
+        /** {@link #allowSources(List, List)} with one list for SIP and RTP. */
+        public Builder allowSources(String... cidrs) {
+            return allowSources(List.of(cidrs), List.of(cidrs));
         }
 
         /**

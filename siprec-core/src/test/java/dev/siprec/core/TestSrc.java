@@ -46,6 +46,22 @@ final class TestSrc implements AutoCloseable {
         this(server, tcp, null);
     }
 
+    /** Over UDP from {@code local} (another loopback address: 127.0.0.2), its RTP too. */
+    TestSrc(InetSocketAddress server, InetAddress local) throws IOException {
+        this.server = server;
+        this.tcp = false;
+        this.tls = false;
+        this.local = local;
+        udp = new DatagramSocket(new InetSocketAddress(local, 0));
+        udp.setSoTimeout(5000);
+        socket = null;
+        in = null;
+        out = null;
+    }
+
+    /** The address our sockets bind to. */
+    InetAddress local = InetAddress.getLoopbackAddress();
+
     /** Over TLS when {@code tlsContext} is given (stream framing, like TCP). */
     TestSrc(InetSocketAddress server, boolean tcp, javax.net.ssl.SSLContext tlsContext) throws IOException {
         this.server = server;
@@ -366,7 +382,7 @@ final class TestSrc implements AutoCloseable {
         List<DatagramSocket> sockets = rtpSockets;
         {
             while (sockets.size() < legs.length) {
-                sockets.add(new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
+                sockets.add(new DatagramSocket(new InetSocketAddress(local, 0)));
             }
             long start = System.nanoTime();
             byte[] pkt = new byte[1500];

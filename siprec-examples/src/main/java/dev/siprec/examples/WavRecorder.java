@@ -39,7 +39,11 @@ import java.util.concurrent.CountDownLatch;
  *
  * <pre>java -jar siprec-examples.jar [--bind ADDR] [--sip-port N] [--rtp-ports A-B] [--out DIR] [--rate HZ]
  *     [--tls-port N --tls-cert CERT.pem --tls-key KEY.pem] [--answer-delay MS]
- *     [--latch-probe on|off] [--rtcp-reports on|off]</pre>
+ *     [--latch-probe on|off] [--rtcp-reports on|off] [--allow CIDR,...]</pre>
+ *
+ * <p>{@code --allow} limits SIP and RTP to SRCs in these networks (others get 403; their media
+ * is dropped and counted). A fatal error on a server thread (out of memory) ends every open
+ * recording and exits with status 70.
  */
 public final class WavRecorder implements RecordingListener, AutoCloseable {
 
@@ -57,10 +61,10 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
 
     /** Options of the recorder, as on the command line. */
     record Options(String bind, int sipPort, int rtpMin, int rtpMax, Path out, int rate, int tlsPort, Path tlsCert,
-                   Path tlsKey, int answerDelayMillis, boolean latchProbe, boolean rtcpReports) {
+                   Path tlsKey, int answerDelayMillis, boolean latchProbe, boolean rtcpReports, List<String> allow) {
 
         Options(String bind, int sipPort, int rtpMin, int rtpMax, Path out, int rate) {
-            this(bind, sipPort, rtpMin, rtpMax, out, rate, -1, null, null, 0, false, true);
+            this(bind, sipPort, rtpMin, rtpMax, out, rate, -1, null, null, 0, false, true, List.of());
         }
 
         static Options parse(String[] args) {
@@ -76,6 +80,7 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
             int answerDelay = 0;
             boolean latchProbe = false;
             boolean rtcpReports = true;
+            List<String> allow = List.of();
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 if (a.equals("-h") || a.equals("--help")) {
@@ -104,6 +109,10 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
                     case "--answer-delay": answerDelay = intArg(a, v); break;
                     case "--latch-probe": latchProbe = onOff(a, v); break;
                     case "--rtcp-reports": rtcpReports = onOff(a, v); break;
+                    case "--allow":
+                        allow = List.of(v.split(","));
+                        dev.siprec.sip.AddressFilter.of(allow); // refuse a bad entry here, by name
+                        break;
                     default: throw new IllegalArgumentException("unknown option " + a);
                 }
             }
@@ -120,7 +129,7 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
                 throw new IllegalArgumentException("--answer-delay takes milliseconds >= 0");
             }
             return new Options(bind, sipPort, rtpMin, rtpMax, out, rate, tlsPort, tlsCert, tlsKey, answerDelay,
-                    latchProbe, rtcpReports);
+                    latchProbe, rtcpReports, allow);
         }
 
         private static boolean onOff(String option, String v) {
@@ -156,6 +165,7 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
                 .answerDelay(java.time.Duration.ofMillis(o.answerDelayMillis()))
                 .latchProbe(o.latchProbe())
                 .receiverReports(o.rtcpReports())
+                .allowSources(o.allow(), o.allow())
                 // out of memory on a server thread: the server has stopped and every open
                 // recording was written; exit non-zero so that a supervisor restarts us
                 .onFatalError(cause -> {
@@ -196,7 +206,7 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
             }
             System.err.println("usage: WavRecorder [--bind ADDR] [--sip-port N] [--rtp-ports A-B] [--out DIR]"
                     + " [--rate 8000|16000|48000] [--tls-port N --tls-cert CERT.pem --tls-key KEY.pem] [--answer-delay MS]"
-                    + " [--latch-probe on|off] [--rtcp-reports on|off]");
+                    + " [--latch-probe on|off] [--rtcp-reports on|off] [--allow CIDR,...]");
             System.exit(e.getMessage().isEmpty() ? 0 : 2);
             return;
         }

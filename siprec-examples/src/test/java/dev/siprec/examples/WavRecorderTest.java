@@ -30,6 +30,15 @@ class WavRecorderTest {
     }
 
     @Test
+    void allowTakesNetworksAndNamesABadOne() {
+        assertThat(WavRecorder.Options.parse(new String[] {"--allow", "10.0.0.0/8,192.0.2.7"}).allow())
+                .containsExactly("10.0.0.0/8", "192.0.2.7");
+        assertThat(WavRecorder.Options.parse(new String[0]).allow()).isEmpty();
+        assertThatThrownBy(() -> WavRecorder.Options.parse(new String[] {"--allow", "10.0.0.0/8,sbc.example"}))
+                .hasMessage("not an IP network: sbc.example");
+    }
+
+    @Test
     void latchProbeAndReceiverReportsAreSwitches() {
         WavRecorder.Options o = WavRecorder.Options.parse(new String[] {"--latch-probe", "on", "--rtcp-reports", "off"});
         assertThat(o.latchProbe()).isTrue();

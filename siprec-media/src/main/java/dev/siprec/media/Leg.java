@@ -180,6 +180,10 @@ final class Leg {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
             long now = session.clockNanos();
+            if (packet.sender() != null && !session.allowsSource(packet.sender().getAddress())) {
+                otherSource++; // access control: dropped and counted before anything else
+                return;
+            }
             if (!acceptSource(packet.sender(), now, packet.content())) {
                 otherSource++;
                 return;
@@ -855,6 +859,10 @@ final class Leg {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
             if (!session.isRunning()) {
+                return;
+            }
+            if (packet.sender() != null && !session.allowsSource(packet.sender().getAddress())) {
+                otherSource++;
                 return;
             }
             if (session.latchSources() && source != null && packet.sender() != null

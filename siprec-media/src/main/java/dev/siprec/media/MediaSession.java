@@ -503,6 +503,21 @@ public final class MediaSession {
         loop.execute(() -> legs.get(i).preferSource(address));
     }
 
+    private volatile java.util.function.Predicate<InetAddress> allowed = a -> true;
+
+    /**
+     * Only these source addresses may send this session RTP or RTCP; datagrams from anywhere
+     * else are dropped before anything else is done with them, and counted as
+     * {@link StreamStats#packetsOtherSource()}. Call before {@link #bind}.
+     */
+    public void allowSources(java.util.function.Predicate<InetAddress> filter) {
+        this.allowed = java.util.Objects.requireNonNull(filter);
+    }
+
+    boolean allowsSource(InetAddress address) {
+        return allowed.test(address);
+    }
+
     /** Every stream forgets its latched sender (the SRC may have moved: a re-offer). */
     public void relatchSources() {
         loop.execute(() -> legs.forEach(Leg::relatch));

@@ -12,7 +12,9 @@ package dev.siprec.media;
  *     a payload the decoder rejected (dropped)
  * @param framesConcealed frames produced by the codec's concealment for lost packets
  * @param jitterMillis interarrival jitter estimate of RFC 3550 §6.4.1 / A.8, in milliseconds
- * @param packetsOtherSource packets from a sender other than the one the stream latched to (dropped)
+ * @param packetsOtherSource datagrams refused for their sender (dropped): from an address the
+ *     access control does not allow, or not from the sender the stream latched to, or not valid
+ *     RTP of the stream's payload types before it latched
  * @param packetsComfortNoise RFC 3389 comfort-noise packets received (part of
  *     {@code packetsReceived}; the silence they describe is played as noise, not counted as loss)
  * @param packetsRtcp valid RTCP compound packets received on the stream's port (RFC 5761

@@ -331,7 +331,32 @@ public final class SipStack implements AutoCloseable {
         return true;
     }
 
+    // which source addresses may send us SIP (Builder access control); checked before anything else
+    private volatile java.util.function.Predicate<InetAddress> allowed = a -> true;
+    private final java.util.concurrent.atomic.AtomicLong forbidden = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * Only these source addresses may send SIP: a request from anywhere else is answered
+     * {@code 403} (statelessly; nothing else is done with it), anything else from there is dropped.
+     */
+    public void allowSources(java.util.function.Predicate<InetAddress> filter) {
+        this.allowed = java.util.Objects.requireNonNull(filter);
+    }
+
+    /** SIP messages refused because their source address is not allowed, since start. */
+    public long forbiddenMessages() {
+        return forbidden.get();
+    }
+
+    private boolean allowed(ReplyPath path) {
+        return path.remote() == null || allowed.test(path.remote().getAddress());
+    }
+
     void onParseError(SipParseException e, ReplyPath path) {
+        if (!allowed(path)) {
+            forbidden.incrementAndGet();
+            return; // not answered: from an address we do not talk to, and malformed too
+        }
         SipRequest partial = e.partialRequest();
         if (partial == null || partial.method().equals("ACK")) {
             countDropped("unanswerable message from " + path.remote() + ": " + e.reason());
@@ -349,6 +374,15 @@ public final class SipStack implements AutoCloseable {
     }
 
     synchronized void onMessage(SipMessage message, ReplyPath path) {
+        if (!allowed(path)) {
+            forbidden.incrementAndGet();
+            if (message instanceof SipRequest r && !r.method().equals("ACK")) {
+                log.info("403 to {} from {}: source address not allowed", r.method(), path.remote());
+                path.send(decorate(SipResponse.to(r, 403, "Forbidden: source address not allowed", newTag()), path,
+                        null));
+            }
+            return;
+        }
         if (message instanceof SipResponse response) {
             Via via = response.topVia();
             ClientTransaction tx = via == null ? null : clientTransactions.get(via.branch());
