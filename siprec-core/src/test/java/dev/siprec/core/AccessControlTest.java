@@ -3,33 +3,18 @@ package dev.siprec.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.siprec.sip.SipResponse;
-import dev.siprec.sip.Transport;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Issue 15, item 9: only allowed networks talk SIP (403 otherwise) and send media (dropped, counted). */
-class AccessControlTest {
-
-    final EndToEndTest.Recorder recorder = new EndToEndTest.Recorder();
-    SiprecServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
+class AccessControlTest extends ServerTest {
 
     @Test
     void sipAndRtpFromOutsideTheAllowedNetworksAreRefused() throws Exception {
-        InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-        server = SiprecServer.builder().sip(Transport.UDP, any).rtpPortRange(42000, 42999).listener(recorder)
-                .allowSources(List.of("127.0.0.1/32", "10.0.0.0/8"), List.of("127.0.0.1"))
-                .start();
-        InetSocketAddress sip = server.sipAddresses(Transport.UDP).get(0);
+        start(SiprecServer.builder().allowSources(List.of("127.0.0.1/32", "10.0.0.0/8"), List.of("127.0.0.1")));
+        InetSocketAddress sip = sipAddress();
         InetAddress outsider = InetAddress.getByName("127.0.0.2");
         try (TestSrc stranger = new TestSrc(sip, outsider)) {
             SipResponse r = stranger.recordingInvite("1", "2");

@@ -3,33 +3,13 @@ package dev.siprec.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.siprec.sip.SipResponse;
-import dev.siprec.sip.Transport;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Issue 15, item 2: every limit answers 503 with Retry-After and a reason, before any port is taken. */
-class AdmissionTest {
-
-    final EndToEndTest.Recorder recorder = new EndToEndTest.Recorder();
-    SiprecServer server;
-
-    SiprecServer start(SiprecServer.Builder b) throws Exception {
-        InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-        server = b.sip(Transport.UDP, any).rtpPortRange(42000, 42999).listener(recorder).start();
-        return server;
-    }
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
+class AdmissionTest extends ServerTest {
 
     SipResponse invite(String... labels) throws Exception {
-        try (TestSrc src = new TestSrc(server.sipAddresses(Transport.UDP).get(0), false)) {
+        try (TestSrc src = new TestSrc(sipAddress(), false)) {
             SipResponse r = src.recordingInvite(labels);
             if (r.statusCode() == 200) {
                 src.ack();
@@ -73,7 +53,7 @@ class AdmissionTest {
     @Test
     void concurrentSessionsAreLimited() throws Exception {
         start(SiprecServer.builder().maxSessions(1));
-        try (TestSrc first = new TestSrc(server.sipAddresses(Transport.UDP).get(0), false)) {
+        try (TestSrc first = new TestSrc(sipAddress(), false)) {
             assertThat(first.recordingInvite("1", "2").statusCode()).isEqualTo(200);
             first.ack();
             assert503(invite("1", "2"), "Too many recording sessions");

@@ -3,34 +3,15 @@ package dev.siprec.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.siprec.sip.SipRequest;
-import dev.siprec.sip.Transport;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Issue 15, item 3: sessions whose SRC vanished, or that last too long, end with a reason and a BYE. */
-class SessionLimitsTest {
-
-    final EndToEndTest.Recorder recorder = new EndToEndTest.Recorder();
-    SiprecServer server;
-
-    void start(SiprecServer.Builder b) throws Exception {
-        InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-        server = b.sip(Transport.UDP, any).rtpPortRange(42000, 42999).listener(recorder).start();
-    }
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
+class SessionLimitsTest extends ServerTest {
 
     TestSrc src() throws Exception {
-        return new TestSrc(server.sipAddresses(Transport.UDP).get(0), false);
+        return new TestSrc(sipAddress(), false);
     }
 
     /** The SRS's BYE reaches the SRC, which answers it. */
