@@ -210,7 +210,10 @@ class RecordingFidelityTest {
         } finally {
             pool.shutdownNow();
         }
+        worstAbove.forEach((what, db) -> System.out.printf("%s: energy above 4.1 kHz at most %.1f dB%n", what, db));
     }
+
+    final Map<String, Double> worstAbove = new java.util.TreeMap<>();
 
     void assertCallEqualsOfflineDecode(RecordingSession s, Codec codec, int rate, String what) throws IOException {
         short[][] channels = capture.audio.get(s.id());
@@ -247,6 +250,7 @@ class RecordingFidelityTest {
                 double above = Signals.energyAboveDb(recorded, Math.max(0, at) + margin,
                         expected.length - 2 * margin - Math.max(0, -at), rate, 4100);
                 assertThat(above).as(which + ": energy above 4.1 kHz (dB of the total)").isLessThan(-60);
+                worstAbove.merge(codec + " at " + rate + " Hz", above, Math::max);
             }
         }
     }
