@@ -39,7 +39,7 @@ import java.util.concurrent.CountDownLatch;
  *
  * <pre>java -jar siprec-examples.jar [--bind ADDR] [--sip-port N] [--rtp-ports A-B] [--out DIR] [--rate HZ]
  *     [--tls-port N --tls-cert CERT.pem --tls-key KEY.pem] [--answer-delay MS]
- *     [--latch-probe on|off] [--rtcp-reports on|off] [--allow CIDR,...]</pre>
+ *     [--latch-probe on|off] [--rtcp-reports on|off] [--allow CIDR,...] [--max-call-rate N]</pre>
  *
  * <p>{@code --allow} limits SIP and RTP to SRCs in these networks (others get 403; their media
  * is dropped and counted). A fatal error on a server thread (out of memory) ends every open
@@ -61,10 +61,11 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
 
     /** Options of the recorder, as on the command line. */
     record Options(String bind, int sipPort, int rtpMin, int rtpMax, Path out, int rate, int tlsPort, Path tlsCert,
-                   Path tlsKey, int answerDelayMillis, boolean latchProbe, boolean rtcpReports, List<String> allow) {
+                   Path tlsKey, int answerDelayMillis, boolean latchProbe, boolean rtcpReports, List<String> allow,
+                   int maxCallRate) {
 
         Options(String bind, int sipPort, int rtpMin, int rtpMax, Path out, int rate) {
-            this(bind, sipPort, rtpMin, rtpMax, out, rate, -1, null, null, 0, false, true, List.of());
+            this(bind, sipPort, rtpMin, rtpMax, out, rate, -1, null, null, 0, false, true, List.of(), 0);
         }
 
         static Options parse(String[] args) {
@@ -81,6 +82,7 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
             boolean latchProbe = false;
             boolean rtcpReports = true;
             List<String> allow = List.of();
+            int maxCallRate = 0; // the library's default
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 if (a.equals("-h") || a.equals("--help")) {
@@ -113,6 +115,12 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
                         allow = List.of(v.split(","));
                         dev.siprec.sip.AddressFilter.of(allow); // refuse a bad entry here, by name
                         break;
+                    case "--max-call-rate":
+                        maxCallRate = intArg(a, v);
+                        if (maxCallRate < 1) {
+                            throw new IllegalArgumentException("--max-call-rate takes new calls per second >= 1");
+                        }
+                        break;
                     default: throw new IllegalArgumentException("unknown option " + a);
                 }
             }
@@ -129,7 +137,7 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
                 throw new IllegalArgumentException("--answer-delay takes milliseconds >= 0");
             }
             return new Options(bind, sipPort, rtpMin, rtpMax, out, rate, tlsPort, tlsCert, tlsKey, answerDelay,
-                    latchProbe, rtcpReports, allow);
+                    latchProbe, rtcpReports, allow, maxCallRate);
         }
 
         private static boolean onOff(String option, String v) {
@@ -176,6 +184,9 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
         if (!bind.isAnyLocalAddress()) {
             b.mediaAddress(bind);
         }
+        if (o.maxCallRate() > 0) {
+            b.maxSessionRate(o.maxCallRate());
+        }
         if (o.tlsCert() != null) {
             b.tls(new InetSocketAddress(bind, o.tlsPort()), TlsSettings.pem(o.tlsCert(), o.tlsKey()));
         }
@@ -206,7 +217,7 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
             }
             System.err.println("usage: WavRecorder [--bind ADDR] [--sip-port N] [--rtp-ports A-B] [--out DIR]"
                     + " [--rate 8000|16000|48000] [--tls-port N --tls-cert CERT.pem --tls-key KEY.pem] [--answer-delay MS]"
-                    + " [--latch-probe on|off] [--rtcp-reports on|off] [--allow CIDR,...]");
+                    + " [--latch-probe on|off] [--rtcp-reports on|off] [--allow CIDR,...] [--max-call-rate N]");
             System.exit(e.getMessage().isEmpty() ? 0 : 2);
             return;
         }

@@ -36,6 +36,9 @@ class WavRecorderTest {
         assertThat(WavRecorder.Options.parse(new String[0]).allow()).isEmpty();
         assertThatThrownBy(() -> WavRecorder.Options.parse(new String[] {"--allow", "10.0.0.0/8,sbc.example"}))
                 .hasMessage("not an IP network: sbc.example");
+        assertThat(WavRecorder.Options.parse(new String[] {"--max-call-rate", "250"}).maxCallRate()).isEqualTo(250);
+        assertThatThrownBy(() -> WavRecorder.Options.parse(new String[] {"--max-call-rate", "0"}))
+                .hasMessageContaining("--max-call-rate");
     }
 
     @Test
