@@ -2,7 +2,8 @@
 # SIP load against the example recorder: SIPp plays an SBC forking SIPREC calls without media
 # (benchmarks/sipp/siprec_call.xml: multipart INVITE, 200, ACK, BYE, 200; a 503 ends a call as
 # refused). Everything on 127.0.0.1. One line per step:
-#   LOAD rate=300 secs=20 calls=6000 ok=6000 refused=0 retrans=0 recorder_cpu_ms_per_call=1.2
+#   LOAD rate=300 secs=20 calls=6000 ok=6000 refused=0 retrans=0 elapsed_s=20.1 goodput_cps=299
+#        recorder_cpu_ms_per_call=1.2
 #
 #   benchmarks/sip-load.sh "100 300 600" [SECONDS] [-- RECORDER OPTIONS...]
 #
@@ -30,20 +31,25 @@ for rate in $rates; do
   recorder=$!
   for _ in $(seq 50); do grep -q listening "$work/recorder-$rate.log" 2>/dev/null && break; sleep 0.2; done
   before=$(awk '{print $14+$15}' /proc/$recorder/stat)
+  t0=$(date +%s.%N)
   sipp 127.0.0.1:$port -sf benchmarks/sipp/siprec_call.xml -i 127.0.0.1 -p 5091 -mp 26000 \
       -r "$rate" -m $((rate * secs)) -l 100000 -d 0 -nostdin -timeout $((secs * 3 + 60))s \
       -trace_stat -stf "$work/uac-$rate.csv" -fd 1 >/dev/null 2>"$work/sipp-$rate.log" || true
   after=$(awk '{print $14+$15}' /proc/$recorder/stat)
+  t1=$(date +%s.%N)
   kill $recorder; wait $recorder 2>/dev/null || true
-  python3 - "$rate" "$secs" $((after - before)) "$work/uac-$rate.csv" <<'PY'
+  python3 - "$rate" "$secs" $((after - before)) "$work/uac-$rate.csv" "$t0" "$t1" <<'PY'
 import csv, os, sys
 rate, secs, ticks, stats = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+elapsed = float(sys.argv[6]) - float(sys.argv[5])
 rows = [r for r in csv.reader(open(stats), delimiter=";") if r]
 last = dict(zip(rows[0], rows[-1]))
 get = lambda k: int(float(last.get(k, "0") or 0))
 calls = get("OutgoingCall(C)")
 ms = ticks * 1000.0 / os.sysconf("SC_CLK_TCK") / max(1, calls)
-print(f"LOAD rate={rate} secs={secs} calls={calls} ok={get('SuccessfulCall(C)')} refused={get('FailedCall(C)')} "
-      f"retrans={get('Retransmissions(C)')} recorder_cpu_ms_per_call={ms:.2f}")
+ok = get('SuccessfulCall(C)')
+print(f"LOAD rate={rate} secs={secs} calls={calls} ok={ok} refused={get('FailedCall(C)')} "
+      f"retrans={get('Retransmissions(C)')} elapsed_s={elapsed:.1f} goodput_cps={ok / elapsed:.0f} "
+      f"recorder_cpu_ms_per_call={ms:.2f}")
 PY
 done

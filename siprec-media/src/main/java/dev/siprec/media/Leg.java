@@ -123,12 +123,17 @@ final class Leg {
     private int noiseAmplitude; // peak of the uniform noise, in 16-bit linear units
     private int noiseSeed = 0x2545F491;
 
-    Leg(MediaSession session, MediaSession.LegSpec spec, AudioDecoder decoder, int outputRate) {
+    /**
+     * A leg whose audio may be written up to {@code aheadMillis} past the frame being delivered:
+     * the largest playout delay, plus the 1 s a timestamp may run ahead before it re-anchors.
+     */
+    Leg(MediaSession session, MediaSession.LegSpec spec, AudioDecoder decoder, int outputRate, int aheadMillis) {
         this.session = session;
         this.spec = spec;
         this.decoder = decoder;
         this.outputRate = outputRate;
-        int ringSize = Integer.highestOneBit(outputRate * 2) << 1; // > 2 s of output
+        // a power of two above that (64 KB at 16 kHz with the default delays, not 128 KB for 2 s)
+        int ringSize = Integer.highestOneBit((int) ((long) outputRate * aheadMillis / 1000)) << 1;
         this.ring = new short[ringSize];
         this.ringMask = ringSize - 1;
         this.clock = new ClockTracker(outputRate);

@@ -161,7 +161,10 @@ public final class MediaSession {
     }
 
     private Leg newLeg(LegSpec spec, AudioDecoder decoder) {
-        Leg leg = new Leg(this, spec, decoder, settings.outputRate());
+        // the ring holds what may be written ahead of the frame being delivered: the largest
+        // playout delay, a timestamp up to the re-anchoring threshold ahead, and two frames
+        Leg leg = new Leg(this, spec, decoder, settings.outputRate(),
+                settings.maxJitterMillis() + Leg.RESYNC_MILLIS + 2 * settings.frameMillis());
         if (settings.receiverReports()) {
             leg.reportAs(ourSsrc, cname);
         }

@@ -15,6 +15,8 @@ package dev.siprec.media;
 final class RateConverter {
 
     private static final double STOPBAND_DB = 75;
+    private static final java.util.concurrent.ConcurrentHashMap<Integer, float[]> DESIGNS =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private final int up;
     private final int taps; // per phase
@@ -43,7 +45,8 @@ final class RateConverter {
         double transition = 0.1 / Math.max(up, down);
         int length = (int) Math.ceil((STOPBAND_DB - 7.95) / (2.285 * 2 * Math.PI * transition)) + 1;
         taps = (length + up - 1) / up;
-        coefficients = design(up, down, taps);
+        // the same pair always gets the same filter: designed once, shared (read-only) by every leg
+        coefficients = DESIGNS.computeIfAbsent(up * 1000 + down, k -> design(up, down, taps));
         history = new float[taps + 4096];
         sums = new float[4096];
         next = (long) taps * up; // the first output uses the first input (and zeros before it)
