@@ -20,6 +20,7 @@ final class Admission {
     private final double headroom;
     private final List<MemoryPoolMXBean> heapPools;
     private double tokens;
+    LoopLag lag; // the event loops' delay, when measured (SiprecServer)
     private long lastRefill = System.nanoTime();
 
     Admission(int maxSessions, int maxSessionRate, int maxStreams, double memoryHeadroom) {
@@ -40,6 +41,9 @@ final class Admission {
     String refuse(int activeSessions) {
         if (activeSessions >= maxSessions) {
             return "Too many recording sessions";
+        }
+        if (lag != null && lag.overloaded()) {
+            return "Server overloaded";
         }
         if (lowOnMemory()) {
             return "Low on memory";

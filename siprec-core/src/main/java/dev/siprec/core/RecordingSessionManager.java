@@ -68,7 +68,7 @@ final class RecordingSessionManager implements SipHandler {
                 config.memoryHeadroom);
     }
 
-    private final Admission admission;
+    final Admission admission;
 
     /**
      * Frames a session may queue for its listener: as configured, and never fewer than the

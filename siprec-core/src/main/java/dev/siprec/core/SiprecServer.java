@@ -40,6 +40,7 @@ public final class SiprecServer implements AutoCloseable {
     private final RecordingSessionManager manager;
     private final java.util.concurrent.ExecutorService delivery;
     private final java.util.function.Consumer<Throwable> onFatalError;
+    private final LoopLag lag;
     private final java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -49,6 +50,8 @@ public final class SiprecServer implements AutoCloseable {
         this.delivery = java.util.concurrent.Executors.newFixedThreadPool(b.deliveryThreads, deliveryThreadFactory());
         this.manager = new RecordingSessionManager(b, group, new RtpPortPool(b.rtpMin, b.rtpMax), delivery);
         manager.fatal = this::fatal;
+        this.lag = new LoopLag(group, b.overloadLagMillis);
+        manager.admission.lag = lag;
         Map<Transport, List<InetSocketAddress>> listen = new EnumMap<>(Transport.class);
         for (Map.Entry<Transport, List<InetSocketAddress>> e : b.sip.entrySet()) {
             listen.put(e.getKey(), List.copyOf(e.getValue()));
@@ -155,6 +158,7 @@ public final class SiprecServer implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        lag.close();
         List<CompletableFuture<?>> ending = new ArrayList<>();
         List<CompletableFuture<?>> byes = new ArrayList<>();
         for (RecordingSession s : manager.activeSessions()) {
@@ -243,6 +247,7 @@ public final class SiprecServer implements AutoCloseable {
         long mediaTimeoutMillis = 60_000;
         long holdTimeoutMillis = 3_600_000;
         long maxDurationMillis;
+        long overloadLagMillis = 100;
         dev.siprec.sip.AddressFilter allowSip = dev.siprec.sip.AddressFilter.ALLOW_ALL;
         dev.siprec.sip.AddressFilter allowRtp = dev.siprec.sip.AddressFilter.ALLOW_ALL;
         java.util.function.Consumer<Throwable> onFatalError = cause -> { };
@@ -465,6 +470,17 @@ public final class SiprecServer implements AutoCloseable {
          */
         public Builder deliveryQueue(Duration d) {
             this.deliveryQueueMillis = Math.max(RecordingSessionManager.FRAME_MILLIS, d.toMillis());
+            return this;
+        }
+
+        /**
+         * Refuses new sessions ({@code 503 Server overloaded}, {@code Retry-After}) while work on
+         * an event loop waits longer than this (default 100 ms; {@link Duration#ZERO} turns it
+         * off): whatever the configured rates, a machine that falls behind answers the calls it
+         * has rather than taking more and collapsing into retransmissions.
+         */
+        public Builder overloadLag(Duration d) {
+            this.overloadLagMillis = Math.max(0, d.toMillis());
             return this;
         }
 

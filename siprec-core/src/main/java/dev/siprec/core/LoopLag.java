@@ -1,0 +1,76 @@
+package dev.siprec.core;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * How far behind the server's event loops run: each loop runs a probe every 10 ms, and a probe
+ * that runs late says how long work queued on that loop waits. Past the limit the server is
+ * overloaded whatever the configured rates say (a slower machine, another process on the same
+ * cores, a burst of retransmissions), and new sessions are refused at once so that the calls it
+ * has keep their time. Thread-safe; the probes cost one task per loop every 10 ms.
+ */
+final class LoopLag {
+
+    private static final long PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    private final long limitNanos;
+    private final List<ScheduledFuture<?>> probes = new ArrayList<>();
+    private final long[] lags; // per loop: the recent worst lag, fading with time
+
+    LoopLag(EventLoopGroup group, long limitMillis) {
+        this.limitNanos = TimeUnit.MILLISECONDS.toNanos(limitMillis);
+        int loops = 0;
+        for (EventExecutor ignored : group) {
+            loops++;
+        }
+        this.lags = new long[loops];
+        if (limitMillis <= 0) {
+            return;
+        }
+        int index = 0;
+        for (EventExecutor loop : group) {
+            int i = index++;
+            long[] last = {System.nanoTime()};
+            // with a fixed delay: a late probe is not followed by a burst of catching-up runs
+            probes.add(loop.scheduleWithFixedDelay(() -> {
+                long now = System.nanoTime();
+                long lag = Math.max(0, now - last[0] - PERIOD_NANOS);
+                // the worst lag fades by a tenth every 10 ms of time (a half-life of about 70 ms)
+                double fade = Math.pow(0.9, (double) (now - last[0]) / PERIOD_NANOS);
+                last[0] = now;
+                synchronized (lags) {
+                    lags[i] = Math.max((long) (lags[i] * fade), lag);
+                }
+            }, PERIOD_NANOS, PERIOD_NANOS, TimeUnit.NANOSECONDS));
+        }
+    }
+
+    /** Whether work on a loop waits longer than the limit now. */
+    boolean overloaded() {
+        return limitNanos > 0 && worstNanos() > limitNanos;
+    }
+
+    /** The recent worst lag of any loop, in milliseconds. */
+    double lagMillis() {
+        return worstNanos() / 1e6;
+    }
+
+    private long worstNanos() {
+        long worst = 0;
+        synchronized (lags) {
+            for (long l : lags) {
+                worst = Math.max(worst, l);
+            }
+        }
+        return worst;
+    }
+
+    void close() {
+        probes.forEach(p -> p.cancel(false));
+    }
+}
