@@ -21,6 +21,8 @@ final class LoopLag {
     private final long limitNanos;
     private final List<ScheduledFuture<?>> probes = new ArrayList<>();
     private final long[] lags; // per loop: the recent worst lag, fading with time
+    private final long[] latest; // per loop: the last probe's lag
+    private final long[] lastRun; // per loop: when its probe last ran
 
     LoopLag(EventLoopGroup group, long limitMillis) {
         this.limitNanos = TimeUnit.MILLISECONDS.toNanos(limitMillis);
@@ -29,6 +31,9 @@ final class LoopLag {
             loops++;
         }
         this.lags = new long[loops];
+        this.latest = new long[loops];
+        this.lastRun = new long[loops];
+        java.util.Arrays.fill(lastRun, System.nanoTime());
         if (limitMillis <= 0) {
             return;
         }
@@ -45,14 +50,34 @@ final class LoopLag {
                 last[0] = now;
                 synchronized (lags) {
                     lags[i] = Math.max((long) (lags[i] * fade), lag);
+                    latest[i] = lag;
+                    lastRun[i] = now;
                 }
             }, PERIOD_NANOS, PERIOD_NANOS, TimeUnit.NANOSECONDS));
         }
     }
 
-    /** Whether work on a loop waits longer than the limit now. */
+    /**
+     * Whether work on a loop waits longer than the limit now: its probe is overdue by more than
+     * the limit (a loop so busy that even the probe does not get its turn), or its recent worst
+     * lag is past the limit and its last probe still waited half of it. A loop that is behind
+     * keeps every probe waiting; one pause (a garbage collection, a long task) is over by the
+     * next probe.
+     */
     boolean overloaded() {
-        return limitNanos > 0 && worstNanos() > limitNanos;
+        if (limitNanos <= 0) {
+            return false;
+        }
+        long now = System.nanoTime();
+        synchronized (lags) {
+            for (int i = 0; i < lags.length; i++) {
+                if (now - lastRun[i] - PERIOD_NANOS > limitNanos
+                        || (lags[i] > limitNanos && latest[i] > limitNanos / 2)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The recent worst lag of any loop, in milliseconds. */
