@@ -17,6 +17,10 @@ import java.util.concurrent.TimeUnit;
 final class LoopLag {
 
     private static final long PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    // A fresh JVM stalls its loops while it loads and compiles their code: the first seconds'
+    // lag says nothing of load (on the 2-core test machine it refused the first calls of a test)
+    static final long WARM_UP_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private final long started = System.nanoTime();
 
     private final long limitNanos;
     private final List<ScheduledFuture<?>> probes = new ArrayList<>();
@@ -65,10 +69,10 @@ final class LoopLag {
      * next probe.
      */
     boolean overloaded() {
-        if (limitNanos <= 0) {
+        long now = System.nanoTime();
+        if (limitNanos <= 0 || now - started < WARM_UP_NANOS) {
             return false;
         }
-        long now = System.nanoTime();
         synchronized (lags) {
             for (int i = 0; i < lags.length; i++) {
                 if (now - lastRun[i] - PERIOD_NANOS > limitNanos

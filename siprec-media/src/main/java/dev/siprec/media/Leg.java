@@ -434,7 +434,7 @@ final class Leg {
         // frame. Left for the next fill, those samples would miss their frame for good, a hole
         // at every packet boundary whenever packets start just after a frame's end. While
         // scaling, the scaler holds a few samples back until the next block: take that too.
-        long due = end - shift + converter.latency() + TimeScaler.HALF; // a nominal position
+        long due = end - shift + converter.latency() + (scaling ? TimeScaler.HALF : 0); // a nominal position
         while (jitter.peekPosition() < due) {
             long position = jitter.peekPosition();
             ByteBuf payload = jitter.pop();
