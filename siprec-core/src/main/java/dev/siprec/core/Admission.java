@@ -73,6 +73,21 @@ final class Admission {
         if (headroom <= 0) {
             return false;
         }
+        // read the pools at most every 100 ms: the answer changes only with a collection, and
+        // this runs for every INVITE on the SIP path
+        long now = System.nanoTime();
+        if (now - memoryCheckedAt < 100_000_000L && memoryCheckedAt != 0) {
+            return lowOnMemory;
+        }
+        memoryCheckedAt = now;
+        lowOnMemory = measureLowOnMemory();
+        return lowOnMemory;
+    }
+
+    private volatile long memoryCheckedAt;
+    private volatile boolean lowOnMemory;
+
+    private boolean measureLowOnMemory() {
         long max = Runtime.getRuntime().maxMemory();
         if (max == Long.MAX_VALUE) {
             return false;

@@ -185,8 +185,7 @@ final class Leg {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
             long now = session.clockNanos();
-            if (packet.sender() != null && !session.allowsSource(packet.sender().getAddress())) {
-                otherSource++; // access control: dropped and counted before anything else
+            if (refusedByAccessControl(packet.sender())) {
                 return;
             }
             if (!acceptSource(packet.sender(), now, packet.content())) {
@@ -241,6 +240,15 @@ final class Leg {
             }
             source = sender;
             sourceLastSeen = now;
+            return true;
+        }
+        return false;
+    }
+
+    /** Access control, before anything else: a datagram from outside the allowed networks is dropped and counted. */
+    private boolean refusedByAccessControl(java.net.InetSocketAddress sender) {
+        if (sender != null && !session.allowsSource(sender.getAddress())) {
+            otherSource++;
             return true;
         }
         return false;
@@ -866,8 +874,7 @@ final class Leg {
             if (!session.isRunning()) {
                 return;
             }
-            if (packet.sender() != null && !session.allowsSource(packet.sender().getAddress())) {
-                otherSource++;
+            if (refusedByAccessControl(packet.sender())) {
                 return;
             }
             if (session.latchSources() && source != null && packet.sender() != null
