@@ -703,8 +703,9 @@ class EndToEndTest {
             src.ack();
             recorder.holding = new java.util.concurrent.CountDownLatch(1);
             recorder.holdLoopMillis = 1000; // one onAudio call blocks for a second
+            // 1.5 s; the first frame (due once packets flow) stalls the listener during the stream
+            src.streamTones(75, 440, 1000);
             assertThat(recorder.holding.await(5, TimeUnit.SECONDS)).isTrue();
-            src.streamTones(75, 440, 1000); // 1.5 s, during and after the stall
             Thread.sleep(300);
             assertThat(src.bye().statusCode()).isEqualTo(200);
         }
@@ -812,7 +813,8 @@ class EndToEndTest {
                 assertThat(src.recordingInvite("1", "2").statusCode()).isEqualTo(200);
                 src.ack();
                 recorder.holding = new java.util.concurrent.CountDownLatch(1);
-                recorder.holdLoopMillis = 800; // frames flow from the answer on, silent or not
+                recorder.holdLoopMillis = 800;
+                src.streamTones(3, 440, 1000); // frames flow once packets do, from the answer on
                 assertThat(recorder.holding.await(5, TimeUnit.SECONDS)).isTrue();
                 String carol = TestSrc.METADATA.replace("sip:bob@example.net", "sip:carol@example.org");
                 assertThat(src.update("application/rs-metadata+xml", carol, "").statusCode()).isEqualTo(200);

@@ -39,11 +39,15 @@ final class Leg {
     private AudioDecoder decoder;
     private RateConverter converter;
     private final int outputRate;
-    private final JitterBuffer jitter = new JitterBuffer(512);
+    // The jitter buffer and the ring are the leg's large state (about 80 KB at 16 kHz): they are
+    // made when the first valid packet arrives, so that a stream that never sends (a call
+    // that ends at once, a leg the SRC keeps silent) costs no more than its socket.
+    private JitterBuffer jitter;
     private final RtpPacket rtp = new RtpPacket();
     private final RtcpPacket rtcp = new RtcpPacket();
-    private final short[] ring;
-    private final int ringMask;
+    private short[] ring;
+    private int ringMask;
+    private final int ringSize;
     private final byte[] scratch = new byte[2048];
     private short[] pcm;
     private short[] converted;
@@ -54,6 +58,7 @@ final class Leg {
     private short[] rightPcm;
     Channel channel;
     Channel rtcpChannel;
+    boolean rtcpBinding; // the RTCP socket is being bound (MediaSession.rtcpWanted)
     int port = -1;
     boolean removed; // the SRC removed the stream (a re-offer); its audio so far stays
 
@@ -133,9 +138,7 @@ final class Leg {
         this.decoder = decoder;
         this.outputRate = outputRate;
         // a power of two above that (64 KB at 16 kHz with the default delays, not 128 KB for 2 s)
-        int ringSize = Integer.highestOneBit((int) ((long) outputRate * aheadMillis / 1000)) << 1;
-        this.ring = new short[ringSize];
-        this.ringMask = ringSize - 1;
+        this.ringSize = Integer.highestOneBit((int) ((long) outputRate * aheadMillis / 1000)) << 1;
         this.clock = new ClockTracker(outputRate);
         this.startError = outputRate / 500.0; // 2 ms
         this.stopError = outputRate / 4000.0; // 0.25 ms
@@ -157,11 +160,23 @@ final class Leg {
                 scalerRight = new TimeScaler();
             }
             rightPcm = new short[maxSamples / 2];
-            if (ringRight == null) {
-                ringRight = new short[ring.length];
+            if (ringRight == null && ring != null) {
+                ringRight = new short[ringSize];
             }
         } else {
             converterRight = null;
+        }
+    }
+
+    /** Makes the large buffers on the first valid packet (see {@link #jitter}). */
+    private void ensureBuffers() {
+        if (ring == null) {
+            jitter = new JitterBuffer(512);
+            ring = new short[ringSize];
+            ringMask = ringSize - 1;
+            if (converterRight != null) {
+                ringRight = new short[ringSize];
+            }
         }
     }
 
@@ -313,6 +328,11 @@ final class Leg {
             comfortNoisePackets++;
         }
         received++; // valid: everything received from here on is played, or counted as late or duplicate
+        if (ring == null) {
+            ensureBuffers();
+            session.rtcpWanted(this);
+        }
+        session.wake();
         long arrivalPos = session.positionAt(arrivalNanos);
         int seq = rtp.sequenceNumber();
         int ts = rtp.timestamp();
@@ -437,6 +457,9 @@ final class Leg {
      */
     boolean fill(long start, long end, short[] out, int channels) {
         fillArrival = Long.MIN_VALUE;
+        if (ring == null) {
+            return false; // nothing received yet: silence, which the frame already holds
+        }
         // A packet's converted audio lands the converter's delay before its place: one that
         // starts up to that delay after this frame's end still has its first samples in this
         // frame. Left for the next fill, those samples would miss their frame for good, a hole
@@ -833,6 +856,9 @@ final class Leg {
 
     /** Decodes everything held into the ring (on a source change), so no received audio is dropped. */
     private void drainAll() {
+        if (jitter == null) {
+            return; // nothing was ever received
+        }
         long windowStart = session.nextFramePosition();
         while (jitter.size() > 0) {
             long position = jitter.peekPosition();
@@ -1013,9 +1039,27 @@ final class Leg {
 
     long lastActivityNanos = Long.MIN_VALUE; // the last RTP or RTCP taken on this stream
 
+    /**
+     * Whether this leg has nothing left to play and nothing that plays by itself: no packet
+     * held, no noise or concealment running, no scaling under way, everything decoded already
+     * delivered, and no packet for {@code quietNanos}. Its frames are silence until its next
+     * packet. On the loop.
+     */
+    boolean quiet(long nowNanos, long quietNanos) {
+        if (ring == null) {
+            return true; // never received anything
+        }
+        long next = session.nextFramePosition();
+        return jitter.size() == 0 && !noise && !codecNoise && !scaling && concealTo <= next
+                && (playedEnd == Long.MIN_VALUE || playedEnd + shift <= next)
+                && nowNanos - lastActivityNanos > quietNanos;
+    }
+
     /** Releases everything held. */
     void close() {
-        jitter.clear();
+        if (jitter != null) {
+            jitter.clear();
+        }
     }
 
     /** RFC 3550 interarrival jitter in milliseconds. */

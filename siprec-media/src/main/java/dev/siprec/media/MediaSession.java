@@ -124,6 +124,7 @@ public final class MediaSession {
     private boolean running;
     private boolean stopped;
     private ScheduledFuture<?> ticker;
+    private boolean parked; // running without a clock: no packet since start, or all legs quiet
     // adaptive playout delay; the timeline does not move with it, only when frames are delivered
     private volatile double delayMillis; // written on the loop, read anywhere
     // who we are in RTCP (RFC 3550 §8.1 random SSRC; RFC 7022 random CNAME)
@@ -226,16 +227,37 @@ public final class MediaSession {
 
     private void startNow() {
         if (startDriven()) {
-            // Every session ticks on one grid of the JVM's clock, so the sessions of a loop wake
-            // it together once per frame. (Tickers at arbitrary phases woke it thousands of
-            // times a second with many sessions, and Netty spins through the last half
-            // millisecond before each wake-up: 0.72 cores for 100 calls, against 0.09 on the
-            // grid; see benchmarks/README.md.) A frame is then delivered up to one frame later
-            // than it is due; its place on the timeline does not change.
-            long period = TimeUnit.MILLISECONDS.toNanos(settings.frameMillis());
-            long initial = period - Math.floorMod(System.nanoTime(), period);
-            ticker = loop.scheduleAtFixedRate(this::tickSafely, initial, period, TimeUnit.NANOSECONDS);
+            parked = true; // no clock until the first packet (see wake)
         }
+    }
+
+    /**
+     * A packet arrived: a parked session (no stream has sent yet, or every stream went quiet)
+     * starts its clock again, and its first tick delivers the silent frames it owes at once.
+     * A session without packets thus costs nothing per frame. On the loop.
+     */
+    void wake() {
+        if (parked && running && !stopped) {
+            parked = false;
+            startTicker();
+        }
+    }
+
+    private void startTicker() {
+        // Every session ticks on one grid of the JVM's clock, so the sessions of a loop wake
+        // it together once per frame. (Tickers at arbitrary phases woke it thousands of
+        // times a second with many sessions, and Netty spins through the last half
+        // millisecond before each wake-up: 0.72 cores for 100 calls, against 0.09 on the
+        // grid; see benchmarks/README.md.) A frame is then delivered up to one frame later
+        // than it is due; its place on the timeline does not change.
+        long period = TimeUnit.MILLISECONDS.toNanos(settings.frameMillis());
+        long initial = period - Math.floorMod(System.nanoTime(), period);
+        ticker = loop.scheduleAtFixedRate(this::tickSafely, initial, period, TimeUnit.NANOSECONDS);
+    }
+
+    /** Whether the session's clock runs (it does not while no stream has anything to play). On the loop. */
+    boolean isTicking() {
+        return ticker != null;
     }
 
     /**
@@ -340,7 +362,23 @@ public final class MediaSession {
             for (int i = 0, n = legs.size(); i < n; i++) {
                 legs.get(i).maybeReport(now);
             }
+        } else if (ticker != null && allQuiet(now)) {
+            // nothing plays until a packet comes: stop the clock (wake starts it again)
+            ticker.cancel(false);
+            ticker = null;
+            parked = true;
         }
+    }
+
+    /** Whether every leg is {@link Leg#quiet}: silent for longer than the largest playout delay and a frame. */
+    private boolean allQuiet(long now) {
+        long quietNanos = (settings.maxJitterMillis() + 2L * settings.frameMillis()) * 1_000_000L;
+        for (int i = 0, n = legs.size(); i < n; i++) {
+            if (!legs.get(i).quiet(now, quietNanos)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void deliverFrame() {
@@ -625,12 +663,28 @@ public final class MediaSession {
             } else {
                 leg.channel = f.channel();
                 leg.port = port;
-                // complete once the RTCP socket is bound too (or failed to), so that an SRC
-                // answered right after finds it
-                bindRtcp(leg, port + 1, () -> result.complete(port));
+                if (settings.receiverReports()) {
+                    // we report from it: complete once it is bound too (or failed to)
+                    bindRtcp(leg, port + 1, () -> result.complete(port));
+                } else {
+                    result.complete(port); // its RTCP socket waits for its first RTP packet
+                }
             }
         });
         return result;
+    }
+
+    /**
+     * The first valid RTP packet of a stream arrived: open its RTCP socket now if it has none.
+     * A stream's RTCP matters only once it carries media (sender reports align it with the
+     * others), so a session whose SRC never sends (a call ended at once, a leg kept silent)
+     * binds one socket per stream, not two. On the loop.
+     */
+    void rtcpWanted(Leg leg) {
+        if (leg.rtcpChannel == null && !leg.rtcpBinding && leg.port >= 0 && !stopped) {
+            leg.rtcpBinding = true;
+            bindRtcp(leg, leg.port + 1, () -> leg.rtcpBinding = false);
+        }
     }
 
     /**

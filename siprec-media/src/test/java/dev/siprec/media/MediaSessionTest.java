@@ -360,12 +360,43 @@ class MediaSessionTest extends VirtualClockSessionTest {
                 }, System::nanoTime);
         s.onFatalError(fatal::complete);
         s.start();
+        // the clock runs while packets come: a stream every 20 ms
+        int[] seq = {0};
+        io.netty.util.concurrent.ScheduledFuture<?> src = s.eventLoop().scheduleAtFixedRate(() -> {
+            ByteBuf p = pcmu(seq[0], 160L * seq[0]++, 1, 440);
+            try {
+                s.leg(0).onPacket(p, System.nanoTime());
+            } finally {
+                p.release();
+            }
+        }, 0, 20, TimeUnit.MILLISECONDS);
         try {
             assertThat(fatal.get(5, TimeUnit.SECONDS)).isInstanceOf(OutOfMemoryError.class);
             assertThat(frames.get()).isGreaterThanOrEqualTo(6);
         } finally {
+            src.cancel(false);
             s.stop().get(5, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void aSessionWithoutPacketsRunsNoClockAndOwesItsSilenceToTheFirstPacket() throws Exception {
+        open(8000, 2);
+        assertThat(onLoop(session::isTicking)).isFalse(); // started, but nothing to play: no clock
+        arrive(0, 200 * MS, pcmu(0, 0, 1, 440));
+        assertThat(onLoop(session::isTicking)).isTrue();
+        assertThat(delivered).isEqualTo(7 * 160); // the frames due (200 ms - 60 ms delay), at once
+        for (int i = 1; i < 10; i++) {
+            arrive(0, (200 + 20 * i) * MS, pcmu(i, 160 * i, 1, 440));
+        }
+        advanceTo(1000 * MS);
+        // the stream stopped 620 ms ago: played out, quiet, so the clock stops until its next packet
+        assertThat(onLoop(session::isTicking)).isFalse();
+        assertThat(delivered).isEqualTo(1000 / 20 * 160 - 3 * 160);
+        assertThat(firstSound(channels.get(0))).isBetween(200 * 8, 200 * 8 + 2); // (a sine starts at 0)
+        arrive(0, 2000 * MS, pcmu(10, 160 * 10 + 8000 * 2, 1, 440));
+        assertThat(onLoop(session::isTicking)).isTrue();
+        assertThat(delivered).isEqualTo(2000 / 20 * 160 - 3 * 160); // frames are contiguous throughout
     }
 
     @Test
@@ -397,8 +428,24 @@ class MediaSessionTest extends VirtualClockSessionTest {
         } catch (java.net.BindException expected) {
             // bound by the session
         }
-        // RTCP on the odd port after each RTP port (RFC 3550 §11), for SRCs that do not multiplex
+        // RTCP on the odd port after each RTP port (RFC 3550 §11), for SRCs that do not
+        // multiplex: opened once the stream's first RTP packet came, not before
+        for (int port : ports) {
+            assertThat(bindable(port + 1)).isTrue();
+        }
         try (java.net.DatagramSocket src = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            ByteBuf rtp = pcmu(0, 0, 7, 440);
+            byte[] first = new byte[rtp.readableBytes()];
+            rtp.readBytes(first);
+            rtp.release();
+            src.send(new java.net.DatagramPacket(first, first.length, java.net.InetAddress.getLoopbackAddress(),
+                    ports[1]));
+            long bound = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (bindable(ports[1] + 1) && System.nanoTime() < bound) {
+                Thread.sleep(10);
+            }
+            assertThat(bindable(ports[1] + 1)).isFalse();
+            assertThat(bindable(ports[0] + 1)).isTrue(); // the silent stream still has one socket
             ByteBuf sr = RtcpPacketTest.senderReportAndSdes(5, 1L << 32, 0);
             byte[] bytes = new byte[sr.readableBytes()];
             sr.readBytes(bytes);
