@@ -1,12 +1,12 @@
 package dev.siprec.sip;
 
-import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Non-INVITE client transaction (RFC 3261 §17.1.2), for the requests we send in a dialog
- * (BYE): retransmitted at T1 doubling to T2 on UDP (Timer E) until a response, given up after
- * 64*T1 (Timer F). Guarded by the stack lock.
+ * (BYE, UPDATE): retransmitted at T1 doubling to T2 on UDP (Timer E) until a response, given
+ * up after 64*T1 (Timer F). Guarded by its own monitor; its future completes with no lock
+ * held, since what depends on it is the transaction user's code.
  */
 final class ClientTransaction {
 
@@ -15,9 +15,11 @@ final class ClientTransaction {
     private final SipRequest request;
     private final ReplyPath path;
     private final CompletableFuture<SipResponse> result = new CompletableFuture<>();
-    private ScheduledFuture<?> retransmit;
-    private ScheduledFuture<?> timeout;
+    private byte[] encoded;
+    private SipTimers.Timer retransmit;
+    private SipTimers.Timer timeout;
     private boolean provisional;
+    private boolean finished;
 
     ClientTransaction(SipStack stack, String branch, SipRequest request, ReplyPath path) {
         this.stack = stack;
@@ -28,45 +30,62 @@ final class ClientTransaction {
 
     /** Sends the request; completes with the final response, or a local 408 when none came (§8.1.3.1). */
     CompletableFuture<SipResponse> start() {
-        path.send(request);
-        if (!path.transport().reliable()) {
-            scheduleRetransmit(stack.t1Millis());
+        synchronized (this) {
+            encoded = request.encode();
+            if (!path.transport().reliable()) {
+                scheduleRetransmit(stack.t1Millis());
+            }
+            timeout = stack.schedule(() -> finish(SipResponse.to(request, 408, "Request Timeout", null)),
+                    64 * stack.t1Millis()); // Timer F
         }
-        timeout = stack.schedule(() -> finish(SipResponse.to(request, 408, "Request Timeout", null)),
-                64 * stack.t1Millis()); // Timer F
+        path.send(encoded);
         return result;
     }
 
+    /** Caller holds the lock. */
     private void scheduleRetransmit(long delay) {
         retransmit = stack.schedule(() -> {
-            if (result.isDone()) {
-                return;
+            synchronized (this) {
+                if (finished) {
+                    return;
+                }
+                // Timer E: doubling to T2; once a provisional came, every T2 (§17.1.2.2)
+                scheduleRetransmit(provisional ? stack.t2Millis() : Math.min(2 * delay, stack.t2Millis()));
             }
-            path.send(request);
-            // Timer E: doubling to T2; once a provisional came, every T2 (§17.1.2.2)
-            scheduleRetransmit(provisional ? stack.t2Millis() : Math.min(2 * delay, stack.t2Millis()));
+            path.send(encoded);
         }, delay);
     }
 
+    /** A response matched this transaction's branch. */
     void onResponse(SipResponse response) {
         if (response.statusCode() < 200) {
-            provisional = true;
+            synchronized (this) {
+                provisional = true;
+            }
         } else {
             finish(response);
         }
     }
 
+    /** Whether a final response (or the timeout) ended it. */
+    synchronized boolean isFinished() {
+        return finished;
+    }
+
     private void finish(SipResponse response) {
-        if (result.isDone()) {
-            return;
-        }
-        if (retransmit != null) {
-            retransmit.cancel(false);
-        }
-        if (timeout != null) {
-            timeout.cancel(false);
+        synchronized (this) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            if (retransmit != null) {
+                retransmit.cancel();
+            }
+            if (timeout != null) {
+                timeout.cancel();
+            }
         }
         stack.removeClientTransaction(this);
-        result.complete(response);
+        result.complete(response); // no lock held: dependants run here
     }
 }

@@ -1,11 +1,12 @@
 package dev.siprec.sip;
 
-import io.netty.util.concurrent.ScheduledFuture;
-
 /**
  * A dialog created by our 2xx to an INVITE (RFC 3261 §12.1.1), identified by Call-ID, our
  * tag and the SRC's tag. Holds the remote target and the remote CSeq used to reject
  * out-of-order requests (§12.2.2), and retransmits our 2xx until ACKed (§13.3.1.4).
+ *
+ * <p>Each dialog guards its state with its own monitor, taken after a transaction's when both
+ * are needed; the transaction user's callbacks run with neither held.
  */
 public final class Dialog {
 
@@ -22,16 +23,16 @@ public final class Dialog {
     private long localCSeq;
     private long remoteCSeq;
     String localHost; // our host as the SRC addresses us, for the Via of our requests
-    ServerInvite pendingInvite; // the last re-INVITE, to refuse an overlapping one (§14.2)
+    ServerInvite pendingInvite; // the last re-INVITE, to refuse an overlapping one (§14.2); guarded by this
     private volatile Object attachment;
     private boolean confirmed;
     private boolean terminated;
-    private SipResponse pendingOk;
+    private byte[] pendingOk; // encoded, retransmitted until its ACK
     private ReplyPath okPath;
     private long okCSeq;
-    private ScheduledFuture<?> okTimer;
-    private ScheduledFuture<?> ackTimeout;
-    private ScheduledFuture<?> sessionTimer;
+    private SipTimers.Timer okTimer;
+    private SipTimers.Timer ackTimeout;
+    private SipTimers.Timer sessionTimer;
 
     Dialog(SipStack stack, String callId, String localTag, String remoteTag, String remoteTarget, long remoteCSeq,
            String localUri, String remoteUri, java.util.List<String> routeSet, ReplyPath path) {
@@ -75,10 +76,8 @@ public final class Dialog {
     }
 
     /** Whether the ACK for the initial 2xx arrived. */
-    public boolean isConfirmed() {
-        synchronized (stack) {
-            return confirmed;
-        }
+    public synchronized boolean isConfirmed() {
+        return confirmed;
     }
 
     /** Application state carried with the dialog. */
@@ -98,7 +97,7 @@ public final class Dialog {
      * @return completes with the BYE's final status code (408 when none came)
      */
     public java.util.concurrent.CompletableFuture<Integer> bye() {
-        synchronized (stack) {
+        synchronized (this) {
             terminateLocked();
             SipRequest bye = new SipRequest("BYE", target());
             return stack.sendInDialog(bye, this).thenApply(SipResponse::statusCode);
@@ -113,7 +112,7 @@ public final class Dialog {
      */
     public java.util.concurrent.CompletableFuture<SipResponse> update(String contentType, byte[] body,
                                                                       String... extraHeaders) {
-        synchronized (stack) {
+        synchronized (this) {
             if (terminated) {
                 return java.util.concurrent.CompletableFuture.failedFuture(
                         new IllegalStateException("dialog " + callId + " has ended"));
@@ -155,12 +154,11 @@ public final class Dialog {
     }
 
     /** Forgets the dialog: later requests in it get 481. Idempotent. */
-    public void terminate() {
-        synchronized (stack) {
-            terminateLocked();
-        }
+    public synchronized void terminate() {
+        terminateLocked();
     }
 
+    /** Caller holds this dialog's lock. */
     void terminateLocked() {
         if (terminated) {
             return;
@@ -168,7 +166,7 @@ public final class Dialog {
         terminated = true;
         stopOk();
         if (sessionTimer != null) {
-            sessionTimer.cancel(false);
+            sessionTimer.cancel();
         }
         stack.removeDialog(this);
     }
@@ -176,11 +174,14 @@ public final class Dialog {
     /**
      * (Re)arms the session timer after a refresh (RFC 4028 §10): as refresher we send an UPDATE
      * at half the interval; otherwise the session expires at interval - min(32, interval/3)
-     * unless the SRC refreshes first. Caller holds the stack lock.
+     * unless the SRC refreshes first.
      */
-    void armSessionTimer(int intervalSeconds, boolean weRefresh) {
+    synchronized void armSessionTimer(int intervalSeconds, boolean weRefresh) {
+        if (terminated) {
+            return;
+        }
         if (sessionTimer != null) {
-            sessionTimer.cancel(false);
+            sessionTimer.cancel();
         }
         long ms = intervalSeconds * 1000L;
         if (weRefresh) {
@@ -192,33 +193,33 @@ public final class Dialog {
     }
 
     private void refresh(int intervalSeconds) {
-        if (terminated) {
-            return;
+        java.util.concurrent.CompletableFuture<SipResponse> answered;
+        synchronized (this) {
+            if (terminated) {
+                return;
+            }
+            SipRequest update = new SipRequest("UPDATE", target());
+            update.addHeader("Session-Expires", intervalSeconds + ";refresher=uas");
+            update.addHeader(SipHeaders.SUPPORTED, "timer");
+            answered = stack.sendInDialog(update, this);
         }
-        SipRequest update = new SipRequest("UPDATE", target());
-        update.addHeader("Session-Expires", intervalSeconds + ";refresher=uas");
-        update.addHeader(SipHeaders.SUPPORTED, "timer");
-        stack.sendInDialog(update, this).whenComplete((response, error) -> {
-            synchronized (stack) {
-                if (terminated) {
-                    return;
-                }
-                if (response != null && response.statusCode() >= 200 && response.statusCode() < 300) {
-                    armSessionTimer(intervalSeconds, true);
-                } else {
-                    expired();
-                }
+        answered.whenComplete((response, error) -> {
+            if (response != null && response.statusCode() >= 200 && response.statusCode() < 300) {
+                armSessionTimer(intervalSeconds, true);
+            } else {
+                expired();
             }
         });
     }
 
+    /** No lock held: the handler's code runs here. */
     private void expired() {
-        if (!terminated) {
+        if (!isTerminated()) {
             stack.handler().onSessionExpired(this);
         }
     }
 
-    boolean isTerminated() {
+    synchronized boolean isTerminated() {
         return terminated;
     }
 
@@ -227,7 +228,7 @@ public final class Dialog {
     }
 
     /** In-dialog request sequence check (RFC 3261 §12.2.2); true when acceptable. */
-    boolean acceptCSeq(long cseq) {
+    synchronized boolean acceptCSeq(long cseq) {
         if (cseq <= remoteCSeq) {
             return false;
         }
@@ -235,9 +236,9 @@ public final class Dialog {
         return true;
     }
 
-    void startAwaitingAck(SipResponse ok, ReplyPath path, long cseq) {
+    synchronized void startAwaitingAck(SipResponse ok, ReplyPath path, long cseq) {
         stopOk();
-        pendingOk = ok;
+        pendingOk = ok.encode();
         okPath = path;
         okCSeq = cseq;
         if (!path.transport().reliable()) {
@@ -248,25 +249,33 @@ public final class Dialog {
 
     private void scheduleOkRetransmit(long delay) {
         okTimer = stack.schedule(() -> {
-            if (pendingOk == null || terminated) {
-                return;
+            byte[] ok;
+            ReplyPath to;
+            synchronized (this) {
+                if (pendingOk == null || terminated) {
+                    return;
+                }
+                ok = pendingOk;
+                to = okPath;
+                scheduleOkRetransmit(Math.min(delay * 2, stack.t2Millis()));
             }
-            okPath.send(pendingOk);
-            scheduleOkRetransmit(Math.min(delay * 2, stack.t2Millis()));
+            to.send(ok);
         }, delay);
     }
 
     private void onAckTimeout() {
-        if (pendingOk == null || terminated) {
-            return;
+        synchronized (this) {
+            if (pendingOk == null || terminated) {
+                return;
+            }
+            // §13.3.1.4: a 2xx (initial or re-INVITE) never ACKed ends the session
+            terminateLocked();
         }
-        // §13.3.1.4: a 2xx (initial or re-INVITE) never ACKed ends the session
-        terminateLocked();
-        stack.handler().onAckTimeout(this);
+        stack.handler().onAckTimeout(this); // no lock held
     }
 
-    /** An ACK for our 2xx; returns true the first time for the initial INVITE. Caller holds the lock. */
-    boolean onAck(long cseq) {
+    /** An ACK for our 2xx; returns true the first time for the initial INVITE. */
+    synchronized boolean onAck(long cseq) {
         if (pendingOk == null || cseq != okCSeq) {
             return false; // retransmitted or stray ACK: absorbed
         }
@@ -279,11 +288,11 @@ public final class Dialog {
     private void stopOk() {
         pendingOk = null;
         if (okTimer != null) {
-            okTimer.cancel(false);
+            okTimer.cancel();
             okTimer = null;
         }
         if (ackTimeout != null) {
-            ackTimeout.cancel(false);
+            ackTimeout.cancel();
             ackTimeout = null;
         }
     }

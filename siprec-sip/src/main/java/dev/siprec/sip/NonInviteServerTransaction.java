@@ -10,7 +10,8 @@ final class NonInviteServerTransaction extends ServerTransaction {
         super(stack, key, request, path, localTag);
     }
 
-    void respond(SipResponse response) {
+    /** Sends a response; a second final response is ignored. */
+    synchronized void respond(SipResponse response) {
         if (hasFinalResponse()) {
             return;
         }

@@ -41,7 +41,11 @@ final class ReplyPath {
 
     /** Sends a message; the wrapped buffer is released by Netty once written. */
     void send(SipMessage message) {
-        byte[] bytes = message.encode();
+        send(message.encode());
+    }
+
+    /** Sends an encoded message (a retransmission); the wrapped buffer is released by Netty once written. */
+    void send(byte[] bytes) {
         if (!channel.isActive()) {
             return; // connection gone: RFC 3261 §18.2.2 would reconnect; counted by the caller's timers
         }

@@ -7,6 +7,8 @@ import java.net.InetSocketAddress;
  * request, and the ways to answer it exactly once. Thread-safe: answers may come from any
  * thread.
  *
+ * <p>Its state is guarded by its own monitor; answering takes no lock of the stack's.
+ *
  * <p>A 2xx creates (or, for a re-INVITE, refreshes) the {@link Dialog} and is retransmitted
  * by the stack until the ACK arrives (§13.3.1.4); a non-2xx final response is retransmitted
  * by the transaction until its ACK (Timer G/H).
@@ -14,7 +16,7 @@ import java.net.InetSocketAddress;
 public final class ServerInvite extends ServerTransaction {
 
     private final Dialog existingDialog;
-    private boolean cancelled;
+    private boolean cancelled; // guarded by this
     private volatile Object attachment;
 
     ServerInvite(SipStack stack, String key, SipRequest request, ReplyPath path, String localTag,
@@ -44,17 +46,13 @@ public final class ServerInvite extends ServerTransaction {
     }
 
     /** Whether a CANCEL ended this transaction before it was answered. */
-    public boolean isCancelled() {
-        synchronized (stack) {
-            return cancelled;
-        }
+    public synchronized boolean isCancelled() {
+        return cancelled;
     }
 
     /** Whether a final response has been sent. */
     public boolean isAnswered() {
-        synchronized (stack) {
-            return hasFinalResponse();
-        }
+        return hasFinalResponse();
     }
 
     /** Application state carried with this transaction. */
@@ -69,8 +67,8 @@ public final class ServerInvite extends ServerTransaction {
 
     /** Sends a provisional response (101..199); ignored once answered. */
     public void provisional(int statusCode) {
-        synchronized (stack) {
-            if (!hasFinalResponse() && !terminated) {
+        synchronized (this) {
+            if (!hasFinalResponse() && !isTerminated()) {
                 send(stack.decorate(SipResponse.to(request, statusCode, SipResponse.defaultReason(statusCode),
                         localTag), path, null));
             }
@@ -100,8 +98,8 @@ public final class ServerInvite extends ServerTransaction {
      * 2xx, e.g. Session-Expires and Require for session timers (RFC 4028 §9).
      */
     public Dialog accept(String contentType, byte[] body, Object dialogAttachment, String... extraHeaders) {
-        synchronized (stack) {
-            if (hasFinalResponse() || terminated) {
+        synchronized (this) { // then the dialog's lock, never the other way round
+            if (hasFinalResponse() || isTerminated()) {
                 return null;
             }
             SipResponse ok = stack.decorate(SipResponse.to(request, 200, "OK", localTag), path, request);
@@ -127,8 +125,8 @@ public final class ServerInvite extends ServerTransaction {
      * @return false when the transaction was already answered
      */
     public boolean reject(int statusCode, String reason, String... extraHeaders) {
-        synchronized (stack) {
-            if (hasFinalResponse() || terminated) {
+        synchronized (this) {
+            if (hasFinalResponse() || isTerminated()) {
                 return false;
             }
             SipResponse r = stack.decorate(SipResponse.to(request, statusCode, reason, localTag), path, null);
@@ -138,7 +136,7 @@ public final class ServerInvite extends ServerTransaction {
         }
     }
 
-    /** Sends a non-2xx final response and runs Timers G and H (§17.2.1). Caller holds the lock. */
+    /** Sends a non-2xx final response and runs Timers G and H (§17.2.1). Caller holds this one's lock. */
     void sendFinalError(SipResponse r) {
         send(r);
         if (!path.transport().reliable()) {
@@ -149,17 +147,17 @@ public final class ServerInvite extends ServerTransaction {
 
     @Override
     boolean retransmitWanted() {
-        return hasFinalResponse() && lastResponse.statusCode() >= 300;
+        return lastStatus() >= 300;
     }
 
     /** The ACK for our non-2xx final response: stop Timer G, absorb ACKs for Timer I (§17.2.1). */
-    void onAckForError() {
+    synchronized void onAckForError() {
         stopRetransmitting();
         terminateAfter(path.transport().reliable() ? 0 : stack.t4Millis());
     }
 
-    /** CANCEL matched this transaction: 487 when not yet answered (§9.2). Caller holds the lock. */
-    boolean cancel() {
+    /** CANCEL matched this transaction: 487 when not yet answered (§9.2). */
+    synchronized boolean cancel() {
         if (hasFinalResponse()) {
             return false;
         }

@@ -26,24 +26,20 @@ public final class ServerRequest {
      * Contact (RFC 3311 §5.2 asks for it in a 2xx to UPDATE) and extra headers.
      */
     public void accept(String contentType, byte[] body, String... extraHeaders) {
-        synchronized (stack) {
-            SipResponse ok = stack.decorate(SipResponse.to(tx.request, 200, "OK", tx.localTag), tx.path, tx.request);
-            addHeaders(ok, extraHeaders);
-            stack.applySessionTimer(tx.request, ok, dialog); // an UPDATE is a session refresh (RFC 4028 §7.4)
-            if (contentType != null) {
-                ok.setBody(contentType, body);
-            }
-            tx.respond(ok);
+        SipResponse ok = stack.decorate(SipResponse.to(tx.request, 200, "OK", tx.localTag), tx.path, tx.request);
+        addHeaders(ok, extraHeaders);
+        stack.applySessionTimer(tx.request, ok, dialog); // an UPDATE is a session refresh (RFC 4028 §7.4)
+        if (contentType != null) {
+            ok.setBody(contentType, body);
         }
+        tx.respond(ok); // (the transaction sends one final response; a second is ignored)
     }
 
     /** Answers with an error response and extra headers (name/value pairs). */
     public void reject(int statusCode, String reason, String... extraHeaders) {
-        synchronized (stack) {
-            SipResponse r = stack.decorate(SipResponse.to(tx.request, statusCode, reason, tx.localTag), tx.path, null);
-            addHeaders(r, extraHeaders);
-            tx.respond(r);
-        }
+        SipResponse r = stack.decorate(SipResponse.to(tx.request, statusCode, reason, tx.localTag), tx.path, null);
+        addHeaders(r, extraHeaders);
+        tx.respond(r);
     }
 
     static void addHeaders(SipResponse r, String... extraHeaders) {

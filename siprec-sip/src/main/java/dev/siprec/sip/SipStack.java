@@ -19,6 +19,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -32,9 +33,11 @@ import org.slf4j.LoggerFactory;
  * transactions, dialogs, CANCEL, OPTIONS, and the error responses a UAS owes for bad
  * input. What to do with an INVITE is left to a {@link SipHandler}.
  *
- * <p>Threading: transports run on the given event loops; all transaction and dialog state
- * is guarded by this object's monitor, which is never held while blocking. Handler
- * callbacks run with the monitor held and must return quickly.
+ * <p>Threading: transports run on the given event loops. The transaction and dialog tables
+ * are concurrent maps; each transaction and each dialog guards its own state with its own
+ * monitor (a transaction's before its dialog's when both are needed), so calls do not wait
+ * for one another. Handler callbacks run with no lock held, on an event loop or the timer
+ * task, and must not block.
  */
 public final class SipStack implements AutoCloseable {
 
@@ -44,9 +47,10 @@ public final class SipStack implements AutoCloseable {
     private final Config config;
     private final SipHandler handler;
     private final EventLoopGroup group;
-    private final Map<String, ServerTransaction> transactions = new HashMap<>();
-    private final Map<String, Dialog> dialogs = new HashMap<>();
-    private final Map<String, ClientTransaction> clientTransactions = new HashMap<>();
+    private final Map<String, ServerTransaction> transactions = new ConcurrentHashMap<>();
+    private final Map<String, Dialog> dialogs = new ConcurrentHashMap<>();
+    private final Map<String, ClientTransaction> clientTransactions = new ConcurrentHashMap<>();
+    private SipTimers timers;
     private final List<Channel> channels = new ArrayList<>();
     private final Map<Transport, List<InetSocketAddress>> bound = new HashMap<>();
     private final AtomicLong dropped = new AtomicLong();
@@ -89,6 +93,9 @@ public final class SipStack implements AutoCloseable {
 
     /** Binds every listening address; throws when one cannot be bound or TLS is misconfigured. */
     public void start() throws InterruptedException {
+        if (timers == null) {
+            timers = new SipTimers(group.next(), TIMER_RESOLUTION_MILLIS);
+        }
         io.netty.handler.ssl.SslContext ssl = null;
         if (config.listen().containsKey(Transport.TLS)) {
             if (config.tls() == null) {
@@ -131,13 +138,14 @@ public final class SipStack implements AutoCloseable {
             ch.close().syncUninterruptibly();
         }
         channels.clear();
-        synchronized (this) {
-            for (ServerTransaction tx : new ArrayList<>(transactions.values())) {
-                tx.terminate();
-            }
-            for (Dialog d : new ArrayList<>(dialogs.values())) {
-                d.terminateLocked();
-            }
+        for (ServerTransaction tx : new ArrayList<>(transactions.values())) {
+            tx.terminate();
+        }
+        for (Dialog d : new ArrayList<>(dialogs.values())) {
+            d.terminate();
+        }
+        if (timers != null) {
+            timers.close();
         }
     }
 
@@ -252,7 +260,7 @@ public final class SipStack implements AutoCloseable {
         }
     }
 
-    private synchronized boolean carriesDialog(Channel ch) {
+    private boolean carriesDialog(Channel ch) {
         for (Dialog d : dialogs.values()) {
             if (d.path().channel() == ch) {
                 return true;
@@ -373,7 +381,7 @@ public final class SipStack implements AutoCloseable {
         log.info("dropped: {}", why);
     }
 
-    synchronized void onMessage(SipMessage message, ReplyPath path) {
+    void onMessage(SipMessage message, ReplyPath path) {
         if (!allowed(path)) {
             forbidden.incrementAndGet();
             if (message instanceof SipRequest r && !r.method().equals("ACK")) {
@@ -427,8 +435,13 @@ public final class SipStack implements AutoCloseable {
         }
         if (method.equals("INVITE")) {
             ServerInvite invite = new ServerInvite(this, key, request, path, localTag, dialog);
-            transactions.put(key, invite);
-            invite.send(decorate(SipResponse.to(request, 100, "Trying", null), path, null)); // §17.2.1
+            if (!register(key, invite)) {
+                return;
+            }
+            SipResponse trying = decorate(SipResponse.to(request, 100, "Trying", null), path, null); // §17.2.1
+            synchronized (invite) {
+                invite.send(trying);
+            }
             if (!checkInDialog(request, to, dialog, invite, null) || !checkRequire(request, invite, null)) {
                 return;
             }
@@ -438,14 +451,20 @@ public final class SipStack implements AutoCloseable {
                 return;
             }
             if (dialog != null) {
-                ServerInvite pending = dialog.pendingInvite;
-                if (pending != null && !pending.hasFinalResponse() && !pending.terminated) {
+                boolean overlapping;
+                synchronized (dialog) {
+                    ServerInvite pending = dialog.pendingInvite;
+                    overlapping = pending != null && !pending.hasFinalResponse() && !pending.isTerminated();
+                    if (!overlapping) {
+                        dialog.pendingInvite = invite;
+                    }
+                }
+                if (overlapping) {
                     // §14.2: an INVITE while an earlier one in the dialog is unanswered
                     invite.reject(500, "Earlier INVITE still pending", "Retry-After",
                             Integer.toString(ThreadLocalRandom.current().nextInt(11)));
                     return;
                 }
-                dialog.pendingInvite = invite;
                 handler.onReInvite(dialog, invite);
             } else {
                 handler.onInvite(invite);
@@ -453,7 +472,9 @@ public final class SipStack implements AutoCloseable {
             return;
         }
         NonInviteServerTransaction tx = new NonInviteServerTransaction(this, key, request, path, localTag);
-        transactions.put(key, tx);
+        if (!register(key, tx)) {
+            return;
+        }
         if (!checkInDialog(request, to, dialog, null, tx)) {
             return;
         }
@@ -464,7 +485,7 @@ public final class SipStack implements AutoCloseable {
                     return;
                 }
                 respond(tx, 200, "OK");
-                dialog.terminateLocked();
+                dialog.terminate();
                 handler.onBye(dialog, request);
                 return;
             case "OPTIONS":
@@ -477,8 +498,11 @@ public final class SipStack implements AutoCloseable {
                     respond(tx, 481, "Call/Transaction Does Not Exist");
                     return;
                 }
-                ServerInvite pendingInvite = dialog.pendingInvite;
-                if (pendingInvite != null && !pendingInvite.hasFinalResponse() && !pendingInvite.terminated
+                ServerInvite pendingInvite;
+                synchronized (dialog) {
+                    pendingInvite = dialog.pendingInvite;
+                }
+                if (pendingInvite != null && !pendingInvite.hasFinalResponse() && !pendingInvite.isTerminated()
                         && carriesOffer(request)) {
                     // RFC 3311 §5.2: an offer while the re-INVITE's offer is still unanswered
                     SipResponse busy = decorate(SipResponse.to(request, 500, "Earlier offer still pending", localTag),
@@ -566,8 +590,7 @@ public final class SipStack implements AutoCloseable {
 
     private void onAckRequest(SipRequest ack, Via via, NameAddress to, NameAddress from) {
         ServerTransaction tx = transactions.get(transactionKey(ack, via, "INVITE"));
-        if (tx instanceof ServerInvite invite && invite.hasFinalResponse()
-                && invite.lastResponse.statusCode() >= 300) {
+        if (tx instanceof ServerInvite invite && invite.lastStatus() >= 300) {
             invite.onAckForError();
             return;
         }
@@ -583,7 +606,9 @@ public final class SipStack implements AutoCloseable {
     private void onCancelRequest(SipRequest cancel, ReplyPath path, Via via, String key) {
         NonInviteServerTransaction tx = new NonInviteServerTransaction(this, key, cancel, path,
                 cancel.to().tag() != null ? cancel.to().tag() : newTag());
-        transactions.put(key, tx);
+        if (!register(key, tx)) {
+            return;
+        }
         ServerTransaction target = transactions.get(transactionKey(cancel, via, "INVITE"));
         if (!(target instanceof ServerInvite invite)) {
             respond(tx, 481, "Call/Transaction Does Not Exist");
@@ -648,7 +673,7 @@ public final class SipStack implements AutoCloseable {
         return d;
     }
 
-    /** Sends a request in a dialog through a new client transaction (§12.2.1.1). Caller holds the lock. */
+    /** Sends a request in a dialog through a new client transaction (§12.2.1.1). Caller holds the dialog's lock. */
     java.util.concurrent.CompletableFuture<SipResponse> sendInDialog(SipRequest request, Dialog dialog) {
         ReplyPath path = dialog.path();
         String branch = Via.MAGIC_COOKIE + Long.toHexString(ThreadLocalRandom.current().nextLong());
@@ -671,7 +696,7 @@ public final class SipStack implements AutoCloseable {
 
     /**
      * Adds the session timer headers to a 2xx for an INVITE or UPDATE and (re)arms the
-     * dialog's timer (RFC 4028 §9). Caller holds the lock.
+     * dialog's timer (RFC 4028 §9).
      */
     void applySessionTimer(SipRequest request, SipResponse ok, Dialog dialog) {
         SessionTimer.Negotiated n = SessionTimer.negotiate(request, config.minSessionExpires());
@@ -707,7 +732,7 @@ public final class SipStack implements AutoCloseable {
     }
 
     /** Number of live server transactions and dialogs (for tests and monitoring). */
-    public synchronized int[] sizes() {
+    public int[] sizes() {
         return new int[] {transactions.size() + clientTransactions.size(), dialogs.size()};
     }
 
@@ -727,13 +752,35 @@ public final class SipStack implements AutoCloseable {
         return Math.min(10 * config.t1Millis(), 5000);
     }
 
-    /** Runs {@code task} after a delay, with this stack's monitor held. */
-    ScheduledFuture<?> schedule(Runnable task, long delayMillis) {
-        return group.next().schedule(() -> {
-            synchronized (SipStack.this) {
-                task.run();
-            }
-        }, delayMillis, TimeUnit.MILLISECONDS);
+    /** Runs {@code task} once after a delay, on the timer task, with no lock held. */
+    SipTimers.Timer schedule(Runnable task, long delayMillis) {
+        return timers.schedule(task, delayMillis);
+    }
+
+    /** The server transaction a request belongs to, or null (tests). */
+    ServerTransaction transaction(SipRequest request) {
+        return transactions.get(transactionKey(request, request.topVia(), request.method()));
+    }
+
+    /** Runs this stack's timers on {@code timers} instead (tests drive them on a clock of their own). */
+    void useTimers(SipTimers timers) {
+        this.timers = timers;
+    }
+
+    /** How often the timer task runs: SIP's timers are 500 ms and more, so 10 ms is plenty. */
+    static final long TIMER_RESOLUTION_MILLIS = 10;
+
+    /**
+     * Enters a new server transaction in the table; false (and the request is treated as a
+     * retransmission) when another thread entered one under the same key first.
+     */
+    private boolean register(String key, ServerTransaction tx) {
+        ServerTransaction raced = transactions.putIfAbsent(key, tx);
+        if (raced != null) {
+            raced.onRetransmission();
+            return false;
+        }
+        return true;
     }
 
     /**
