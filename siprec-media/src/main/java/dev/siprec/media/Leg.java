@@ -39,9 +39,7 @@ final class Leg {
     private AudioDecoder decoder;
     private RateConverter converter;
     private final int outputRate;
-    // The jitter buffer and the ring are the leg's large state (about 80 KB at 16 kHz): they are
-    // made when the first valid packet arrives, so that a stream that never sends (a call
-    // that ends at once, a leg the SRC keeps silent) costs no more than its socket.
+    // made with the other large buffers on the first valid packet (ensureBuffers)
     private JitterBuffer jitter;
     private final RtpPacket rtp = new RtpPacket();
     private final RtcpPacket rtcp = new RtcpPacket();
@@ -78,7 +76,7 @@ final class Leg {
     // compresses the audio by a few percent, so the audio never jumps. While the leg is where
     // it should be, audio is placed as decoded (bit-exact) and the scaler only keeps history.
     private final ClockTracker clock;
-    private final TimeScaler scaler = new TimeScaler();
+    private TimeScaler scaler; // made on the first packet (ensureBuffers)
     private TimeScaler scalerRight;
     private short[] scaled;
     private short[] scaledRight;
@@ -147,6 +145,14 @@ final class Leg {
 
     private void use(AudioDecoder d) {
         this.decoder = d;
+        if (ring != null) {
+            tune();
+        }
+    }
+
+    /** The conversion and scaling state for the current decoder (on the first packet, and on a codec change). */
+    private void tune() {
+        AudioDecoder d = decoder;
         this.converter = new RateConverter(d.sampleRate(), outputRate);
         int maxSamples = d.maxSamplesPerChannel(scratch.length) * d.channels();
         this.pcm = new short[maxSamples];
@@ -160,7 +166,7 @@ final class Leg {
                 scalerRight = new TimeScaler();
             }
             rightPcm = new short[maxSamples / 2];
-            if (ringRight == null && ring != null) {
+            if (ringRight == null) {
                 ringRight = new short[ringSize];
             }
         } else {
@@ -168,15 +174,18 @@ final class Leg {
         }
     }
 
-    /** Makes the large buffers on the first valid packet (see {@link #jitter}). */
+    /**
+     * Makes the large buffers on the first valid packet: the jitter buffer, the ring, the
+     * converter and the time scaler (together about 150 KB at 16 kHz), so that a stream that
+     * never sends costs no more than its socket.
+     */
     private void ensureBuffers() {
         if (ring == null) {
             jitter = new JitterBuffer(512);
             ring = new short[ringSize];
             ringMask = ringSize - 1;
-            if (converterRight != null) {
-                ringRight = new short[ringSize];
-            }
+            scaler = new TimeScaler();
+            tune();
         }
     }
 
@@ -1069,6 +1078,7 @@ final class Leg {
 
     StreamStats stats() {
         return new StreamStats(received, lost, late, duplicate, invalid, concealedFrames,
-                jitterMillis(), otherSource, comfortNoisePackets, rtcpPackets, scaler.dropped(), scaler.inserted());
+                jitterMillis(), otherSource, comfortNoisePackets, rtcpPackets, scaler == null ? 0 : scaler.dropped(),
+                scaler == null ? 0 : scaler.inserted());
     }
 }
