@@ -22,11 +22,13 @@ if ! command -v sipp >/dev/null 2>&1; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sip-tester >/dev/null
 fi
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# recordings go to memory (tmpfs) when there is one: this measures the recorder, not the disk
+recdir=${SIPLOAD_OUT:-$( [ -d /dev/shm ] && [ -w /dev/shm ] && mktemp -d /dev/shm/sipload.XXXXXX || echo "$work")}
+trap 'rm -rf "$work" "$recdir"' EXIT
 port=5070
 for rate in $rates; do
-  mkdir -p "$work/rec-$rate"
-  java -jar "$jar" --bind 127.0.0.1 --sip-port $port --rtp-ports 30000-39999 --out "$work/rec-$rate" "$@" \
+  mkdir -p "$recdir/rec-$rate"
+  java -jar "$jar" --bind 127.0.0.1 --sip-port $port --rtp-ports 30000-39999 --out "$recdir/rec-$rate" "$@" \
       > "$work/recorder-$rate.log" 2>&1 &
   recorder=$!
   for _ in $(seq 50); do grep -q listening "$work/recorder-$rate.log" 2>/dev/null && break; sleep 0.2; done

@@ -3,7 +3,6 @@ package dev.siprec.examples;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -11,6 +10,7 @@ import java.nio.file.Path;
 final class WavWriter implements AutoCloseable {
 
     private final Path path;
+    private final java.nio.channels.FileChannel file;
     private final OutputStream out;
     private final int channels;
     private final byte[] buffer = new byte[8192];
@@ -19,7 +19,12 @@ final class WavWriter implements AutoCloseable {
     WavWriter(Path path, int sampleRate, int channels) throws IOException {
         this.path = path;
         this.channels = channels;
-        this.out = new BufferedOutputStream(Files.newOutputStream(path), 1 << 16);
+        // one open file for the whole recording: the sizes in the header are written into it at
+        // the end through the same descriptor (a second open per recording was measurable at
+        // thousands of calls a second)
+        this.file = java.nio.channels.FileChannel.open(path, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE);
+        this.out = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(file), 1 << 16);
         out.write(header(sampleRate, channels, 0));
     }
 
@@ -60,12 +65,10 @@ final class WavWriter implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        out.close();
-        try (RandomAccessFile f = new RandomAccessFile(path.toFile(), "rw")) {
-            f.seek(4);
-            f.write(le32(36 + dataBytes));
-            f.seek(40);
-            f.write(le32(dataBytes));
+        try (file) {
+            out.flush();
+            file.write(java.nio.ByteBuffer.wrap(le32(36 + dataBytes)), 4);
+            file.write(java.nio.ByteBuffer.wrap(le32(dataBytes)), 40);
         }
     }
 

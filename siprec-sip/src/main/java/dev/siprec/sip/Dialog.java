@@ -236,7 +236,8 @@ public final class Dialog {
         return true;
     }
 
-    synchronized void startAwaitingAck(SipResponse ok, ReplyPath path, long cseq) {
+    /** Keeps a 2xx for retransmission until its ACK (§13.3.1.4); returns it encoded, to be sent. */
+    synchronized byte[] startAwaitingAck(SipResponse ok, ReplyPath path, long cseq) {
         stopOk();
         pendingOk = ok.encode();
         okPath = path;
@@ -245,6 +246,7 @@ public final class Dialog {
             scheduleOkRetransmit(stack.t1Millis());
         }
         ackTimeout = stack.schedule(this::onAckTimeout, 64 * stack.t1Millis());
+        return pendingOk;
     }
 
     private void scheduleOkRetransmit(long delay) {

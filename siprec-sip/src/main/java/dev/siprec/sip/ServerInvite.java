@@ -110,10 +110,12 @@ public final class ServerInvite extends ServerTransaction {
                 dialog.attachment(dialogAttachment);
             }
             stack.applySessionTimer(request, ok, dialog);
-            send(ok);
+            // the dialog waits for the ACK before the 2xx leaves: the ACK may come in on another
+            // event loop at once, and must find it waiting
+            byte[] encoded = dialog.startAwaitingAck(ok, path, request.cseq().number());
+            send(encoded, 200);
             // RFC 6026 "Accepted": keep the transaction to answer INVITE retransmissions with the 2xx
             terminateAfter(64 * stack.t1Millis());
-            dialog.startAwaitingAck(ok, path, request.cseq().number());
             return dialog;
         }
     }

@@ -53,9 +53,13 @@ abstract class ServerTransaction {
 
     /** Sends a response and keeps it for retransmissions. Caller holds this transaction's lock. */
     void send(SipResponse response) {
-        byte[] bytes = response.encode();
+        send(response.encode(), response.statusCode());
+    }
+
+    /** Sends an encoded response with this status and keeps it. Caller holds this transaction's lock. */
+    void send(byte[] bytes, int status) {
         lastBytes = bytes;
-        lastStatus = response.statusCode();
+        lastStatus = status;
         path.send(bytes);
     }
 

@@ -233,6 +233,38 @@ class TransactionAndDialogTest {
     }
 
     @Test
+    void anAckThatRacesInWhileThe2xxLeavesFindsTheDialogWaitingForIt() throws Exception {
+        // An ACK processed on another event loop the moment the 2xx is written (here: from the
+        // write itself) must confirm the dialog, not be taken for a stray.
+        stack.onMessage(parse(INVITE), udp);
+        ServerInvite invite = (ServerInvite) stack.transaction(parse(INVITE));
+        String[] ack = {null};
+        channel.pipeline().addFirst(new io.netty.channel.ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(io.netty.channel.ChannelHandlerContext ctx, Object msg,
+                              io.netty.channel.ChannelPromise promise) throws Exception {
+                String text = ((DatagramPacket) msg).content().toString(StandardCharsets.UTF_8);
+                super.write(ctx, msg, promise);
+                if (text.startsWith("SIP/2.0 200") && ack[0] == null) {
+                    String tag = NameAddress.parse(text.lines().filter(l -> l.startsWith("To:")).findFirst()
+                            .orElseThrow().substring(3)).tag();
+                    ack[0] = INVITE.replace("INVITE sip", "ACK sip").replace("1 INVITE", "1 ACK")
+                            .replace("branch=z9hG4bK-inv1", "branch=z9hG4bK-ack2")
+                            .replace("To: <sip:srs@127.0.0.1>", "To: <sip:srs@127.0.0.1>;tag=" + tag);
+                    stack.onMessage(parse(ack[0]), udp);
+                }
+            }
+        });
+        Dialog dialog = invite.accept("application/sdp", "v=0\r\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(ack[0]).isNotNull();
+        assertThat(events).containsExactly("invite", "ack");
+        assertThat(dialog.isConfirmed()).isTrue();
+        advanceMillis(64 * T1);
+        assertThat(events).containsExactly("invite", "ack"); // no ACK timeout
+        assertThat(dialog.isTerminated()).isFalse();
+    }
+
+    @Test
     void a2xxNeverAckedEndsTheDialogAfter64T1() throws Exception {
         stack.onMessage(parse(INVITE), udp);
         ServerInvite invite = (ServerInvite) stack.transaction(parse(INVITE));
