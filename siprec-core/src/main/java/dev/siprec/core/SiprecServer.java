@@ -236,9 +236,10 @@ public final class SiprecServer implements AutoCloseable {
         int deliveryThreads = Runtime.getRuntime().availableProcessors();
         long deliveryQueueMillis = 2000;
         int maxSessions = 10_000;
-        // measured: the example recorder on 2 cores with SIPp beside it takes 300 SIPREC calls/s
-        // and collapsed at 600 (benchmarks/README.md); 150 a core keeps a server below that
-        int maxSessionRate = 150 * Runtime.getRuntime().availableProcessors();
+        // measured: the example recorder on 2 cores with SIPp beside it takes 2,000-3,000 SIPREC
+        // calls/s without media, and not 4,000 (benchmarks/README.md); 1,000 a core keeps a server
+        // at its capacity when twice that is offered
+        int maxSessionRate = 1000 * Runtime.getRuntime().availableProcessors();
         int maxStreams = 16;
         double memoryHeadroom = 0.10;
         int maxConnections = 10_000;
@@ -485,7 +486,7 @@ public final class SiprecServer implements AutoCloseable {
         }
 
         /**
-         * The most new recording sessions per second (default 150 per core, a burst of as many):
+         * The most new recording sessions per second (default 1,000 per core, a burst of as many):
          * more are answered {@code 503} with {@code Retry-After} at once, so that an SBC retrying
          * a storm of calls meets a server that keeps the calls it has. Raise it on a machine that
          * measured more (benchmarks/README.md has the method).
