@@ -14,6 +14,12 @@ import dev.siprec.core.metadata.RecordingMetadata;
  * own session's audio. A listener that stays slower than real time loses frames once the queue
  * is full; they are counted in {@link RecordingSession#deliveryStats()} and the next frame's
  * {@link AudioFrame#position()} shows the gap. Other calls are never dropped.
+ *
+ * <p>While no stream of a session sends (before its first packet, or once all have gone quiet)
+ * its frames, all silence, are not produced in real time: they come at once when the next
+ * packet arrives or the session ends. A silence longer than the delivery queue
+ * ({@link SiprecServer.Builder#deliveryQueue}) then loses some of those silent frames, counted
+ * as above.
  * An exception thrown by a callback is logged and does not affect the recording.
  */
 public interface RecordingListener {
