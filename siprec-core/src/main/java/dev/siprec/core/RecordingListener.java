@@ -16,10 +16,7 @@ import dev.siprec.core.metadata.RecordingMetadata;
  * {@link AudioFrame#position()} shows the gap. Other calls are never dropped.
  *
  * <p>While no stream of a session sends (before its first packet, or once all have gone quiet)
- * its frames, all silence, are not produced in real time: they come at once when the next
- * packet arrives or the session ends. A silence longer than the delivery queue
- * ({@link SiprecServer.Builder#deliveryQueue}) then loses some of those silent frames, counted
- * as above.
+ * its frames are silence, handed over a few at a time (every 100 ms) rather than every 20 ms.
  * An exception thrown by a callback is logged and does not affect the recording.
  */
 public interface RecordingListener {

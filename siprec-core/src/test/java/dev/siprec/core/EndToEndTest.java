@@ -696,6 +696,31 @@ class EndToEndTest {
     }
 
     @Test
+    void silenceLongerThanTheDeliveryQueueLosesNoFrames() throws Exception {
+        // a session without packets runs no frame clock, but its silent frames still reach the
+        // listener as they fall due: a late first packet must not bring them in one burst
+        start(SiprecServer.builder().deliveryQueue(Duration.ofMillis(200)));
+        for (int call = 0; call < 2; call++) {
+            try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
+                assertThat(src.recordingInvite("1", "2").statusCode()).isEqualTo(200);
+                src.ack();
+                Thread.sleep(1500); // no media for 1.5 s: 75 frames, the queue holds 17
+                src.streamTones(10, 440, 1000);
+                Thread.sleep(1000); // quiet again: parked, then the BYE
+                assertThat(src.bye().statusCode()).isEqualTo(200);
+            }
+            RecordingSession s = recorder.last();
+            awaitEnded(s);
+            DeliveryStats d = s.deliveryStats();
+            assertThat(d.framesDropped()).isZero();
+            assertThat(d.framesDelivered()).isGreaterThanOrEqualTo(120); // 1.5 s + 0.2 s + 1 s, at 20 ms
+            for (int c = 0; c < 2; c++) {
+                assertThat(s.stats(c).packetsReceived()).isEqualTo(10);
+            }
+        }
+    }
+
+    @Test
     void aListenerSlowerThanRealTimeLosesCountedFramesButNeitherPacketsNorSync() throws Exception {
         start(SiprecServer.builder().deliveryQueue(Duration.ofMillis(200)).deliveryThreads(1));
         try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
@@ -703,9 +728,8 @@ class EndToEndTest {
             src.ack();
             recorder.holding = new java.util.concurrent.CountDownLatch(1);
             recorder.holdLoopMillis = 1000; // one onAudio call blocks for a second
-            // 1.5 s; the first frame (due once packets flow) stalls the listener during the stream
-            src.streamTones(75, 440, 1000);
             assertThat(recorder.holding.await(5, TimeUnit.SECONDS)).isTrue();
+            src.streamTones(75, 440, 1000); // 1.5 s, during and after the stall
             Thread.sleep(300);
             assertThat(src.bye().statusCode()).isEqualTo(200);
         }
@@ -813,8 +837,7 @@ class EndToEndTest {
                 assertThat(src.recordingInvite("1", "2").statusCode()).isEqualTo(200);
                 src.ack();
                 recorder.holding = new java.util.concurrent.CountDownLatch(1);
-                recorder.holdLoopMillis = 800;
-                src.streamTones(3, 440, 1000); // frames flow once packets do, from the answer on
+                recorder.holdLoopMillis = 800; // frames flow from the answer on, silent or not
                 assertThat(recorder.holding.await(5, TimeUnit.SECONDS)).isTrue();
                 String carol = TestSrc.METADATA.replace("sip:bob@example.net", "sip:carol@example.org");
                 assertThat(src.update("application/rs-metadata+xml", carol, "").statusCode()).isEqualTo(200);

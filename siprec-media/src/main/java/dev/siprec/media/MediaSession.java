@@ -124,7 +124,7 @@ public final class MediaSession {
     private boolean running;
     private boolean stopped;
     private ScheduledFuture<?> ticker;
-    private boolean parked; // running without a clock: no packet since start, or all legs quiet
+    private boolean parked; // on the slow silent ticker: no packet since start, or all legs quiet
     // adaptive playout delay; the timeline does not move with it, only when frames are delivered
     private volatile double delayMillis; // written on the loop, read anywhere
     // who we are in RTCP (RFC 3550 §8.1 random SSRC; RFC 7022 random CNAME)
@@ -227,37 +227,71 @@ public final class MediaSession {
 
     private void startNow() {
         if (startDriven()) {
-            parked = true; // no clock until the first packet (see wake)
+            park(); // no frame clock until the first packet (see wake)
         }
     }
 
     /**
-     * A packet arrived: a parked session (no stream has sent yet, or every stream went quiet)
-     * starts its clock again, and its first tick delivers the silent frames it owes at once.
-     * A session without packets thus costs nothing per frame. On the loop.
+     * While no stream has anything to play (none has sent yet, or all went quiet) the session
+     * runs no per-frame work: a slow ticker hands the listener the silent frames due, a few
+     * at a time ({@link #PARKED_PERIOD_MILLIS}), without touching the legs. The frames stay
+     * contiguous and near real time, and no burst can overrun a bounded delivery queue.
+     */
+    static final long PARKED_PERIOD_MILLIS = 100;
+
+    private void park() {
+        parked = true;
+        schedule(PARKED_PERIOD_MILLIS, this::tickParked);
+    }
+
+    /**
+     * A packet arrived: a parked session starts its frame clock again. A session without
+     * packets thus costs no per-frame work. On the loop.
      */
     void wake() {
         if (parked && running && !stopped) {
             parked = false;
-            startTicker();
+            schedule(settings.frameMillis(), this::tickSafely);
         }
     }
 
-    private void startTicker() {
-        // Every session ticks on one grid of the JVM's clock, so the sessions of a loop wake
-        // it together once per frame. (Tickers at arbitrary phases woke it thousands of
-        // times a second with many sessions, and Netty spins through the last half
-        // millisecond before each wake-up: 0.72 cores for 100 calls, against 0.09 on the
-        // grid; see benchmarks/README.md.) A frame is then delivered up to one frame later
-        // than it is due; its place on the timeline does not change.
-        long period = TimeUnit.MILLISECONDS.toNanos(settings.frameMillis());
+    /**
+     * Replaces the ticker with one of this period. Every session ticks on one grid of the JVM's
+     * clock, so the sessions of a loop wake it together. (Tickers at arbitrary phases woke it
+     * thousands of times a second with many sessions, and Netty spins through the last half
+     * millisecond before each wake-up: 0.72 cores for 100 calls, against 0.09 on the grid; see
+     * benchmarks/README.md.) A frame is then delivered up to one period later than it is due;
+     * its place on the timeline does not change.
+     */
+    private void schedule(long periodMillis, Runnable task) {
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+        long period = TimeUnit.MILLISECONDS.toNanos(periodMillis);
         long initial = period - Math.floorMod(System.nanoTime(), period);
-        ticker = loop.scheduleAtFixedRate(this::tickSafely, initial, period, TimeUnit.NANOSECONDS);
+        ticker = loop.scheduleAtFixedRate(task, initial, period, TimeUnit.NANOSECONDS);
     }
 
-    /** Whether the session's clock runs (it does not while no stream has anything to play). On the loop. */
+    /** The parked ticker: the silent frames due, with no leg touched (they are all quiet). */
+    private void tickParked() {
+        try {
+            if (!running || !parked) {
+                return;
+            }
+            long due = positionAt(clock.getAsLong() - (long) (delayMillis * 1_000_000));
+            while ((nextFrame + 1) * frameSamples <= due) {
+                deliverFrame(false);
+            }
+        } catch (VirtualMachineError e) {
+            fatal(e);
+        } catch (RuntimeException e) {
+            log.error("media session tick failed; the session goes on", e);
+        }
+    }
+
+    /** Whether the session runs its frame clock (not while no stream has anything to play). On the loop. */
     boolean isTicking() {
-        return ticker != null;
+        return ticker != null && !parked;
     }
 
     /**
@@ -294,7 +328,7 @@ public final class MediaSession {
                 if (running) {
                     long end = positionAt(clock.getAsLong());
                     while (nextFrame * frameSamples < end) {
-                        deliverFrame();
+                        deliverFrame(true);
                     }
                 }
                 running = false;
@@ -356,17 +390,14 @@ public final class MediaSession {
         adaptDelay(now);
         long due = positionAt(now - (long) (delayMillis * 1_000_000));
         while ((nextFrame + 1) * frameSamples <= due) {
-            deliverFrame();
+            deliverFrame(true);
         }
         if (settings.receiverReports()) {
             for (int i = 0, n = legs.size(); i < n; i++) {
                 legs.get(i).maybeReport(now);
             }
         } else if (ticker != null && allQuiet(now)) {
-            // nothing plays until a packet comes: stop the clock (wake starts it again)
-            ticker.cancel(false);
-            ticker = null;
-            parked = true;
+            park(); // nothing plays until a packet comes (wake starts the frame clock again)
         }
     }
 
@@ -381,13 +412,14 @@ public final class MediaSession {
         return true;
     }
 
-    private void deliverFrame() {
+    /** Delivers the next frame: silence, plus what the legs have for it when {@code fromLegs}. */
+    private void deliverFrame(boolean fromLegs) {
         long start = nextFrame * frameSamples;
         long end = start + frameSamples;
         java.util.Arrays.fill(frame, (short) 0);
         java.util.Arrays.fill(arrivals, Long.MIN_VALUE);
         long concealed = 0;
-        for (int i = 0, n = legs.size(); i < n; i++) { // indexed: no iterator per frame
+        for (int i = 0, n = fromLegs ? legs.size() : 0; i < n; i++) { // indexed: no iterator per frame
             Leg leg = legs.get(i);
             int ch = leg.spec.channel();
             if (leg.fill(start, end, frame, settings.channels()) && ch < 64) {

@@ -380,7 +380,7 @@ class MediaSessionTest extends VirtualClockSessionTest {
     }
 
     @Test
-    void aSessionWithoutPacketsRunsNoClockAndOwesItsSilenceToTheFirstPacket() throws Exception {
+    void aSessionWithoutPacketsRunsNoFrameClockAndStillDeliversItsSilenceAsItFallsDue() throws Exception {
         open(8000, 2);
         assertThat(onLoop(session::isTicking)).isFalse(); // started, but nothing to play: no clock
         arrive(0, 200 * MS, pcmu(0, 0, 1, 440));
@@ -394,6 +394,18 @@ class MediaSessionTest extends VirtualClockSessionTest {
         assertThat(onLoop(session::isTicking)).isFalse();
         assertThat(delivered).isEqualTo(1000 / 20 * 160 - 3 * 160);
         assertThat(firstSound(channels.get(0))).isBetween(200 * 8, 200 * 8 + 2); // (a sine starts at 0)
+        // parked, the silent frames still come as they fall due, a few at a time, never in a
+        // burst that a bounded delivery queue could not take
+        onLoop(() -> {
+            clock.set(1900 * MS);
+            return null;
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (onLoop(() -> delivered) < 1900 / 20 * 160 - 3 * 160 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(delivered).isEqualTo(1900 / 20 * 160 - 3 * 160);
+        assertThat(onLoop(session::isTicking)).isFalse();
         arrive(0, 2000 * MS, pcmu(10, 160 * 10 + 8000 * 2, 1, 440));
         assertThat(onLoop(session::isTicking)).isTrue();
         assertThat(delivered).isEqualTo(2000 / 20 * 160 - 3 * 160); // frames are contiguous throughout
