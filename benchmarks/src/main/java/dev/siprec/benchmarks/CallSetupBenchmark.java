@@ -134,7 +134,8 @@ public class CallSetupBenchmark {
                 continue;
             }
             LoadRun.Call call = new LoadRun.Call(id.group(1).trim(), tag.group(1), new InetSocketAddress[0]);
-            if (open.replace(call.callId(), call) == null && open.containsKey(call.callId())) {
+            // the first 200 OK of one of ours (a retransmitted one finds its call answered)
+            if (open.containsKey(call.callId()) && open.put(call.callId(), call) == null) {
                 answered++;
                 LoadRun.send(sip, srs, LoadRun.inDialog("ACK", 1, local, srs, call));
                 LoadRun.send(sip, srs, LoadRun.inDialog("BYE", 2, local, srs, call));

@@ -3,13 +3,11 @@ package dev.siprec.examples;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Writes a RIFF/WAVE file of 16-bit little-endian PCM; the sizes are fixed up on close. */
 final class WavWriter implements AutoCloseable {
 
-    private final Path path;
     private final java.nio.channels.FileChannel file;
     private final OutputStream out;
     private final int channels;
@@ -17,7 +15,6 @@ final class WavWriter implements AutoCloseable {
     private long dataBytes;
 
     WavWriter(Path path, int sampleRate, int channels) throws IOException {
-        this.path = path;
         this.channels = channels;
         // one open file for the whole recording: the sizes in the header are written into it at
         // the end through the same descriptor (a second open per recording was measurable at

@@ -67,11 +67,6 @@ final class ClientTransaction {
         }
     }
 
-    /** Whether a final response (or the timeout) ended it. */
-    synchronized boolean isFinished() {
-        return finished;
-    }
-
     private void finish(SipResponse response) {
         synchronized (this) {
             if (finished) {

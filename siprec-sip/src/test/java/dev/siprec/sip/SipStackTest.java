@@ -16,7 +16,6 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,17 +28,16 @@ class SipStackTest {
 
     EventLoopGroup group;
     SipStack stack;
-    final List<String> events = new CopyOnWriteArrayList<>();
     volatile boolean autoAccept = true;
     volatile boolean holdReInvites;
     volatile Dialog lastDialog;
     DatagramSocket udp;
     InetSocketAddress server;
 
-    final SipHandler handler = new SipHandler() {
+    final EventRecordingHandler handler = new EventRecordingHandler() {
         @Override
         public void onInvite(ServerInvite invite) {
-            events.add("invite " + invite.request().callId());
+            super.onInvite(invite);
             if (autoAccept) {
                 invite.accept("application/sdp", "v=0\r\n".getBytes(StandardCharsets.UTF_8));
             }
@@ -47,7 +45,7 @@ class SipStackTest {
 
         @Override
         public void onReInvite(Dialog dialog, ServerInvite invite) {
-            events.add("reinvite " + dialog.callId());
+            super.onReInvite(dialog, invite);
             if (!holdReInvites) {
                 invite.accept("application/sdp", "v=0\r\n".getBytes(StandardCharsets.UTF_8));
             }
@@ -55,37 +53,18 @@ class SipStackTest {
 
         @Override
         public void onUpdate(Dialog dialog, ServerRequest update) {
-            events.add("update " + dialog.callId());
+            super.onUpdate(dialog, update);
             update.accept("application/sdp", "v=0\r\n".getBytes(StandardCharsets.UTF_8), "Session-Expires",
                     "1800;refresher=uac");
         }
 
         @Override
         public void onAck(Dialog dialog) {
-            events.add("ack " + dialog.callId());
+            super.onAck(dialog);
             lastDialog = dialog;
         }
-
-        @Override
-        public void onBye(Dialog dialog, SipRequest bye) {
-            events.add("bye " + dialog.callId());
-        }
-
-        @Override
-        public void onCancel(ServerInvite invite) {
-            events.add("cancel " + invite.request().callId());
-        }
-
-        @Override
-        public void onAckTimeout(Dialog dialog) {
-            events.add("acktimeout " + dialog.callId());
-        }
-
-        @Override
-        public void onSessionExpired(Dialog dialog) {
-            events.add("expired " + dialog.callId());
-        }
     };
+    final List<String> events = handler.events;
 
     @BeforeEach
     void start() throws Exception {

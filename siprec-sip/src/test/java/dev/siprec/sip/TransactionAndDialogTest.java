@@ -10,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -27,7 +26,6 @@ class TransactionAndDialogTest {
     static final long T1 = 500;
     final AtomicLong now = new AtomicLong(5_000_000_000L);
     final SipTimers timers = new SipTimers(null, 10, now::get);
-    final List<String> events = Collections.synchronizedList(new ArrayList<>());
     final InetSocketAddress remote = new InetSocketAddress(InetAddress.getLoopbackAddress(), 5099);
     final InetSocketAddress local = new InetSocketAddress(InetAddress.getLoopbackAddress(), 5060);
     final EmbeddedChannel channel = new EmbeddedChannel() {
@@ -36,48 +34,10 @@ class TransactionAndDialogTest {
             return local;
         }
     };
+    final EventRecordingHandler handler = new EventRecordingHandler();
+    final List<String> events = handler.events;
     final SipStack stack = new SipStack(new SipStack.Config(Map.of(), "test/1", List.of("timer"), "application/sdp",
-            "", null, T1, 90, null), null, new SipHandler() {
-                @Override
-                public void onInvite(ServerInvite invite) {
-                    events.add("invite");
-                }
-
-                @Override
-                public void onReInvite(Dialog dialog, ServerInvite invite) {
-                    events.add("reinvite");
-                }
-
-                @Override
-                public void onUpdate(Dialog dialog, ServerRequest update) {
-                    events.add("update");
-                }
-
-                @Override
-                public void onAck(Dialog dialog) {
-                    events.add("ack");
-                }
-
-                @Override
-                public void onBye(Dialog dialog, SipRequest bye) {
-                    events.add("bye");
-                }
-
-                @Override
-                public void onCancel(ServerInvite invite) {
-                    events.add("cancel");
-                }
-
-                @Override
-                public void onAckTimeout(Dialog dialog) {
-                    events.add("ack timeout " + dialog.callId());
-                }
-
-                @Override
-                public void onSessionExpired(Dialog dialog) {
-                    events.add("expired " + dialog.callId());
-                }
-            });
+            "", null, T1, 90, null), null, handler);
 
     {
         stack.useTimers(timers);
@@ -184,7 +144,7 @@ class TransactionAndDialogTest {
     @Test
     void anInviteErrorIsRetransmittedUntilItsAckThenAbsorbedForT4() throws Exception {
         stack.onMessage(parse(INVITE), udp);
-        assertThat(events).containsExactly("invite");
+        assertThat(events).containsExactly("invite st-1");
         ServerInvite invite = (ServerInvite) stack.transaction(parse(INVITE));
         assertThat(sent()).singleElement().asString().startsWith("SIP/2.0 100 Trying");
         assertThat(invite.reject(486, "Busy Here")).isTrue();
@@ -200,7 +160,7 @@ class TransactionAndDialogTest {
         assertThat(stack.sizes()[0]).isEqualTo(1); // absorbing ACKs for T4 (Timer I)
         advanceMillis(1000);
         assertThat(stack.sizes()[0]).isZero();
-        assertThat(events).containsExactly("invite"); // retransmissions never reach the handler
+        assertThat(events).containsExactly("invite st-1"); // retransmissions never reach the handler
     }
 
     @Test
@@ -221,7 +181,7 @@ class TransactionAndDialogTest {
                 .replace("To: <sip:srs@127.0.0.1>", "To: <sip:srs@127.0.0.1>;tag=" + dialog.localTag());
         stack.onMessage(parse(ack), udp);
         stack.onMessage(parse(ack), udp); // a retransmitted ACK: absorbed
-        assertThat(events).containsExactly("invite", "ack");
+        assertThat(events).containsExactly("invite st-1", "ack st-1");
         assertThat(dialog.isConfirmed()).isTrue();
         advanceMillis(40_000);
         assertThat(sent()).isEmpty();
@@ -257,10 +217,10 @@ class TransactionAndDialogTest {
         });
         Dialog dialog = invite.accept("application/sdp", "v=0\r\n".getBytes(StandardCharsets.UTF_8));
         assertThat(ack[0]).isNotNull();
-        assertThat(events).containsExactly("invite", "ack");
+        assertThat(events).containsExactly("invite st-1", "ack st-1");
         assertThat(dialog.isConfirmed()).isTrue();
         advanceMillis(64 * T1);
-        assertThat(events).containsExactly("invite", "ack"); // no ACK timeout
+        assertThat(events).containsExactly("invite st-1", "ack st-1"); // no ACK timeout
         assertThat(dialog.isTerminated()).isFalse();
     }
 
@@ -270,9 +230,9 @@ class TransactionAndDialogTest {
         ServerInvite invite = (ServerInvite) stack.transaction(parse(INVITE));
         Dialog dialog = invite.accept("application/sdp", "v=0\r\n".getBytes(StandardCharsets.UTF_8));
         advanceMillis(64 * T1 - 10);
-        assertThat(events).containsExactly("invite");
+        assertThat(events).containsExactly("invite st-1");
         advanceMillis(10);
-        assertThat(events).containsExactly("invite", "ack timeout st-1");
+        assertThat(events).containsExactly("invite st-1", "acktimeout st-1");
         assertThat(dialog.isTerminated()).isTrue();
         assertThat(stack.sizes()[1]).isZero();
     }
