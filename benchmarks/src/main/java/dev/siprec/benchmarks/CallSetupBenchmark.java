@@ -4,7 +4,7 @@ import dev.siprec.core.EndReason;
 import dev.siprec.core.RecordingListener;
 import dev.siprec.core.RecordingSession;
 import dev.siprec.core.SiprecServer;
-import dev.siprec.sip.Transport;
+import dev.siprec.sip.transport.Transport;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -25,6 +25,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -51,6 +52,10 @@ public class CallSetupBenchmark {
 
     static final int BATCH = 100;
 
+    /** Netty's native epoll sockets (true) or the JDK's NIO (false). */
+    @Param({"true", "false"})
+    public boolean nativeTransport;
+
     private SiprecServer server;
     private DatagramChannel sip;
     private InetSocketAddress srs;
@@ -63,7 +68,7 @@ public class CallSetupBenchmark {
     public void start() throws Exception {
         InetAddress lo = InetAddress.getLoopbackAddress();
         server = SiprecServer.builder().sip(Transport.UDP, new InetSocketAddress(lo, 0)).mediaAddress(lo)
-                .rtpPortRange(40000, 49999).maxSessionRate(1_000_000)
+                .rtpPortRange(40000, 49999).maxSessionRate(1_000_000).nativeTransport(nativeTransport)
                 .listener(new RecordingListener() {
                     @Override
                     public void onAudio(RecordingSession session, dev.siprec.core.AudioFrame frame) {
@@ -74,6 +79,9 @@ public class CallSetupBenchmark {
                         ended.incrementAndGet();
                     }
                 }).start();
+        if (server.nativeTransport() != nativeTransport) {
+            throw new IllegalStateException("native epoll transport unavailable here");
+        }
         srs = server.sipAddresses(Transport.UDP).get(0);
         sip = DatagramChannel.open().bind(new InetSocketAddress(lo, 0));
         sip.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 << 20);

@@ -7,7 +7,7 @@ import dev.siprec.core.RecordingListener;
 import dev.siprec.core.RecordingSession;
 import dev.siprec.core.SiprecServer;
 import dev.siprec.media.StreamStats;
-import dev.siprec.sip.Transport;
+import dev.siprec.sip.transport.Transport;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;

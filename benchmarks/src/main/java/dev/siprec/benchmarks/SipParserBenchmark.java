@@ -1,10 +1,10 @@
 package dev.siprec.benchmarks;
 
-import dev.siprec.sip.BodyPart;
-import dev.siprec.sip.MultipartBody;
-import dev.siprec.sip.SipMessage;
-import dev.siprec.sip.SipMessageParser;
-import dev.siprec.sip.SipParseException;
+import dev.siprec.sip.message.BodyPart;
+import dev.siprec.sip.message.MultipartBody;
+import dev.siprec.sip.message.SipMessage;
+import dev.siprec.sip.message.SipMessageParser;
+import dev.siprec.sip.message.SipParseException;
 import dev.siprec.sip.sdp.SdpParseException;
 import dev.siprec.sip.sdp.SessionDescription;
 import java.nio.charset.StandardCharsets;

@@ -77,4 +77,58 @@ public final class Codecs {
                 return null;
         }
     }
+    /**
+     * The {@code a=fmtp} parameters a receiver of this codec answers with (RFC 3264 §6.1), or
+     * {@code null} for none; {@code offeredFmtp} is the offer's line for it (or {@code null}).
+     * The decoders here decide: Opus states what it plays back, G.729 echoes {@code annexb}.
+     */
+    public static String answerParameters(String encodingName, String offeredFmtp) {
+        switch (encodingName.toUpperCase(Locale.ROOT)) {
+            case "OPUS":
+                return opusReceiver(offeredFmtp);
+            case "G729":
+                return g729AnnexB(offeredFmtp);
+            default:
+                return null;
+        }
+    }
+
+    /**
+     * Opus's parameters as a receiver states them (RFC 7587 §6.1): we play back full band
+     * ({@code maxplaybackrate=48000}); we take stereo when the sender says it sends stereo
+     * ({@code sprop-stereo=1}; the recording down-mixes it, but a stereo encoding keeps both
+     * talkers of a conference bridge intact); we ask for in-band FEC, which the decoder uses to
+     * recover lost packets ({@code useinbandfec=1}); and we welcome DTX when the sender offered
+     * it ({@code usedtx=1}), since silence is filled with the decoder's comfort noise.
+     */
+    private static String opusReceiver(String offeredFmtp) {
+        boolean stereo = "1".equals(parameter(offeredFmtp, "sprop-stereo"));
+        boolean dtx = "1".equals(parameter(offeredFmtp, "usedtx"));
+        return "maxplaybackrate=48000;stereo=" + (stereo ? 1 : 0) + ";useinbandfec=1" + (dtx ? ";usedtx=1" : "");
+    }
+
+    /**
+     * G.729's {@code annexb} parameter (RFC 4856 §2.1.9; absent means yes), echoed as offered: an
+     * SRC that offered {@code annexb=no} sees it kept, one that said nothing is not told
+     * otherwise. The decoder takes SID frames either way.
+     */
+    private static String g729AnnexB(String offeredFmtp) {
+        String v = parameter(offeredFmtp, "annexb");
+        v = v == null ? null : v.toLowerCase(Locale.ROOT);
+        return "no".equals(v) || "yes".equals(v) ? "annexb=" + v : null;
+    }
+
+    /** A {@code name=value} parameter of a {@code ;}-separated fmtp list (name case-insensitive), or null. */
+    private static String parameter(String fmtp, String name) {
+        if (fmtp == null) {
+            return null;
+        }
+        for (String param : fmtp.split(";")) {
+            String[] kv = param.trim().split("=", 2);
+            if (kv.length == 2 && kv[0].trim().equalsIgnoreCase(name)) {
+                return kv[1].trim();
+            }
+        }
+        return null;
+    }
 }

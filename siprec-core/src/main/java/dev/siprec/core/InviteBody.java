@@ -1,10 +1,10 @@
 package dev.siprec.core;
 
-import dev.siprec.sip.BodyPart;
-import dev.siprec.sip.MediaType;
-import dev.siprec.sip.MultipartBody;
-import dev.siprec.sip.SipMessage;
-import dev.siprec.sip.SipParseException;
+import dev.siprec.sip.message.BodyPart;
+import dev.siprec.sip.message.MediaType;
+import dev.siprec.sip.message.MultipartBody;
+import dev.siprec.sip.message.SipMessage;
+import dev.siprec.sip.message.SipParseException;
 import java.util.List;
 
 /**

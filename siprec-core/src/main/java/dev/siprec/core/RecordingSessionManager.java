@@ -6,17 +6,15 @@ import dev.siprec.core.metadata.MetadataParser;
 import dev.siprec.core.metadata.RecordingMetadata;
 import dev.siprec.media.MediaSession;
 import dev.siprec.media.RtpPortPool;
-import dev.siprec.sip.Dialog;
-import dev.siprec.sip.NameAddress;
+import dev.siprec.sip.dialog.Dialog;
+import dev.siprec.sip.message.NameAddress;
 import dev.siprec.sip.ServerInvite;
 import dev.siprec.sip.ServerRequest;
 import dev.siprec.sip.SipHandler;
-import dev.siprec.sip.SipParseException;
-import dev.siprec.sip.SipRequest;
+import dev.siprec.sip.message.SipParseException;
+import dev.siprec.sip.message.SipRequest;
 import dev.siprec.sip.sdp.MediaDescription;
-import dev.siprec.sip.sdp.NegotiatedStream;
 import dev.siprec.sip.sdp.RtpMap;
-import dev.siprec.sip.sdp.OfferAnswer;
 import dev.siprec.sip.sdp.SdpParseException;
 import dev.siprec.sip.sdp.SessionDescription;
 import io.netty.channel.EventLoop;
@@ -45,7 +43,7 @@ import org.slf4j.LoggerFactory;
 final class RecordingSessionManager implements SipHandler {
 
     private static final Logger log = LoggerFactory.getLogger(RecordingSessionManager.class);
-    private static final OfferAnswer.CodecSupport DECODABLE =
+    private static final RecorderAnswer.CodecSupport DECODABLE =
             f -> Codecs.isSupported(f.encoding(), f.clockRate(), f.channels());
 
     static final int FRAME_MILLIS = 20;
@@ -125,7 +123,7 @@ final class RecordingSessionManager implements SipHandler {
             invite.reject(400, "Malformed SDP: " + e.getMessage());
             return;
         }
-        List<NegotiatedStream> negotiated = OfferAnswer.negotiate(offer, DECODABLE);
+        List<NegotiatedStream> negotiated = RecorderAnswer.negotiate(offer, DECODABLE);
         List<NegotiatedStream> received = new ArrayList<>();
         for (NegotiatedStream n : negotiated) {
             if (n.accepted()) {
@@ -248,7 +246,7 @@ final class RecordingSessionManager implements SipHandler {
             }
             session.answerVersion = 1;
             long sessionId = ThreadLocalRandom.current().nextLong(1L << 40);
-            session.answerSdp = OfferAnswer.answer(offer, negotiated, byMLine, address, sessionId, 1).format();
+            session.answerSdp = RecorderAnswer.answer(offer, negotiated, byMLine, address, sessionId, 1).format();
             if (config.answerDelayMillis > 0) {
                 loop.schedule(() -> answer(invite, session), config.answerDelayMillis, TimeUnit.MILLISECONDS);
             } else {
@@ -470,7 +468,7 @@ final class RecordingSessionManager implements SipHandler {
         if (media == null) { // ended meanwhile: its media is released
             return CompletableFuture.failedFuture(new IllegalStateException("session ended"));
         }
-        List<NegotiatedStream> negotiated = new ArrayList<>(OfferAnswer.negotiate(offer, DECODABLE));
+        List<NegotiatedStream> negotiated = new ArrayList<>(RecorderAnswer.negotiate(offer, DECODABLE));
         session.onHold = allOnHold(negotiated); // (hold and resume come as re-offers)
         int count = negotiated.size();
         int[] byMLine = new int[count];
@@ -535,11 +533,11 @@ final class RecordingSessionManager implements SipHandler {
         return CompletableFuture.allOf(binds.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
             synchronized (session) {
                 String current = session.answerSdp;
-                String candidate = OfferAnswer.answer(offer, negotiated, byMLine, currentAddress(current),
+                String candidate = RecorderAnswer.answer(offer, negotiated, byMLine, currentAddress(current),
                         currentSessionId(current), session.answerVersion).format();
                 if (!sameExceptOrigin(candidate, current)) {
                     session.answerVersion++;
-                    session.answerSdp = OfferAnswer.answer(offer, negotiated, byMLine, currentAddress(current),
+                    session.answerSdp = RecorderAnswer.answer(offer, negotiated, byMLine, currentAddress(current),
                             currentSessionId(current), session.answerVersion).format();
                 }
                 return session.answerSdp;
@@ -571,8 +569,8 @@ final class RecordingSessionManager implements SipHandler {
                 break;
             }
         }
-        RtpMap cn = OfferAnswer.comfortNoise(m, chosen.clockRate());
-        RtpMap dtmf = OfferAnswer.telephoneEvent(m, chosen.clockRate());
+        RtpMap cn = RecorderAnswer.comfortNoise(m, chosen.clockRate());
+        RtpMap dtmf = RecorderAnswer.telephoneEvent(m, chosen.clockRate());
         MediaSession.LegSpec wanted = legSpec(stream.channel, chosen, dtmf, cn, stream.rightChannel);
         if (!wanted.equals(now)) {
             media.changeCodec(stream.leg, wanted);

@@ -2,8 +2,8 @@ package dev.siprec.core;
 
 import dev.siprec.media.RtpPortPool;
 import dev.siprec.sip.SipStack;
-import dev.siprec.sip.TlsSettings;
-import dev.siprec.sip.Transport;
+import dev.siprec.sip.transport.TlsSettings;
+import dev.siprec.sip.transport.Transport;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -46,7 +46,7 @@ public final class SiprecServer implements AutoCloseable {
 
     private SiprecServer(Builder b) throws InterruptedException {
         this.onFatalError = b.onFatalError;
-        this.group = new MultiThreadIoEventLoopGroup(b.threads, NioIoHandler.newFactory());
+        this.group = new MultiThreadIoEventLoopGroup(b.threads, ioHandler(b.nativeTransport));
         this.delivery = java.util.concurrent.Executors.newFixedThreadPool(b.deliveryThreads, deliveryThreadFactory());
         this.manager = new RecordingSessionManager(b, group, new RtpPortPool(b.rtpMin, b.rtpMax), delivery);
         manager.fatal = this::fatal;
@@ -61,7 +61,7 @@ public final class SiprecServer implements AutoCloseable {
         // provisional responses at all: we answer 100 Trying and then the final response)
         this.stack = new SipStack(new SipStack.Config(listen, b.serverHeader, List.of("siprec", "timer", "100rel"),
                 "application/sdp, multipart/mixed, application/rs-metadata+xml, application/rs-metadata",
-                ";+sip.srs", contactHost, b.t1Millis, b.minSessionExpires, b.tls, b.maxConnections,
+                "srs", ";+sip.srs", contactHost, b.t1Millis, b.minSessionExpires, b.tls, b.maxConnections,
                 b.maxConnectionsPerAddress, b.connectionIdleMillis), group, manager);
         stack.allowSources(b.allowSip);
         try {
@@ -72,6 +72,25 @@ public final class SiprecServer implements AutoCloseable {
             delivery.shutdown();
             throw e;
         }
+    }
+
+    /**
+     * Netty's native epoll I/O when asked for and available (Linux, with
+     * {@code netty-transport-native-epoll} on the class path), the JDK's NIO otherwise.
+     */
+    private static io.netty.channel.IoHandlerFactory ioHandler(boolean wantNative) {
+        if (wantNative) {
+            try {
+                if (io.netty.channel.epoll.Epoll.isAvailable()) {
+                    return io.netty.channel.epoll.EpollIoHandler.newFactory();
+                }
+                org.slf4j.LoggerFactory.getLogger(SiprecServer.class).debug("native epoll unavailable ({}); using NIO",
+                        io.netty.channel.epoll.Epoll.unavailabilityCause().toString());
+            } catch (LinkageError absent) {
+                // netty-transport-classes-epoll is not on the class path: NIO
+            }
+        }
+        return NioIoHandler.newFactory();
     }
 
     private static java.util.concurrent.ThreadFactory deliveryThreadFactory() {
@@ -106,6 +125,14 @@ public final class SiprecServer implements AutoCloseable {
     /** RTP ports currently allocated to sessions (two per two-stream session). */
     public int rtpPortsInUse() {
         return manager.rtpPortsInUse();
+    }
+
+    /**
+     * Whether the sockets run on Netty's native epoll transport ({@link Builder#nativeTransport}),
+     * rather than the JDK's NIO.
+     */
+    public boolean nativeTransport() {
+        return stack.nativeTransport();
     }
 
     /** SIP messages dropped without an answer (unparseable), since start. */
@@ -233,6 +260,7 @@ public final class SiprecServer implements AutoCloseable {
         boolean keepStereo;
         NonRecording nonRecording = NonRecording.RECORD;
         int threads = Runtime.getRuntime().availableProcessors();
+        boolean nativeTransport = true;
         int deliveryThreads = Runtime.getRuntime().availableProcessors();
         long deliveryQueueMillis = 2000;
         int maxSessions = 10_000;
@@ -249,8 +277,8 @@ public final class SiprecServer implements AutoCloseable {
         long holdTimeoutMillis = 3_600_000;
         long maxDurationMillis;
         long overloadLagMillis = 100;
-        dev.siprec.sip.AddressFilter allowSip = dev.siprec.sip.AddressFilter.ALLOW_ALL;
-        dev.siprec.sip.AddressFilter allowRtp = dev.siprec.sip.AddressFilter.ALLOW_ALL;
+        dev.siprec.sip.transport.AddressFilter allowSip = dev.siprec.sip.transport.AddressFilter.ALLOW_ALL;
+        dev.siprec.sip.transport.AddressFilter allowRtp = dev.siprec.sip.transport.AddressFilter.ALLOW_ALL;
         java.util.function.Consumer<Throwable> onFatalError = cause -> { };
 
         private Builder() {
@@ -446,6 +474,18 @@ public final class SiprecServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether to use Netty's native epoll sockets where they are available (default: true).
+         * They need {@code io.netty:netty-transport-native-epoll} with the platform's classifier
+         * (e.g. {@code linux-x86_64}) on the class path, which this library does not bring;
+         * without it, or on other systems, the server uses the JDK's NIO. See
+         * {@link SiprecServer#nativeTransport()} for which one runs.
+         */
+        public Builder nativeTransport(boolean use) {
+            this.nativeTransport = use;
+            return this;
+        }
+
         /** Event loop threads for SIP and media (default: one per core). */
         public Builder threads(int n) {
             this.threads = Math.max(1, n);
@@ -540,8 +580,8 @@ public final class SiprecServer implements AutoCloseable {
          * @throws IllegalArgumentException naming an entry that is not an IP network
          */
         public Builder allowSources(List<String> sip, List<String> rtp) {
-            this.allowSip = dev.siprec.sip.AddressFilter.of(sip);
-            this.allowRtp = dev.siprec.sip.AddressFilter.of(rtp);
+            this.allowSip = dev.siprec.sip.transport.AddressFilter.of(sip);
+            this.allowRtp = dev.siprec.sip.transport.AddressFilter.of(rtp);
             return this;
         }
 

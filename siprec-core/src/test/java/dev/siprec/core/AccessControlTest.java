@@ -2,7 +2,7 @@ package dev.siprec.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.siprec.sip.SipResponse;
+import dev.siprec.sip.message.SipResponse;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;

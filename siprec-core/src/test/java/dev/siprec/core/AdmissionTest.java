@@ -2,7 +2,7 @@ package dev.siprec.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.siprec.sip.SipResponse;
+import dev.siprec.sip.message.SipResponse;
 import org.junit.jupiter.api.Test;
 
 /** Issue 15, item 2: every limit answers 503 with Retry-After and a reason, before any port is taken. */

@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.siprec.codecs.G722Decoder;
 import dev.siprec.core.metadata.RecordingMetadata;
-import dev.siprec.sip.SipResponse;
-import dev.siprec.sip.Transport;
+import dev.siprec.sip.message.SipResponse;
+import dev.siprec.sip.transport.Transport;
 import dev.siprec.sip.sdp.Direction;
 import dev.siprec.sip.sdp.MediaDescription;
 import java.io.IOException;
@@ -129,8 +129,9 @@ class EndToEndTest {
         s.ended().get(10, TimeUnit.SECONDS);
     }
 
+    /** One call of two tones over {@code transport} through the running server. */
     void recordsTwoTonesOnTheirChannels(Transport transport) throws Exception {
-        start(SiprecServer.builder());
+        recorder.events.clear();
         try (TestSrc src = new TestSrc(sip(transport), transport == Transport.TCP)) {
             SipResponse ok = src.recordingInvite("1", "2");
             assertThat(ok.statusCode()).isEqualTo(200);
@@ -172,11 +173,24 @@ class EndToEndTest {
 
     @Test
     void recordsAStereoCallOverUdp() throws Exception {
+        start(SiprecServer.builder());
+        // the tests' class path has Netty's native epoll transport: on Linux it is what runs
+        assertThat(server.nativeTransport()).isEqualTo(io.netty.channel.epoll.Epoll.isAvailable());
         recordsTwoTonesOnTheirChannels(Transport.UDP);
     }
 
     @Test
     void recordsAStereoCallOverTcp() throws Exception {
+        start(SiprecServer.builder());
+        recordsTwoTonesOnTheirChannels(Transport.TCP);
+    }
+
+    @Test
+    void recordsAStereoCallOverUdpAndTcpOnTheJdksNioSockets() throws Exception {
+        start(SiprecServer.builder().nativeTransport(false));
+        assertThat(server.nativeTransport()).isFalse();
+        recordsTwoTonesOnTheirChannels(Transport.UDP);
+        recorder.last = null;
         recordsTwoTonesOnTheirChannels(Transport.TCP);
     }
 
@@ -517,9 +531,9 @@ class EndToEndTest {
     void recordsOverTls(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         dev.siprec.testing.TestCertificates certs = dev.siprec.testing.TestCertificates.create(dir);
         InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-        for (dev.siprec.sip.TlsSettings settings : List.of(
-                dev.siprec.sip.TlsSettings.pem(certs.certificatePem, certs.privateKeyPem),
-                dev.siprec.sip.TlsSettings.keyStore(certs.keyStore, dev.siprec.testing.TestCertificates.PASSWORD))) {
+        for (dev.siprec.sip.transport.TlsSettings settings : List.of(
+                dev.siprec.sip.transport.TlsSettings.pem(certs.certificatePem, certs.privateKeyPem),
+                dev.siprec.sip.transport.TlsSettings.keyStore(certs.keyStore, dev.siprec.testing.TestCertificates.PASSWORD))) {
             server = SiprecServer.builder().tls(any, settings).rtpPortRange(41000, 41999).sampleRate(8000)
                     .listener(recorder).threads(2).jitterDelay(Duration.ofMillis(200)).start();
             try (TestSrc src = new TestSrc(sip(Transport.TLS), false,
@@ -545,7 +559,7 @@ class EndToEndTest {
             throws Exception {
         dev.siprec.testing.TestCertificates certs = dev.siprec.testing.TestCertificates.create(dir);
         InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-        server = SiprecServer.builder().tls(any, dev.siprec.sip.TlsSettings.pem(certs.certificatePem, certs.privateKeyPem)
+        server = SiprecServer.builder().tls(any, dev.siprec.sip.transport.TlsSettings.pem(certs.certificatePem, certs.privateKeyPem)
                         .requireClientCertificates(certs.certificatePem))
                 .rtpPortRange(41000, 41999).sampleRate(8000).listener(recorder).threads(2).start();
         try (TestSrc src = new TestSrc(sip(Transport.TLS), false, certs.clientWithCertificate())) {
@@ -640,7 +654,7 @@ class EndToEndTest {
         try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
             assertThat(src.recordingInvite("1", "2").statusCode()).isEqualTo(200);
             awaitEnded(recorder.last());
-            dev.siprec.sip.SipRequest bye = src.receiveRequest(); // RFC 3261 §13.3.1.4: the UAS sends BYE
+            dev.siprec.sip.message.SipRequest bye = src.receiveRequest(); // RFC 3261 §13.3.1.4: the UAS sends BYE
             assertThat(bye.method()).isEqualTo("BYE");
             assertThat(bye.callId()).isEqualTo(src.callId);
             src.respond(bye, 200, "OK");
@@ -662,7 +676,7 @@ class EndToEndTest {
             Thread closer = new Thread(server::close);
             closer.start();
             for (TestSrc src : List.of(a, b)) {
-                dev.siprec.sip.SipRequest bye = src.receiveRequest();
+                dev.siprec.sip.message.SipRequest bye = src.receiveRequest();
                 assertThat(bye.method()).isEqualTo("BYE");
                 assertThat(bye.callId()).isEqualTo(src.callId);
                 src.respond(bye, 200, "OK");
@@ -683,7 +697,7 @@ class EndToEndTest {
             RecordingSession s = recorder.last();
             s.stop();
             s.stop();
-            dev.siprec.sip.SipRequest bye = src.receiveRequest();
+            dev.siprec.sip.message.SipRequest bye = src.receiveRequest();
             assertThat(bye.method()).isEqualTo("BYE");
             src.respond(bye, 200, "OK");
             awaitEnded(s);
@@ -893,7 +907,7 @@ class EndToEndTest {
             assertThat(ok.header("Session-Expires")).isEqualTo("2;refresher=uac");
             src.toTag = ok.to().tag();
             src.ack();
-            dev.siprec.sip.SipRequest bye = src.receiveRequest(); // 2 s - 2/3 s later
+            dev.siprec.sip.message.SipRequest bye = src.receiveRequest(); // 2 s - 2/3 s later
             assertThat(bye.method()).isEqualTo("BYE");
             src.respond(bye, 200, "OK");
         }
@@ -1006,7 +1020,7 @@ class EndToEndTest {
             RecordingSession s = recorder.last();
             assertThat(s.channels().get(0).participant().aor()).isEqualTo("sip:ASBCE@asbce.com");
             java.util.concurrent.CompletableFuture<RecordingMetadata> snapshot = s.requestMetadataSnapshot();
-            dev.siprec.sip.SipRequest request = src.receiveRequest();
+            dev.siprec.sip.message.SipRequest request = src.receiveRequest();
             assertThat(request.method()).isEqualTo("UPDATE");
             assertThat(request.contentType().essence()).isEqualTo("application/rs-metadata-request");
             assertThat(request.header("Content-Disposition")).isEqualTo("recording-session");

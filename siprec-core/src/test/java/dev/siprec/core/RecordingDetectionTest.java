@@ -2,8 +2,8 @@ package dev.siprec.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.siprec.sip.SipMessageParser;
-import dev.siprec.sip.SipRequest;
+import dev.siprec.sip.message.SipMessageParser;
+import dev.siprec.sip.message.SipRequest;
 import java.nio.charset.StandardCharsets;
 
 /** Detection rules on the request shapes of vendor-notes.md, without a server. */

@@ -2,7 +2,7 @@ package dev.siprec.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.siprec.sip.SipRequest;
+import dev.siprec.sip.message.SipRequest;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,9 @@
 package dev.siprec.core;
 
 import dev.siprec.codecs.G711;
-import dev.siprec.sip.SipMessage;
-import dev.siprec.sip.SipMessageParser;
-import dev.siprec.sip.SipResponse;
+import dev.siprec.sip.message.SipMessage;
+import dev.siprec.sip.message.SipMessageParser;
+import dev.siprec.sip.message.SipResponse;
 import dev.siprec.sip.sdp.SessionDescription;
 import java.io.IOException;
 import java.io.InputStream;
@@ -171,38 +171,38 @@ final class TestSrc implements AutoCloseable {
         }
     }
 
-    SipResponse receive() throws IOException, dev.siprec.sip.SipParseException {
+    SipResponse receive() throws IOException, dev.siprec.sip.message.SipParseException {
         while (true) {
             SipMessage m = receiveAny();
             if (m instanceof SipResponse r) {
                 return r;
             }
-            requests.add((dev.siprec.sip.SipRequest) m);
+            requests.add((dev.siprec.sip.message.SipRequest) m);
         }
     }
 
     /** Requests the SRS sent us (BYE, UPDATE), in order, held while we waited for responses. */
-    final java.util.Deque<dev.siprec.sip.SipRequest> requests = new java.util.ArrayDeque<>();
+    final java.util.Deque<dev.siprec.sip.message.SipRequest> requests = new java.util.ArrayDeque<>();
 
     /** The next request from the SRS. */
-    dev.siprec.sip.SipRequest receiveRequest() throws Exception {
+    dev.siprec.sip.message.SipRequest receiveRequest() throws Exception {
         if (!requests.isEmpty()) {
             return requests.poll();
         }
         while (true) {
             SipMessage m = receiveAny();
-            if (m instanceof dev.siprec.sip.SipRequest r) {
+            if (m instanceof dev.siprec.sip.message.SipRequest r) {
                 return r;
             }
         }
     }
 
     /** Answers a request from the SRS. */
-    void respond(dev.siprec.sip.SipRequest request, int code, String reason) throws IOException {
+    void respond(dev.siprec.sip.message.SipRequest request, int code, String reason) throws IOException {
         send(new String(SipResponse.to(request, code, reason, null).encode(), StandardCharsets.UTF_8));
     }
 
-    private SipMessage receiveAny() throws IOException, dev.siprec.sip.SipParseException {
+    private SipMessage receiveAny() throws IOException, dev.siprec.sip.message.SipParseException {
         if (!tcp) {
             byte[] buf = new byte[65536];
             DatagramPacket p = new DatagramPacket(buf, buf.length);

@@ -11,8 +11,8 @@ import dev.siprec.core.RecordingSession;
 import dev.siprec.core.SiprecServer;
 import dev.siprec.core.metadata.RecordingMetadata;
 import dev.siprec.media.StreamStats;
-import dev.siprec.sip.TlsSettings;
-import dev.siprec.sip.Transport;
+import dev.siprec.sip.transport.TlsSettings;
+import dev.siprec.sip.transport.Transport;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -39,7 +39,8 @@ import java.util.concurrent.CountDownLatch;
  *
  * <pre>java -jar siprec-examples.jar [--bind ADDR] [--sip-port N] [--rtp-ports A-B] [--out DIR] [--rate HZ]
  *     [--tls-port N --tls-cert CERT.pem --tls-key KEY.pem] [--answer-delay MS]
- *     [--latch-probe on|off] [--rtcp-reports on|off] [--allow CIDR,...] [--max-call-rate N]</pre>
+ *     [--latch-probe on|off] [--rtcp-reports on|off] [--allow CIDR,...] [--max-call-rate N]
+ *     [--native-transport on|off]</pre>
  *
  * <p>{@code --allow} limits SIP and RTP to SRCs in these networks (others get 403; their media
  * is dropped and counted). A fatal error on a server thread (out of memory) ends every open
@@ -62,10 +63,10 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
     /** Options of the recorder, as on the command line. */
     record Options(String bind, int sipPort, int rtpMin, int rtpMax, Path out, int rate, int tlsPort, Path tlsCert,
                    Path tlsKey, int answerDelayMillis, boolean latchProbe, boolean rtcpReports, List<String> allow,
-                   int maxCallRate) {
+                   int maxCallRate, boolean nativeTransport) {
 
         Options(String bind, int sipPort, int rtpMin, int rtpMax, Path out, int rate) {
-            this(bind, sipPort, rtpMin, rtpMax, out, rate, -1, null, null, 0, false, true, List.of(), 0);
+            this(bind, sipPort, rtpMin, rtpMax, out, rate, -1, null, null, 0, false, true, List.of(), 0, true);
         }
 
         static Options parse(String[] args) {
@@ -83,6 +84,7 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
             boolean rtcpReports = true;
             List<String> allow = List.of();
             int maxCallRate = 0; // the library's default
+            boolean nativeTransport = true;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 if (a.equals("-h") || a.equals("--help")) {
@@ -113,8 +115,9 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
                     case "--rtcp-reports": rtcpReports = onOff(a, v); break;
                     case "--allow":
                         allow = List.of(v.split(","));
-                        dev.siprec.sip.AddressFilter.of(allow); // refuse a bad entry here, by name
+                        dev.siprec.sip.transport.AddressFilter.of(allow); // refuse a bad entry here, by name
                         break;
+                    case "--native-transport": nativeTransport = onOff(a, v); break;
                     case "--max-call-rate":
                         maxCallRate = intArg(a, v);
                         if (maxCallRate < 1) {
@@ -137,7 +140,7 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
                 throw new IllegalArgumentException("--answer-delay takes milliseconds >= 0");
             }
             return new Options(bind, sipPort, rtpMin, rtpMax, out, rate, tlsPort, tlsCert, tlsKey, answerDelay,
-                    latchProbe, rtcpReports, allow, maxCallRate);
+                    latchProbe, rtcpReports, allow, maxCallRate, nativeTransport);
         }
 
         private static boolean onOff(String option, String v) {
@@ -187,6 +190,7 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
         if (o.maxCallRate() > 0) {
             b.maxSessionRate(o.maxCallRate());
         }
+        b.nativeTransport(o.nativeTransport());
         if (o.tlsCert() != null) {
             b.tls(new InetSocketAddress(bind, o.tlsPort()), TlsSettings.pem(o.tlsCert(), o.tlsKey()));
         }
@@ -217,7 +221,8 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
             }
             System.err.println("usage: WavRecorder [--bind ADDR] [--sip-port N] [--rtp-ports A-B] [--out DIR]"
                     + " [--rate 8000|16000|48000] [--tls-port N --tls-cert CERT.pem --tls-key KEY.pem] [--answer-delay MS]"
-                    + " [--latch-probe on|off] [--rtcp-reports on|off] [--allow CIDR,...] [--max-call-rate N]");
+                    + " [--latch-probe on|off] [--rtcp-reports on|off] [--allow CIDR,...] [--max-call-rate N]"
+                    + " [--native-transport on|off]");
             System.exit(e.getMessage().isEmpty() ? 0 : 2);
             return;
         }

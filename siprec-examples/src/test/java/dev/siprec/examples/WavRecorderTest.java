@@ -37,6 +37,8 @@ class WavRecorderTest {
         assertThatThrownBy(() -> WavRecorder.Options.parse(new String[] {"--allow", "10.0.0.0/8,sbc.example"}))
                 .hasMessage("not an IP network: sbc.example");
         assertThat(WavRecorder.Options.parse(new String[] {"--max-call-rate", "250"}).maxCallRate()).isEqualTo(250);
+        assertThat(WavRecorder.Options.parse(new String[0]).nativeTransport()).isTrue();
+        assertThat(WavRecorder.Options.parse(new String[] {"--native-transport", "off"}).nativeTransport()).isFalse();
         assertThatThrownBy(() -> WavRecorder.Options.parse(new String[] {"--max-call-rate", "0"}))
                 .hasMessageContaining("--max-call-rate");
     }

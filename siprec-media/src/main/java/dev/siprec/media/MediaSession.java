@@ -6,7 +6,6 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -680,7 +679,7 @@ public final class MediaSession {
                     : "no RTP port could be bound (last: " + lastFailure + ")"));
             return result;
         }
-        ChannelFuture f = new Bootstrap().group(loop).channel(NioDatagramChannel.class)
+        ChannelFuture f = new Bootstrap().group(loop).channel(DatagramChannels.forLoop(loop))
                 .option(ChannelOption.SO_RCVBUF, 256 * 1024)
                 .handler(leg.new RtpReceiver()) // a new one per attempt: a taken port costs a socket
                 .bind(new InetSocketAddress(bindAddress, port));
@@ -726,7 +725,7 @@ public final class MediaSession {
      * is ours unless another process holds it.
      */
     private void bindRtcp(Leg leg, int port, Runnable then) {
-        ChannelFuture f = new Bootstrap().group(loop).channel(NioDatagramChannel.class)
+        ChannelFuture f = new Bootstrap().group(loop).channel(DatagramChannels.forLoop(loop))
                 .handler(leg.new RtcpReceiver())
                 .bind(new InetSocketAddress(bindAddress, port));
         f.addListener(done -> {

@@ -1,58 +1,66 @@
 package dev.siprec.sip;
 
+import dev.siprec.sip.dialog.Dialog;
+import dev.siprec.sip.message.SipRequest;
+import dev.siprec.sip.message.SipResponse;
+import dev.siprec.sip.transaction.InviteServerTransaction;
+import dev.siprec.sip.transport.Transport;
 import java.net.InetSocketAddress;
 
 /**
- * An INVITE server transaction as the transaction user sees it (RFC 3261 §17.2.1): the
- * request, and the ways to answer it exactly once. Thread-safe: answers may come from any
- * thread.
+ * An INVITE as the transaction user sees it: the request, and the ways to answer it exactly
+ * once. Thread-safe: answers may come from any thread.
  *
- * <p>Its state is guarded by its own monitor; answering takes no lock of the stack's.
- *
- * <p>A 2xx creates (or, for a re-INVITE, refreshes) the {@link Dialog} and is retransmitted
- * by the stack until the ACK arrives (§13.3.1.4); a non-2xx final response is retransmitted
- * by the transaction until its ACK (Timer G/H).
+ * <p>A 2xx creates (or, for a re-INVITE, refreshes) the {@link Dialog}, which retransmits it
+ * until the ACK arrives (RFC 3261 §13.3.1.4); a non-2xx final response is retransmitted by the
+ * {@link InviteServerTransaction} until its ACK (Timer G/H). The UA core adds what every
+ * response of ours carries (Server, Supported, Allow, our Contact on a 2xx).
  */
-public final class ServerInvite extends ServerTransaction {
+public final class ServerInvite {
 
+    private final SipStack stack;
+    private final InviteServerTransaction tx;
     private final Dialog existingDialog;
-    private boolean cancelled; // guarded by this
     private volatile Object attachment;
 
-    ServerInvite(SipStack stack, String key, SipRequest request, ReplyPath path, String localTag,
-                 Dialog existingDialog) {
-        super(stack, key, request, path, localTag);
+    ServerInvite(SipStack stack, InviteServerTransaction tx, Dialog existingDialog) {
+        this.stack = stack;
+        this.tx = tx;
         this.existingDialog = existingDialog;
+    }
+
+    InviteServerTransaction transaction() {
+        return tx;
     }
 
     /** The INVITE. */
     public SipRequest request() {
-        return request;
+        return tx.request();
     }
 
     /** The transport it came over. */
     public Transport transport() {
-        return path.transport();
+        return tx.path().transport();
     }
 
     /** The address it came from. */
     public InetSocketAddress remoteAddress() {
-        return path.remote();
+        return tx.path().remote();
     }
 
     /** The local address it arrived on (may be a wildcard for UDP). */
     public InetSocketAddress localAddress() {
-        return path.local();
+        return tx.path().local();
     }
 
     /** Whether a CANCEL ended this transaction before it was answered. */
-    public synchronized boolean isCancelled() {
-        return cancelled;
+    public boolean isCancelled() {
+        return tx.isCancelled();
     }
 
     /** Whether a final response has been sent. */
     public boolean isAnswered() {
-        return hasFinalResponse();
+        return tx.hasFinalResponse();
     }
 
     /** Application state carried with this transaction. */
@@ -67,12 +75,8 @@ public final class ServerInvite extends ServerTransaction {
 
     /** Sends a provisional response (101..199); ignored once answered. */
     public void provisional(int statusCode) {
-        synchronized (this) {
-            if (!hasFinalResponse() && !isTerminated()) {
-                send(stack.decorate(SipResponse.to(request, statusCode, SipResponse.defaultReason(statusCode),
-                        localTag), path, null));
-            }
-        }
+        tx.provisional(stack.decorate(SipResponse.to(tx.request(), statusCode, SipResponse.defaultReason(statusCode),
+                tx.localTag()), tx.path(), null));
     }
 
     /**
@@ -98,26 +102,23 @@ public final class ServerInvite extends ServerTransaction {
      * 2xx, e.g. Session-Expires and Require for session timers (RFC 4028 §9).
      */
     public Dialog accept(String contentType, byte[] body, Object dialogAttachment, String... extraHeaders) {
-        synchronized (this) { // then the dialog's lock, never the other way round
-            if (hasFinalResponse() || isTerminated()) {
-                return null;
-            }
-            SipResponse ok = stack.decorate(SipResponse.to(request, 200, "OK", localTag), path, request);
+        Dialog[] dialog = new Dialog[1];
+        boolean sent = tx.accept(() -> { // under the transaction's lock, then the dialog's
+            SipRequest request = tx.request();
+            SipResponse ok = stack.decorate(SipResponse.to(request, 200, "OK", tx.localTag()), tx.path(), request);
             ServerRequest.addHeaders(ok, extraHeaders);
             ok.setBody(contentType, body);
-            Dialog dialog = existingDialog != null ? existingDialog : stack.createDialog(this);
+            Dialog d = existingDialog != null ? existingDialog : stack.createDialog(tx);
             if (dialogAttachment != null) {
-                dialog.attachment(dialogAttachment);
+                d.attachment(dialogAttachment);
             }
-            stack.applySessionTimer(request, ok, dialog);
+            stack.dialogs().applySessionTimer(request, ok, d);
+            dialog[0] = d;
             // the dialog waits for the ACK before the 2xx leaves: the ACK may come in on another
             // event loop at once, and must find it waiting
-            byte[] encoded = dialog.startAwaitingAck(ok, path, request.cseq().number());
-            send(encoded, 200);
-            // RFC 6026 "Accepted": keep the transaction to answer INVITE retransmissions with the 2xx
-            terminateAfter(64 * stack.t1Millis());
-            return dialog;
-        }
+            return d.startAwaitingAck(ok, tx.path(), request.cseq().number());
+        });
+        return sent ? dialog[0] : null;
     }
 
     /**
@@ -127,48 +128,9 @@ public final class ServerInvite extends ServerTransaction {
      * @return false when the transaction was already answered
      */
     public boolean reject(int statusCode, String reason, String... extraHeaders) {
-        synchronized (this) {
-            if (hasFinalResponse() || isTerminated()) {
-                return false;
-            }
-            SipResponse r = stack.decorate(SipResponse.to(request, statusCode, reason, localTag), path, null);
-            ServerRequest.addHeaders(r, extraHeaders);
-            sendFinalError(r);
-            return true;
-        }
-    }
-
-    /** Sends a non-2xx final response and runs Timers G and H (§17.2.1). Caller holds this one's lock. */
-    void sendFinalError(SipResponse r) {
-        send(r);
-        if (!path.transport().reliable()) {
-            startRetransmitting();
-        }
-        terminateAfter(64 * stack.t1Millis()); // Timer H
-    }
-
-    @Override
-    boolean retransmitWanted() {
-        return lastStatus() >= 300;
-    }
-
-    /** The ACK for our non-2xx final response: stop Timer G, absorb ACKs for Timer I (§17.2.1). */
-    synchronized void onAckForError() {
-        stopRetransmitting();
-        terminateAfter(path.transport().reliable() ? 0 : stack.t4Millis());
-    }
-
-    /** CANCEL matched this transaction: 487 when not yet answered (§9.2). */
-    synchronized boolean cancel() {
-        if (hasFinalResponse()) {
-            return false;
-        }
-        cancelled = true;
-        sendFinalError(stack.decorate(SipResponse.to(request, 487, "Request Terminated", localTag), path, null));
-        return true;
-    }
-
-    Dialog existingDialog() {
-        return existingDialog;
+        SipResponse r = stack.decorate(SipResponse.to(tx.request(), statusCode, reason, tx.localTag()), tx.path(),
+                null);
+        ServerRequest.addHeaders(r, extraHeaders);
+        return tx.reject(r);
     }
 }

@@ -1,5 +1,10 @@
 package dev.siprec.sip;
 
+import dev.siprec.sip.dialog.Dialog;
+import dev.siprec.sip.message.SipRequest;
+import dev.siprec.sip.message.SipResponse;
+import dev.siprec.sip.transaction.NonInviteServerTransaction;
+
 /**
  * A non-INVITE request inside a dialog (UPDATE) as the transaction user sees it: the request,
  * and one final answer. Thread-safe.
@@ -18,7 +23,7 @@ public final class ServerRequest {
 
     /** The request. */
     public SipRequest request() {
-        return tx.request;
+        return tx.request();
     }
 
     /**
@@ -26,9 +31,10 @@ public final class ServerRequest {
      * Contact (RFC 3311 §5.2 asks for it in a 2xx to UPDATE) and extra headers.
      */
     public void accept(String contentType, byte[] body, String... extraHeaders) {
-        SipResponse ok = stack.decorate(SipResponse.to(tx.request, 200, "OK", tx.localTag), tx.path, tx.request);
+        SipRequest request = tx.request();
+        SipResponse ok = stack.decorate(SipResponse.to(request, 200, "OK", tx.localTag()), tx.path(), request);
         addHeaders(ok, extraHeaders);
-        stack.applySessionTimer(tx.request, ok, dialog); // an UPDATE is a session refresh (RFC 4028 §7.4)
+        stack.dialogs().applySessionTimer(request, ok, dialog); // an UPDATE is a session refresh (RFC 4028 §7.4)
         if (contentType != null) {
             ok.setBody(contentType, body);
         }
@@ -37,7 +43,8 @@ public final class ServerRequest {
 
     /** Answers with an error response and extra headers (name/value pairs). */
     public void reject(int statusCode, String reason, String... extraHeaders) {
-        SipResponse r = stack.decorate(SipResponse.to(tx.request, statusCode, reason, tx.localTag), tx.path, null);
+        SipResponse r = stack.decorate(SipResponse.to(tx.request(), statusCode, reason, tx.localTag()), tx.path(),
+                null);
         addHeaders(r, extraHeaders);
         tx.respond(r);
     }

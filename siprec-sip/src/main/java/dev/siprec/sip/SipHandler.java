@@ -1,5 +1,8 @@
 package dev.siprec.sip;
 
+import dev.siprec.sip.dialog.Dialog;
+import dev.siprec.sip.message.SipRequest;
+
 /**
  * The transaction user on top of {@link SipStack}: receives what a UAS must decide on.
  * Retransmissions, ACK matching, CANCEL, OPTIONS, out-of-dialog and out-of-order requests

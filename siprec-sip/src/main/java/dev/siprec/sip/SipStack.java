@@ -1,41 +1,49 @@
 package dev.siprec.sip;
 
-import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
+import dev.siprec.sip.dialog.Dialog;
+import dev.siprec.sip.dialog.DialogLayer;
+import dev.siprec.sip.message.MediaType;
+import dev.siprec.sip.message.NameAddress;
+import dev.siprec.sip.message.SipHeaders;
+import dev.siprec.sip.message.SipMessage;
+import dev.siprec.sip.message.SipParseException;
+import dev.siprec.sip.message.SipRequest;
+import dev.siprec.sip.message.SipResponse;
+import dev.siprec.sip.message.Via;
+import dev.siprec.sip.transaction.InviteServerTransaction;
+import dev.siprec.sip.transaction.NonInviteServerTransaction;
+import dev.siprec.sip.transaction.ServerTransaction;
+import dev.siprec.sip.transaction.SipTimers;
+import dev.siprec.sip.transaction.TransactionLayer;
+import dev.siprec.sip.transport.ReplyPath;
+import dev.siprec.sip.transport.SipTransport;
+import dev.siprec.sip.transport.TlsSettings;
+import dev.siprec.sip.transport.Transport;
+import dev.siprec.sip.transport.TransportUser;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioDatagramChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A minimal SIP user agent server (RFC 3261) on Netty: UDP and TCP transports, server
- * transactions, dialogs, CANCEL, OPTIONS, and the error responses a UAS owes for bad
- * input. What to do with an INVITE is left to a {@link SipHandler}.
+ * A minimal SIP user agent server (RFC 3261) on Netty, layered as pjsip is, each layer
+ * knowing only the one below: {@link SipTransport} (sockets, framing, parsing, connection
+ * limits), {@link TransactionLayer} (server and client transactions, timers),
+ * {@link DialogLayer} (dialogs, session timers) and this class, the UA core: it matches
+ * requests to transactions and dialogs, answers OPTIONS, CANCEL, BYE, INFO and PRACK itself,
+ * owes the errors a UAS owes (403, 405, 420, 422, 481, 500), and hands INVITEs and UPDATEs to
+ * a {@link SipHandler}.
  *
- * <p>Threading: transports run on the given event loops. The transaction and dialog tables
- * are concurrent maps; each transaction and each dialog guards its own state with its own
- * monitor (a transaction's before its dialog's when both are needed), so calls do not wait
- * for one another. Handler callbacks run with no lock held, on an event loop or the timer
- * task, and must not block.
+ * <p>Threading: transports run on the given event loops. No lock spans layers: the tables are
+ * concurrent maps, each transaction and each dialog guards its own state (a transaction's
+ * lock before its dialog's when both are needed). Handler callbacks run with no lock held, on
+ * an event loop or the timer task, and must not block.
  */
 public final class SipStack implements AutoCloseable {
 
@@ -45,12 +53,9 @@ public final class SipStack implements AutoCloseable {
     private final Config config;
     private final SipHandler handler;
     private final EventLoopGroup group;
-    private final Map<String, ServerTransaction> transactions = new ConcurrentHashMap<>();
-    private final Map<String, Dialog> dialogs = new ConcurrentHashMap<>();
-    private final Map<String, ClientTransaction> clientTransactions = new ConcurrentHashMap<>();
-    private SipTimers timers;
-    private final List<Channel> channels = new ArrayList<>();
-    private final Map<Transport, List<InetSocketAddress>> bound = new HashMap<>();
+    private final SipTransport transport;
+    private final TransactionLayer transactions;
+    private final DialogLayer dialogs;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong errorsAnswered = new AtomicLong();
 
@@ -61,6 +66,7 @@ public final class SipStack implements AutoCloseable {
      * @param serverHeader value of the Server header in every response
      * @param supported option tags we support (Supported header; others in Require get 420)
      * @param accept body types we take (Accept header of OPTIONS and 415 responses)
+     * @param contactUser the user part of our Contact (e.g. {@code srs}), or null for none
      * @param contactParams parameters appended to our Contact in 2xx to INVITE (e.g. {@code ;+sip.srs})
      * @param contactHost host to put in our Contact when the listening address is a wildcard, or null
      * @param t1Millis RFC 3261 T1 (500 ms); T2 = 8*T1 capped at 4 s, T4 = 10*T1 capped at 5 s
@@ -69,15 +75,16 @@ public final class SipStack implements AutoCloseable {
      * @param tls certificate settings for the TLS listeners, or null when there are none
      */
     public record Config(Map<Transport, List<InetSocketAddress>> listen, String serverHeader, List<String> supported,
-                         String accept, String contactParams, String contactHost, long t1Millis,
+                         String accept, String contactUser, String contactParams, String contactHost, long t1Millis,
                          int minSessionExpires, TlsSettings tls, int maxConnections, int maxConnectionsPerAddress,
                          long connectionIdleMillis) {
 
         /** With the default connection limits: 10,000 at once, 200 from one address, 120 s idle. */
         public Config(Map<Transport, List<InetSocketAddress>> listen, String serverHeader, List<String> supported,
-                      String accept, String contactParams, String contactHost, long t1Millis,
+                      String accept, String contactUser, String contactParams, String contactHost, long t1Millis,
                       int minSessionExpires, TlsSettings tls) {
-            this(listen, serverHeader, supported, accept, contactParams, contactHost, t1Millis, minSessionExpires, tls,
+            this(listen, serverHeader, supported, accept, contactUser, contactParams, contactHost, t1Millis, minSessionExpires,
+                    tls,
                     10_000, 200, 120_000);
         }
     }
@@ -87,36 +94,38 @@ public final class SipStack implements AutoCloseable {
         this.config = config;
         this.group = group;
         this.handler = handler;
+        this.transport = new SipTransport(new SipTransport.Settings(config.listen(), config.tls(),
+                config.maxConnections(), config.maxConnectionsPerAddress(), config.connectionIdleMillis()),
+                group, new Receiver());
+        this.transactions = new TransactionLayer(config.t1Millis());
+        this.dialogs = new DialogLayer(transactions, config.serverHeader(), config.minSessionExpires(),
+                new DialogLayer.Listener() {
+                    @Override
+                    public void onAckTimeout(Dialog dialog) {
+                        handler.onAckTimeout(dialog);
+                    }
+
+                    @Override
+                    public void onSessionExpired(Dialog dialog) {
+                        handler.onSessionExpired(dialog);
+                    }
+                });
     }
 
     /** Binds every listening address; throws when one cannot be bound or TLS is misconfigured. */
     public void start() throws InterruptedException {
-        if (timers == null) {
-            timers = new SipTimers(group.next(), TIMER_RESOLUTION_MILLIS);
-        }
-        io.netty.handler.ssl.SslContext ssl = null;
-        if (config.listen().containsKey(Transport.TLS)) {
-            if (config.tls() == null) {
-                throw new IllegalStateException("TLS listener configured without TLS settings");
-            }
-            try {
-                ssl = config.tls().context();
-            } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
-                throw new IllegalStateException("TLS certificate or key unusable: " + e.getMessage(), e);
-            }
-        }
-        for (Map.Entry<Transport, List<InetSocketAddress>> e : config.listen().entrySet()) {
-            for (InetSocketAddress address : e.getValue()) {
-                Channel ch = e.getKey() == Transport.UDP ? bindUdp(address) : bindStream(address, e.getKey(), ssl);
-                channels.add(ch);
-                bound.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add((InetSocketAddress) ch.localAddress());
-            }
-        }
+        transactions.start(group.next());
+        transport.start();
     }
 
     /** The addresses actually bound for a transport (ports resolved when 0 was asked for). */
     public List<InetSocketAddress> boundAddresses(Transport transport) {
-        return List.copyOf(bound.getOrDefault(transport, List.of()));
+        return this.transport.boundAddresses(transport);
+    }
+
+    /** Whether the sockets run on Netty's native epoll transport (else the JDK's NIO). */
+    public boolean nativeTransport() {
+        return transport.nativeTransport();
     }
 
     /** Messages dropped without an answer (unparseable, unanswerable), since start. */
@@ -132,209 +141,52 @@ public final class SipStack implements AutoCloseable {
     /** Closes the listening sockets and forgets all transactions and dialogs (no BYEs are sent). */
     @Override
     public void close() {
-        for (Channel ch : channels) {
-            ch.close().syncUninterruptibly();
-        }
-        channels.clear();
-        for (ServerTransaction tx : new ArrayList<>(transactions.values())) {
-            tx.terminate();
-        }
-        for (Dialog d : new ArrayList<>(dialogs.values())) {
-            d.terminate();
-        }
-        if (timers != null) {
-            timers.close();
-        }
+        transport.close();
+        transactions.close();
+        dialogs.close();
     }
-
-    private Channel bindUdp(InetSocketAddress address) throws InterruptedException {
-        return new Bootstrap().group(group).channel(NioDatagramChannel.class)
-                .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65536))
-                .handler(new UdpHandler())
-                .bind(address).sync().channel();
-    }
-
-    /** TCP, or TLS: the same framing behind an SslHandler (which owns the TLS records' buffers). */
-    private Channel bindStream(InetSocketAddress address, Transport transport, io.netty.handler.ssl.SslContext ssl)
-            throws InterruptedException {
-        return new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        // limits first: a connection over them is closed before TLS or parsing costs anything
-                        // (the idle handler first: its events travel towards the guard)
-                        ch.pipeline().addLast(new io.netty.handler.timeout.IdleStateHandler(0, 0,
-                                config.connectionIdleMillis(), java.util.concurrent.TimeUnit.MILLISECONDS),
-                                new ConnectionGuard());
-                        if (transport == Transport.TLS) {
-                            ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
-                        }
-                        ch.pipeline().addLast(new SipStreamFramer(SipStack.this), new StreamHandler(transport));
-                    }
-                })
-                .bind(address).sync().channel();
-    }
-
-    // TCP and TLS connections: open now, in all and per remote address (guarded by the map's lock)
-    private final Map<InetAddress, Integer> connectionsByAddress = new java.util.HashMap<>();
-    private int connectionsOpen;
-    private final java.util.concurrent.atomic.AtomicLong connectionsRefused = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong connectionsIdleClosed = new java.util.concurrent.atomic.AtomicLong();
 
     /** TCP/TLS connections closed on accept because a connection limit was reached, since start. */
     public long connectionsRefused() {
-        return connectionsRefused.get();
+        return transport.connectionsRefused();
     }
 
     /** TCP/TLS connections closed because they stayed idle without a dialog, since start. */
     public long connectionsClosedIdle() {
-        return connectionsIdleClosed.get();
+        return transport.connectionsClosedIdle();
     }
 
     /** TCP/TLS connections open now. */
     public int connectionsOpen() {
-        synchronized (connectionsByAddress) {
-            return connectionsOpen;
-        }
+        return transport.connectionsOpen();
     }
 
-    /**
-     * Counts a stream connection against the limits (closing it at once when over one) and
-     * closes it when it has been idle for the configured time without carrying a dialog: a
-     * caller that opens connections and leaves them must not use up our descriptors. A
-     * connection that carries a live dialog is never closed for idleness: the SRC's BYE and
-     * refreshes come over it.
-     */
-    private final class ConnectionGuard extends io.netty.channel.ChannelInboundHandlerAdapter {
-        private InetAddress counted;
-
+    /** What the transport hands up: messages, parse failures, drops. */
+    private final class Receiver implements TransportUser {
         @Override
-        public void channelActive(ChannelHandlerContext ctx) throws Exception {
-            InetAddress from = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
-            boolean over;
-            synchronized (connectionsByAddress) {
-                int mine = connectionsByAddress.getOrDefault(from, 0);
-                over = connectionsOpen >= config.maxConnections() || mine >= config.maxConnectionsPerAddress();
-                if (!over) {
-                    connectionsOpen++;
-                    connectionsByAddress.put(from, mine + 1);
-                    counted = from;
-                }
-            }
-            if (over) {
-                connectionsRefused.incrementAndGet();
-                log.warn("SIP connection from {} refused: connection limit reached", ctx.channel().remoteAddress());
-                ctx.close();
-                return;
-            }
-            super.channelActive(ctx);
+        public void onMessage(SipMessage message, ReplyPath path) {
+            SipStack.this.onMessage(message, path);
         }
 
         @Override
-        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-            if (counted != null) {
-                synchronized (connectionsByAddress) {
-                    connectionsOpen--;
-                    connectionsByAddress.merge(counted, -1, (a, b) -> a + b == 0 ? null : a + b);
-                }
-                counted = null;
-            }
-            super.channelInactive(ctx);
+        public void onParseError(SipParseException error, ReplyPath path) {
+            SipStack.this.onParseError(error, path);
         }
 
         @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-            if (evt instanceof io.netty.handler.timeout.IdleStateEvent) {
-                if (!carriesDialog(ctx.channel())) {
-                    connectionsIdleClosed.incrementAndGet();
-                    log.debug("SIP connection {} idle without a dialog; closed", ctx.channel().remoteAddress());
-                    ctx.close();
-                }
-                return;
-            }
-            super.userEventTriggered(ctx, evt);
-        }
-    }
-
-    private boolean carriesDialog(Channel ch) {
-        for (Dialog d : dialogs.values()) {
-            if (d.path().channel() == ch) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Receives datagrams; the packet is released by SimpleChannelInboundHandler after this. */
-    private final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-            ByteBuf content = packet.content();
-            byte[] data = new byte[content.readableBytes()];
-            content.getBytes(content.readerIndex(), data);
-            ReplyPath path = new ReplyPath(Transport.UDP, ctx.channel(), packet.sender());
-            if (isKeepAlive(data)) {
-                return;
-            }
-            SipMessage message;
-            try {
-                message = SipMessageParser.parseDatagram(data, 0, data.length);
-            } catch (SipParseException e) {
-                onParseError(e, path);
-                return;
-            }
-            onMessage(message, path);
+        public void onDropped(String why) {
+            countDropped(why);
         }
 
         @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            log.warn("SIP UDP socket error: {}", cause.toString());
-            if (cause instanceof VirtualMachineError) {
-                handler.onFatalError(cause);
-            }
-        }
-    }
-
-    /** Receives framed messages of one TCP or TLS connection. */
-    private final class StreamHandler extends SimpleChannelInboundHandler<byte[]> {
-        private final Transport transport;
-
-        StreamHandler(Transport transport) {
-            this.transport = transport;
+        public boolean carriesDialog(ReplyPath connection) {
+            return dialogs.carries(connection);
         }
 
         @Override
-        protected void channelRead0(ChannelHandlerContext ctx, byte[] data) {
-            ReplyPath path = new ReplyPath(transport, ctx.channel(), (InetSocketAddress) ctx.channel().remoteAddress());
-            SipMessage message;
-            try {
-                message = SipMessageParser.parseFramed(data, 0, data.length);
-            } catch (SipParseException e) {
-                onParseError(e, path);
-                return;
-            }
-            onMessage(message, path);
+        public void onFatalError(Throwable cause) {
+            handler.onFatalError(cause);
         }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            log.debug("SIP {} connection {} closed: {}", transport, ctx.channel().remoteAddress(), cause.toString());
-            ctx.close();
-            if (cause instanceof VirtualMachineError) {
-                handler.onFatalError(cause);
-            }
-        }
-    }
-
-    private static boolean isKeepAlive(byte[] data) {
-        for (byte b : data) {
-            if (b != '\r' && b != '\n' && b != 0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     // which source addresses may send us SIP (Builder access control); checked before anything else
@@ -390,12 +242,8 @@ public final class SipStack implements AutoCloseable {
             return;
         }
         if (message instanceof SipResponse response) {
-            Via via = response.topVia();
-            ClientTransaction tx = via == null ? null : clientTransactions.get(via.branch());
-            if (tx != null) {
-                tx.onResponse(response);
-            }
-            return; // anything else is a stray (or a retransmission after completion)
+            transactions.onResponse(response); // anything unmatched is a stray (or came after completion)
+            return;
         }
         SipRequest request = (SipRequest) message;
         try {
@@ -416,8 +264,8 @@ public final class SipStack implements AutoCloseable {
             onAckRequest(request, via, to, from);
             return;
         }
-        String key = transactionKey(request, via, method);
-        ServerTransaction existing = transactions.get(key);
+        String key = TransactionLayer.key(request, via, method);
+        ServerTransaction existing = transactions.find(key);
         if (existing != null) {
             existing.onRetransmission(); // absorbed: never processed twice (§17.2.3)
             return;
@@ -429,37 +277,28 @@ public final class SipStack implements AutoCloseable {
         String localTag = to.tag() != null ? to.tag() : newTag();
         Dialog dialog = null;
         if (to.tag() != null) {
-            dialog = dialogs.get(dialogKey(request.callId(), to.tag(), from.tag()));
+            dialog = dialogs.find(request.callId(), to.tag(), from.tag());
         }
         if (method.equals("INVITE")) {
-            ServerInvite invite = new ServerInvite(this, key, request, path, localTag, dialog);
-            if (!register(key, invite)) {
+            InviteServerTransaction tx = new InviteServerTransaction(transactions, key, request, path, localTag);
+            if (!transactions.register(tx)) {
                 return;
             }
-            SipResponse trying = decorate(SipResponse.to(request, 100, "Trying", null), path, null); // §17.2.1
-            synchronized (invite) {
-                invite.send(trying);
-            }
+            ServerInvite invite = new ServerInvite(this, tx, dialog);
+            tx.transactionUser(invite);
+            tx.provisional(decorate(SipResponse.to(request, 100, "Trying", null), path, null)); // §17.2.1
             if (!checkInDialog(request, to, dialog, invite, null) || !checkRequire(request, invite, null)) {
                 return;
             }
-            if (!SessionTimer.acceptable(request, config.minSessionExpires())) {
-                invite.reject(422, "Session Interval Too Small", "Min-SE",
+            if (!dialogs.acceptableInterval(request)) {
+                invite.reject(422, "Session Interval Too Small", SipHeaders.MIN_SE,
                         Integer.toString(config.minSessionExpires()));
                 return;
             }
             if (dialog != null) {
-                boolean overlapping;
-                synchronized (dialog) {
-                    ServerInvite pending = dialog.pendingInvite;
-                    overlapping = pending != null && !pending.hasFinalResponse() && !pending.isTerminated();
-                    if (!overlapping) {
-                        dialog.pendingInvite = invite;
-                    }
-                }
-                if (overlapping) {
+                if (!dialog.claimInvite(tx)) {
                     // §14.2: an INVITE while an earlier one in the dialog is unanswered
-                    invite.reject(500, "Earlier INVITE still pending", "Retry-After",
+                    invite.reject(500, "Earlier INVITE still pending", SipHeaders.RETRY_AFTER,
                             Integer.toString(ThreadLocalRandom.current().nextInt(11)));
                     return;
                 }
@@ -469,8 +308,8 @@ public final class SipStack implements AutoCloseable {
             }
             return;
         }
-        NonInviteServerTransaction tx = new NonInviteServerTransaction(this, key, request, path, localTag);
-        if (!register(key, tx)) {
+        NonInviteServerTransaction tx = new NonInviteServerTransaction(transactions, key, request, path, localTag);
+        if (!transactions.register(tx)) {
             return;
         }
         if (!checkInDialog(request, to, dialog, null, tx)) {
@@ -496,23 +335,18 @@ public final class SipStack implements AutoCloseable {
                     respond(tx, 481, "Call/Transaction Does Not Exist");
                     return;
                 }
-                ServerInvite pendingInvite;
-                synchronized (dialog) {
-                    pendingInvite = dialog.pendingInvite;
-                }
-                if (pendingInvite != null && !pendingInvite.hasFinalResponse() && !pendingInvite.isTerminated()
-                        && carriesOffer(request)) {
+                if (dialog.offerPending() && carriesOffer(request)) {
                     // RFC 3311 §5.2: an offer while the re-INVITE's offer is still unanswered
                     SipResponse busy = decorate(SipResponse.to(request, 500, "Earlier offer still pending", localTag),
                             path, null);
-                    busy.addHeader("Retry-After", Integer.toString(ThreadLocalRandom.current().nextInt(11)));
+                    busy.addHeader(SipHeaders.RETRY_AFTER, Integer.toString(ThreadLocalRandom.current().nextInt(11)));
                     tx.respond(busy);
                     return;
                 }
-                if (!SessionTimer.acceptable(request, config.minSessionExpires())) {
+                if (!dialogs.acceptableInterval(request)) {
                     SipResponse small = decorate(SipResponse.to(request, 422, "Session Interval Too Small", localTag),
                             path, null);
-                    small.addHeader("Min-SE", Integer.toString(config.minSessionExpires()));
+                    small.addHeader(SipHeaders.MIN_SE, Integer.toString(config.minSessionExpires()));
                     tx.respond(small);
                     return;
                 }
@@ -587,41 +421,42 @@ public final class SipStack implements AutoCloseable {
     }
 
     private void onAckRequest(SipRequest ack, Via via, NameAddress to, NameAddress from) {
-        ServerTransaction tx = transactions.get(transactionKey(ack, via, "INVITE"));
-        if (tx instanceof ServerInvite invite && invite.lastStatus() >= 300) {
+        ServerTransaction tx = transactions.find(TransactionLayer.key(ack, via, "INVITE"));
+        if (tx instanceof InviteServerTransaction invite && invite.lastStatus() >= 300) {
             invite.onAckForError();
             return;
         }
         if (to.tag() == null) {
             return;
         }
-        Dialog dialog = dialogs.get(dialogKey(ack.callId(), to.tag(), from.tag()));
+        Dialog dialog = dialogs.find(ack.callId(), to.tag(), from.tag());
         if (dialog != null && dialog.onAck(ack.cseq().number())) {
             handler.onAck(dialog);
         }
     }
 
     private void onCancelRequest(SipRequest cancel, ReplyPath path, Via via, String key) {
-        NonInviteServerTransaction tx = new NonInviteServerTransaction(this, key, cancel, path,
+        NonInviteServerTransaction tx = new NonInviteServerTransaction(transactions, key, cancel, path,
                 cancel.to().tag() != null ? cancel.to().tag() : newTag());
-        if (!register(key, tx)) {
+        if (!transactions.register(tx)) {
             return;
         }
-        ServerTransaction target = transactions.get(transactionKey(cancel, via, "INVITE"));
-        if (!(target instanceof ServerInvite invite)) {
+        ServerTransaction target = transactions.find(TransactionLayer.key(cancel, via, "INVITE"));
+        if (!(target instanceof InviteServerTransaction invite)) {
             respond(tx, 481, "Call/Transaction Does Not Exist");
             return;
         }
         // §9.2: the CANCEL gets 200 either way; it only has an effect before the final response
-        SipResponse ok = decorate(SipResponse.to(cancel, 200, "OK", invite.localTag), path, null);
-        tx.respond(ok);
-        if (invite.cancel()) {
-            handler.onCancel(invite);
+        tx.respond(decorate(SipResponse.to(cancel, 200, "OK", invite.localTag()), path, null));
+        SipResponse terminated = decorate(SipResponse.to(invite.request(), 487, "Request Terminated",
+                invite.localTag()), invite.path(), null);
+        if (invite.cancel(terminated) && invite.transactionUser() instanceof ServerInvite user) {
+            handler.onCancel(user);
         }
     }
 
     private void respond(NonInviteServerTransaction tx, int code, String reason) {
-        tx.respond(decorate(SipResponse.to(tx.request, code, reason, tx.localTag), tx.path, null));
+        tx.respond(decorate(SipResponse.to(tx.request(), code, reason, tx.localTag()), tx.path(), null));
     }
 
     /**
@@ -654,62 +489,8 @@ public final class SipStack implements AutoCloseable {
         }
         String transport = path.transport() == Transport.UDP ? "" : ";transport=" + path.transport().name()
                 .toLowerCase(java.util.Locale.ROOT);
-        return "<sip:srs@" + host + ":" + local.getPort() + transport + ">" + config.contactParams();
-    }
-
-    Dialog createDialog(ServerInvite invite) {
-        SipRequest req = invite.request;
-        List<String> contacts = req.headerElements(SipHeaders.CONTACT);
-        String target = contacts.isEmpty() ? null : NameAddress.parse(contacts.get(0)).uri();
-        String to = req.header(SipHeaders.TO);
-        String localUri = req.to().tag() == null ? to + ";tag=" + invite.localTag : to;
-        // §12.1.1: the UAS's route set is the Record-Route values, in order
-        Dialog d = new Dialog(this, req.callId(), invite.localTag, req.from().tag(), target, req.cseq().number(),
-                localUri, req.header(SipHeaders.FROM), req.headerElements("Record-Route"), invite.path);
-        d.localHost = advertisedHost(invite.path, req);
-        dialogs.put(d.key(), d);
-        return d;
-    }
-
-    /** Sends a request in a dialog through a new client transaction (§12.2.1.1). Caller holds the dialog's lock. */
-    java.util.concurrent.CompletableFuture<SipResponse> sendInDialog(SipRequest request, Dialog dialog) {
-        ReplyPath path = dialog.path();
-        String branch = Via.MAGIC_COOKIE + Long.toHexString(ThreadLocalRandom.current().nextLong());
-        String host = dialog.localHost.indexOf(':') >= 0 ? "[" + dialog.localHost + "]" : dialog.localHost;
-        request.addHeader(SipHeaders.VIA, "SIP/2.0/" + path.transport().name() + " " + host + ":"
-                + path.local().getPort() + ";branch=" + branch + ";rport");
-        request.addHeader(SipHeaders.MAX_FORWARDS, "70");
-        request.addHeader(SipHeaders.FROM, dialog.localUri());
-        request.addHeader(SipHeaders.TO, dialog.remoteUri());
-        request.addHeader(SipHeaders.CALL_ID, dialog.callId());
-        request.addHeader(SipHeaders.CSEQ, dialog.nextLocalCSeq() + " " + request.method());
-        for (String route : dialog.routeSet()) {
-            request.addHeader("Route", route);
-        }
-        request.addHeader("User-Agent", config.serverHeader());
-        ClientTransaction tx = new ClientTransaction(this, branch, request, path);
-        clientTransactions.put(branch, tx);
-        return tx.start();
-    }
-
-    /**
-     * Adds the session timer headers to a 2xx for an INVITE or UPDATE and (re)arms the
-     * dialog's timer (RFC 4028 §9).
-     */
-    void applySessionTimer(SipRequest request, SipResponse ok, Dialog dialog) {
-        SessionTimer.Negotiated n = SessionTimer.negotiate(request, config.minSessionExpires());
-        if (n == null) {
-            return;
-        }
-        ok.addHeader("Session-Expires", n.interval() + ";refresher=" + (n.weRefresh() ? "uas" : "uac"));
-        if (n.requireTimer()) {
-            ok.addHeader(SipHeaders.REQUIRE, "timer");
-        }
-        dialog.armSessionTimer(n.interval(), n.weRefresh());
-    }
-
-    void removeClientTransaction(ClientTransaction tx) {
-        clientTransactions.remove(tx.branch, tx);
+        String user = config.contactUser() == null ? "" : config.contactUser() + "@";
+        return "<sip:" + user + host + ":" + local.getPort() + transport + ">" + config.contactParams();
     }
 
     /** Our host as the SRC sees it: the local address, or for a wildcard bind the configured or Request-URI host. */
@@ -721,82 +502,22 @@ public final class SipStack implements AutoCloseable {
         return local.getAddress().getHostAddress();
     }
 
-    void removeDialog(Dialog d) {
-        dialogs.remove(d.key());
+    Dialog createDialog(InviteServerTransaction invite) {
+        return dialogs.create(invite, advertisedHost(invite.path(), invite.request()));
     }
 
-    void removeTransaction(ServerTransaction tx) {
-        transactions.remove(tx.key, tx);
+    DialogLayer dialogs() {
+        return dialogs;
     }
 
-    /** Number of live server transactions and dialogs (for tests and monitoring). */
+    /** Live transactions and dialogs (for tests and monitoring). */
     public int[] sizes() {
-        return new int[] {transactions.size() + clientTransactions.size(), dialogs.size()};
-    }
-
-    SipHandler handler() {
-        return handler;
-    }
-
-    long t1Millis() {
-        return config.t1Millis();
-    }
-
-    long t2Millis() {
-        return Math.min(8 * config.t1Millis(), 4000);
-    }
-
-    long t4Millis() {
-        return Math.min(10 * config.t1Millis(), 5000);
-    }
-
-    /** Runs {@code task} once after a delay, on the timer task, with no lock held. */
-    SipTimers.Timer schedule(Runnable task, long delayMillis) {
-        return timers.schedule(task, delayMillis);
-    }
-
-    /** The server transaction a request belongs to, or null (tests). */
-    ServerTransaction transaction(SipRequest request) {
-        return transactions.get(transactionKey(request, request.topVia(), request.method()));
+        return new int[] {transactions.size(), dialogs.size()};
     }
 
     /** Runs this stack's timers on {@code timers} instead (tests drive them on a clock of their own). */
     void useTimers(SipTimers timers) {
-        this.timers = timers;
-    }
-
-    /** How often the timer task runs: SIP's timers are 500 ms and more, so 10 ms is plenty. */
-    static final long TIMER_RESOLUTION_MILLIS = 10;
-
-    /**
-     * Enters a new server transaction in the table; false (and the request is treated as a
-     * retransmission) when another thread entered one under the same key first.
-     */
-    private boolean register(String key, ServerTransaction tx) {
-        ServerTransaction raced = transactions.putIfAbsent(key, tx);
-        if (raced != null) {
-            raced.onRetransmission();
-            return false;
-        }
-        return true;
-    }
-
-    /**
-     * Server transaction key (§17.2.3): branch, sent-by and method, with ACK and CANCEL
-     * looked up under INVITE. Requests without an RFC 3261 branch fall back to the RFC 2543
-     * identifiers (Call-ID, From tag, CSeq number).
-     */
-    static String transactionKey(SipRequest r, Via via, String method) {
-        String branch = via.branch();
-        if (branch != null && branch.startsWith(Via.MAGIC_COOKIE)) {
-            return branch + "|" + via.sentBy() + "|" + method;
-        }
-        return "2543|" + r.callId() + "|" + r.from().tag() + "|" + r.cseq().number() + "|" + via.sentBy() + "|"
-                + method;
-    }
-
-    static String dialogKey(String callId, String localTag, String remoteTag) {
-        return callId + "|" + localTag + "|" + remoteTag;
+        transactions.useTimers(timers);
     }
 
     static String newTag() {

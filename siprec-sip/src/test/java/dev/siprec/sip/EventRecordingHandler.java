@@ -1,5 +1,8 @@
 package dev.siprec.sip;
 
+import dev.siprec.sip.dialog.Dialog;
+import dev.siprec.sip.message.SipRequest;
+
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -7,9 +10,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 class EventRecordingHandler implements SipHandler {
 
     final List<String> events = new CopyOnWriteArrayList<>();
+    final List<ServerInvite> invites = new CopyOnWriteArrayList<>();
 
     @Override
     public void onInvite(ServerInvite invite) {
+        invites.add(invite);
         events.add("invite " + invite.request().callId());
     }
 

@@ -1,5 +1,12 @@
 package dev.siprec.sip;
 
+import dev.siprec.sip.dialog.Dialog;
+import dev.siprec.sip.message.SipMessage;
+import dev.siprec.sip.message.SipMessageParser;
+import dev.siprec.sip.message.SipRequest;
+import dev.siprec.sip.message.SipResponse;
+import dev.siprec.sip.transport.Transport;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.EventLoopGroup;
@@ -71,7 +78,7 @@ class SipStackTest {
         group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         stack = new SipStack(new SipStack.Config(Map.of(Transport.UDP, List.of(any)), "test/1",
-                List.of("siprec", "timer", "100rel"), "application/sdp", ";+sip.srs", null, T1, 1, null), group, handler);
+                List.of("siprec", "timer", "100rel"), "application/sdp", "srs", ";+sip.srs", null, T1, 1, null), group, handler);
         stack.start();
         server = stack.boundAddresses(Transport.UDP).get(0);
         udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -462,7 +469,7 @@ class SipStackTest {
         stack.close();
         InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         stack = new SipStack(new SipStack.Config(Map.of(Transport.TCP, List.of(any)), "test/1",
-                List.of("siprec"), "application/sdp", ";+sip.srs", null, T1, 90, null), group, handler);
+                List.of("siprec"), "application/sdp", "srs", ";+sip.srs", null, T1, 90, null), group, handler);
         stack.start();
         InetSocketAddress tcp = stack.boundAddresses(Transport.TCP).get(0);
         try (Socket s = new Socket(tcp.getAddress(), tcp.getPort())) {
@@ -503,7 +510,7 @@ class SipStackTest {
         InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         // at most 3 connections, 2 from one address, closed after 400 ms idle unless a dialog uses them
         stack = new SipStack(new SipStack.Config(Map.of(Transport.TCP, List.of(any)), "test/1",
-                List.of("siprec"), "application/sdp", ";+sip.srs", null, T1, 90, null, 3, 2, 400), group, handler);
+                List.of("siprec"), "application/sdp", "srs", ";+sip.srs", null, T1, 90, null, 3, 2, 400), group, handler);
         stack.start();
         InetSocketAddress tcp = stack.boundAddresses(Transport.TCP).get(0);
         InetAddress other = InetAddress.getByName("127.0.0.2");
