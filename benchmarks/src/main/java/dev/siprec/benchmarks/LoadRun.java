@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
  * threads), and the accounting of every packet and frame.
  *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar dev.siprec.benchmarks.LoadRun
- * [--calls 1000] [--warmup 10] [--seconds 30] [--rate 16000]}
+ * [--calls 1000] [--warmup 10] [--seconds 30] [--rate 16000] [--native-transport on|off]}
  */
 public final class LoadRun {
 
@@ -87,12 +87,14 @@ public final class LoadRun {
         int warmup = 10;
         int seconds = 30;
         int rate = 16000;
+        boolean nativeTransport = true;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--calls" -> calls = Integer.parseInt(args[i + 1]);
                 case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
                 case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
                 case "--rate" -> rate = Integer.parseInt(args[i + 1]);
+                case "--native-transport" -> nativeTransport = !args[i + 1].equals("off");
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -103,7 +105,7 @@ public final class LoadRun {
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         try (SiprecServer server = SiprecServer.builder().sip(Transport.UDP, new InetSocketAddress(lo, 0))
                 .mediaAddress(lo).rtpPortRange(20000, 29999).sampleRate(rate).listener(listener)
-                .maxSessions(calls + 10).start();
+                .maxSessions(calls + 10).nativeTransport(nativeTransport).start();
              DatagramChannel sip = DatagramChannel.open().bind(new InetSocketAddress(lo, 0));
              DatagramChannel rtp = DatagramChannel.open().bind(new InetSocketAddress(lo, 0))) {
             InetSocketAddress srs = server.sipAddresses(Transport.UDP).get(0);
