@@ -18,9 +18,18 @@ import dev.siprec.sip.sdp.RtpMap;
  * @param answerDirection the direction we answer with
  * @param remote the SRC's connection for this stream, or {@code null}
  * @param remotePort the SRC's port for this stream
+ * @param crypto for an SRTP stream (RTP/SAVP), the SDES line taken and our answer to it; null for RTP
+ * @param declined why an audio stream was declined, or null
  */
 record NegotiatedStream(int index, String label, boolean accepted, RtpMap codec, RtpMap telephoneEvent,
-                               RtpMap comfortNoise,
-                               Direction offerDirection, Direction answerDirection, Connection remote,
-                               int remotePort) {
+                        RtpMap comfortNoise, Direction offerDirection, Direction answerDirection, Connection remote,
+                        int remotePort, Sdes.Choice crypto, String declined) {
+
+    /** A plain RTP stream, or a declined one with no reason given. */
+    NegotiatedStream(int index, String label, boolean accepted, RtpMap codec, RtpMap telephoneEvent,
+                     RtpMap comfortNoise, Direction offerDirection, Direction answerDirection, Connection remote,
+                     int remotePort) {
+        this(index, label, accepted, codec, telephoneEvent, comfortNoise, offerDirection, answerDirection, remote,
+                remotePort, null, null);
+    }
 }

@@ -34,13 +34,40 @@ final class RecorderAnswer {
      * can decode, plus telephone-event and comfort noise (at the codec's clock rate) when offered.
      */
     static List<NegotiatedStream> negotiate(SessionDescription offer, CodecSupport support) {
+        return negotiate(offer, support, SiprecServer.Srtp.OPTIONAL);
+    }
+
+    /**
+     * As {@link #negotiate(SessionDescription, CodecSupport)}, under an SRTP policy: an
+     * RTP/SAVP(F) m-line is taken with the strongest of its {@code a=crypto} lines we support
+     * (RFC 4568 §7.1.1) unless SRTP is off; a plain RTP/AVP(F) one is declined when SRTP is
+     * required. A declined audio stream says why.
+     */
+    static List<NegotiatedStream> negotiate(SessionDescription offer, CodecSupport support, SiprecServer.Srtp srtp) {
         List<NegotiatedStream> out = new ArrayList<>(offer.media().size());
         for (int i = 0; i < offer.media().size(); i++) {
             MediaDescription m = offer.media().get(i);
             Direction offered = offer.effectiveDirection(m);
             RtpMap codec = null;
-            boolean plainRtp = m.isRtpAudio() && isPlainRtpProfile(m.proto()) && m.port() != 0;
-            if (plainRtp) {
+            Sdes.Choice crypto = null;
+            String declined = null;
+            boolean secure = isSecureRtpProfile(m.proto());
+            boolean usable = m.isRtpAudio() && (isPlainRtpProfile(m.proto()) || secure) && m.port() != 0;
+            if (usable && secure && srtp == SiprecServer.Srtp.OFF) {
+                usable = false;
+                declined = "SRTP is off on this recorder";
+            } else if (usable && !secure && srtp == SiprecServer.Srtp.REQUIRED) {
+                usable = false;
+                declined = "this recorder requires SRTP (RTP/SAVP with a=crypto)";
+            } else if (usable && secure) {
+                Sdes.Outcome o = Sdes.choose(m);
+                crypto = o.choice();
+                if (crypto == null) {
+                    usable = false;
+                    declined = o.reason();
+                }
+            }
+            if (usable) {
                 for (String f : m.formats()) {
                     int pt = parsePt(f);
                     if (pt < 0) {
@@ -56,11 +83,14 @@ final class RecorderAnswer {
                 }
             }
             boolean accepted = codec != null;
+            if (usable && !accepted) {
+                declined = "no codec offered that this recorder decodes";
+            }
             Direction answer = !accepted ? Direction.INACTIVE : answerDirection(offered);
             RtpMap cn = accepted ? comfortNoise(m, codec.clockRate()) : null;
             RtpMap dtmf = accepted ? telephoneEvent(m, codec.clockRate()) : null;
             out.add(new NegotiatedStream(i, m.label(), accepted, codec, dtmf, cn, offered, answer,
-                    offer.effectiveConnection(m), m.port()));
+                    offer.effectiveConnection(m), m.port(), accepted ? crypto : null, declined));
         }
         return out;
     }
@@ -151,6 +181,9 @@ final class RecorderAnswer {
             if (n.comfortNoise() != null) {
                 m.attribute("rtpmap", n.comfortNoise().format());
             }
+            if (n.crypto() != null) {
+                m.attribute("crypto", n.crypto().answerLine()); // RFC 4568 §5.1.2: the offer's tag, our key
+            }
             if (offered.attributeValue("rtcp-mux") != null) {
                 m.attribute("rtcp-mux", null); // RFC 5761 §5.1.1: we take RTCP on the RTP port
             }
@@ -176,6 +209,11 @@ final class RecorderAnswer {
             default:
                 return Direction.INACTIVE;
         }
+    }
+
+    private static boolean isSecureRtpProfile(String proto) {
+        String p = proto.toUpperCase(Locale.ROOT);
+        return p.equals("RTP/SAVP") || p.equals("RTP/SAVPF");
     }
 
     private static boolean isPlainRtpProfile(String proto) {

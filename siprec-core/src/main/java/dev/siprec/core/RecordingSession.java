@@ -77,6 +77,7 @@ public final class RecordingSession {
         int mLine;
         int rightChannel = -1; // a stereo stream kept as two channels: its right one
         boolean active = true;
+        Sdes.Choice crypto; // SRTP keying of the stream (SDES), or null for RTP
 
         ReceivedStream(String label, int leg, int channel, int port, int mLine) {
             this.label = label;
@@ -267,6 +268,22 @@ public final class RecordingSession {
             return done[channel];
         }
         return channelStats(channel);
+    }
+
+    /**
+     * The SRTP crypto suite that protects a channel's stream (RFC 4568 name, e.g.
+     * {@code AES_CM_128_HMAC_SHA1_80}), or null when it arrives as plain RTP. Keys are never
+     * exposed.
+     */
+    public String srtpSuite(int channel) {
+        synchronized (this) {
+            for (ReceivedStream s : streams) {
+                if (s.active && (s.channel == channel || s.rightChannel == channel)) {
+                    return s.crypto == null ? null : s.crypto.inbound().suite().name();
+                }
+            }
+        }
+        return null;
     }
 
     /**

@@ -123,7 +123,7 @@ final class RecordingSessionManager implements SipHandler {
             invite.reject(400, "Malformed SDP: " + e.getMessage());
             return;
         }
-        List<NegotiatedStream> negotiated = RecorderAnswer.negotiate(offer, DECODABLE);
+        List<NegotiatedStream> negotiated = RecorderAnswer.negotiate(offer, DECODABLE, config.srtp);
         List<NegotiatedStream> received = new ArrayList<>();
         for (NegotiatedStream n : negotiated) {
             if (n.accepted()) {
@@ -136,8 +136,14 @@ final class RecordingSessionManager implements SipHandler {
             return;
         }
         if (received.isEmpty()) {
-            invite.reject(488, "No audio stream offers a codec we decode (PCMU, PCMA, G722, G729, opus)",
-                    "Warning", "305 siprec \"Incompatible media format\"");
+            String why = negotiated.stream().map(NegotiatedStream::declined).filter(java.util.Objects::nonNull)
+                    .filter(r -> !r.startsWith("no codec")).findFirst().orElse(null);
+            if (why != null) { // an SRTP matter: say which
+                invite.reject(488, "Not acceptable: " + why, "Warning", "305 siprec \"" + why.replace('"', '\'') + "\"");
+            } else {
+                invite.reject(488, "No audio stream offers a codec we decode (PCMU, PCMA, G722, G729, opus)",
+                        "Warning", "305 siprec \"Incompatible media format\"");
+            }
             return;
         }
         RecordingMetadata metadata = RecordingMetadata.EMPTY;
@@ -223,6 +229,11 @@ final class RecordingSessionManager implements SipHandler {
                 byMLine[c.mLineIndex()] = bound[leg];
                 RecordingSession.ReceivedStream stream = new RecordingSession.ReceivedStream(c.label(), leg, c.index(),
                         bound[leg], c.mLineIndex());
+                Sdes.Choice crypto = negotiated.get(c.mLineIndex()).crypto();
+                if (crypto != null) {
+                    stream.crypto = crypto;
+                    session.media.secure(leg, crypto.inbound(), crypto.outbound());
+                }
                 if (ci + 1 < channels.size() && isRightChannel(channels, ci + 1)) {
                     stream.rightChannel = ci + 1;
                 }
@@ -468,7 +479,7 @@ final class RecordingSessionManager implements SipHandler {
         if (media == null) { // ended meanwhile: its media is released
             return CompletableFuture.failedFuture(new IllegalStateException("session ended"));
         }
-        List<NegotiatedStream> negotiated = new ArrayList<>(RecorderAnswer.negotiate(offer, DECODABLE));
+        List<NegotiatedStream> negotiated = new ArrayList<>(RecorderAnswer.negotiate(offer, DECODABLE, config.srtp));
         session.onHold = allOnHold(negotiated); // (hold and resume come as re-offers)
         int count = negotiated.size();
         int[] byMLine = new int[count];
@@ -492,7 +503,7 @@ final class RecordingSessionManager implements SipHandler {
                     match[i].mLine = i;
                     media.preferSource(match[i].leg, sourceAddress(n)); // it may have moved
                     byMLine[i] = match[i].port;
-                    negotiated.set(i, keepCodec(session, media, offer, n, match[i]));
+                    negotiated.set(i, keepKeys(media, keepCodec(session, media, offer, n, match[i]), match[i], binds));
                 }
             }
             java.util.TreeSet<Integer> freeChannels = new java.util.TreeSet<>();
@@ -520,10 +531,15 @@ final class RecordingSessionManager implements SipHandler {
                 }
                 int mLine = i;
                 binds.add(media.addStream(legSpec(channel, n.codec(), n.telephoneEvent(), n.comfortNoise()))
+                        .thenCompose(r -> (n.crypto() == null ? CompletableFuture.completedFuture((Void) null)
+                                : media.secure(r[0], n.crypto().inbound(), n.crypto().outbound())).thenApply(v -> r))
                         .thenAccept(r -> {
                             byMLine[mLine] = r[1];
                             media.preferSource(r[0], sourceAddress(n));
-                            session.addStream(new RecordingSession.ReceivedStream(n.label(), r[0], channel, r[1], mLine));
+                            RecordingSession.ReceivedStream added = new RecordingSession.ReceivedStream(n.label(), r[0],
+                                    channel, r[1], mLine);
+                            added.crypto = n.crypto();
+                            session.addStream(added);
                             session.channelTakenOver(channel, mLine, n.label(),
                                     n.codec().encoding() + "/" + n.codec().clockRate());
                         }));
@@ -543,6 +559,36 @@ final class RecordingSessionManager implements SipHandler {
                 return session.answerSdp;
             }
         });
+    }
+
+    /**
+     * SRTP across a re-offer (RFC 4568 §7.1.4): the same key from the SRC keeps the stream as it
+     * is and our answer repeats our key; a new key (or suite) re-keys the stream, which carries
+     * on the SRC's rollover counter; our key stays unless the suite changed. A stream that
+     * moved between RTP and SRTP is keyed or un-keyed to match.
+     */
+    private static NegotiatedStream keepKeys(MediaSession media, NegotiatedStream n,
+                                             RecordingSession.ReceivedStream stream,
+                                             List<CompletableFuture<?>> keyed) {
+        Sdes.Choice before = stream.crypto;
+        Sdes.Choice now = n.crypto();
+        if (now == null) {
+            if (before != null) {
+                keyed.add(media.secure(stream.leg, null, null));
+                stream.crypto = null;
+            }
+            return n;
+        }
+        Sdes.Choice answered = now;
+        if (before != null && before.outbound().suite() == now.inbound().suite()) {
+            answered = now.withOutbound(before.outbound());
+        }
+        if (before == null || !before.inbound().equals(now.inbound()) || answered.outbound() != before.outbound()) {
+            keyed.add(media.secure(stream.leg, answered.inbound(), answered.outbound())); // before the answer
+        }
+        stream.crypto = answered;
+        return new NegotiatedStream(n.index(), n.label(), n.accepted(), n.codec(), n.telephoneEvent(),
+                n.comfortNoise(), n.offerDirection(), n.answerDirection(), n.remote(), n.remotePort(), answered, null);
     }
 
     private static NegotiatedStream declined(NegotiatedStream n) {
@@ -579,7 +625,7 @@ final class RecordingSessionManager implements SipHandler {
             }
         }
         return new NegotiatedStream(n.index(), n.label(), true, chosen, dtmf, cn, n.offerDirection(),
-                n.answerDirection(), n.remote(), n.remotePort());
+                n.answerDirection(), n.remote(), n.remotePort(), n.crypto(), null);
     }
 
     private static MediaSession.LegSpec legSpec(int channel, RtpMap codec, RtpMap telephoneEvent, RtpMap comfortNoise) {

@@ -215,6 +215,16 @@ public final class SiprecServer implements AutoCloseable {
         }
     }
 
+    /** Whether streams may, must or must not arrive as SRTP (SDES keys, RFC 4568). */
+    public enum Srtp {
+        /** Answer what is offered: RTP/SAVP with a supported {@code a=crypto} as SRTP, RTP/AVP as RTP. */
+        OPTIONAL,
+        /** Only SRTP: plain RTP/AVP streams are declined, an offer without SRTP gets 488 with a reason. */
+        REQUIRED,
+        /** Only RTP: RTP/SAVP streams are declined. */
+        OFF
+    }
+
     /** How an INVITE is recognised as a SIPREC recording session. */
     public enum Detection {
         /** RFC 7866 §6.1.1 to the letter: {@code Require: siprec} and {@code +sip.src} in the Contact. */
@@ -261,6 +271,7 @@ public final class SiprecServer implements AutoCloseable {
         NonRecording nonRecording = NonRecording.RECORD;
         int threads = Runtime.getRuntime().availableProcessors();
         boolean nativeTransport = true;
+        Srtp srtp = Srtp.OPTIONAL;
         int deliveryThreads = Runtime.getRuntime().availableProcessors();
         long deliveryQueueMillis = 2000;
         int maxSessions = 10_000;
@@ -483,6 +494,15 @@ public final class SiprecServer implements AutoCloseable {
          */
         public Builder nativeTransport(boolean use) {
             this.nativeTransport = use;
+            return this;
+        }
+
+        /**
+         * The SRTP policy (default {@link Srtp#OPTIONAL}). SRTP keys come in the SDP, so SIP
+         * should run over TLS when SRTP matters.
+         */
+        public Builder srtp(Srtp policy) {
+            this.srtp = Objects.requireNonNull(policy);
             return this;
         }
 

@@ -36,6 +36,11 @@ final class TestSrc implements AutoCloseable {
     String toTag;
     int cseq = 1;
     int[] rtpPorts;
+    /** Per stream, the SRTP context that protects what {@link #stream} sends (null: plain RTP). */
+    dev.siprec.media.srtp.SrtpContext[] srtp;
+    /** When set, each {@link #stream} call goes on where the last one stopped (sequence, timestamp). */
+    boolean continueStreams;
+    private int streamed;
     SessionDescription answer;
     private final byte[] pending = new byte[65536];
     private int pendingLength;
@@ -386,10 +391,12 @@ final class TestSrc implements AutoCloseable {
             }
             long start = System.nanoTime();
             byte[] pkt = new byte[1500];
+            int before = continueStreams ? streamed : 0;
             for (int k = 0; k < packets; k++) {
                 for (int s = 0; s < legs.length; s++) {
-                    int seq = (s == 0 ? 1000 : 65500) + k;
-                    long ts = (s == 0 ? 1_048_576L : 0xFFFFFFFFL - 800) + (long) timestampStep * k;
+                    int seq = ((s == 0 ? 1000 : 65500) + before + k) & 0xFFFF;
+                    long ts = ((s == 0 ? 1_048_576L : 0xFFFFFFFFL - 800) + (long) timestampStep * (before + k))
+                            & 0xFFFFFFFFL;
                     pkt[0] = (byte) 0x80;
                     pkt[1] = (byte) ((k == 0 ? 0x80 : 0) | payloadType);
                     pkt[2] = (byte) (seq >> 8);
@@ -399,11 +406,19 @@ final class TestSrc implements AutoCloseable {
                         pkt[8 + j] = (byte) ((0x11000000 * (s + 1)) >> (24 - 8 * j));
                     }
                     int length = 12 + legs[s].write(k, pkt, 12);
+                    if (srtp != null && srtp[s] != null) {
+                        io.netty.buffer.ByteBuf b = io.netty.buffer.Unpooled.buffer(length + 32).writeBytes(pkt, 0, length);
+                        srtp[s].protectRtp(b);
+                        length = b.readableBytes();
+                        b.readBytes(pkt, 0, length);
+                        b.release();
+                    }
                     sockets.get(s).send(new DatagramPacket(pkt, length, server.getAddress(), rtpPorts[s]));
                 }
                 long next = start + (k + 1) * 20_000_000L;
                 LockSupport.parkNanos(next - System.nanoTime());
             }
+            streamed = before + packets;
         }
     }
 

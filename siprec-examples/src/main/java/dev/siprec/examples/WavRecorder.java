@@ -40,7 +40,7 @@ import java.util.concurrent.CountDownLatch;
  * <pre>java -jar siprec-examples.jar [--bind ADDR] [--sip-port N] [--rtp-ports A-B] [--out DIR] [--rate HZ]
  *     [--tls-port N --tls-cert CERT.pem --tls-key KEY.pem] [--answer-delay MS]
  *     [--latch-probe on|off] [--rtcp-reports on|off] [--allow CIDR,...] [--max-call-rate N]
- *     [--native-transport on|off]</pre>
+ *     [--native-transport on|off] [--srtp optional|required|off]</pre>
  *
  * <p>{@code --allow} limits SIP and RTP to SRCs in these networks (others get 403; their media
  * is dropped and counted). A fatal error on a server thread (out of memory) ends every open
@@ -63,10 +63,11 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
     /** Options of the recorder, as on the command line. */
     record Options(String bind, int sipPort, int rtpMin, int rtpMax, Path out, int rate, int tlsPort, Path tlsCert,
                    Path tlsKey, int answerDelayMillis, boolean latchProbe, boolean rtcpReports, List<String> allow,
-                   int maxCallRate, boolean nativeTransport) {
+                   int maxCallRate, boolean nativeTransport, SiprecServer.Srtp srtp) {
 
         Options(String bind, int sipPort, int rtpMin, int rtpMax, Path out, int rate) {
-            this(bind, sipPort, rtpMin, rtpMax, out, rate, -1, null, null, 0, false, true, List.of(), 0, true);
+            this(bind, sipPort, rtpMin, rtpMax, out, rate, -1, null, null, 0, false, true, List.of(), 0, true,
+                    SiprecServer.Srtp.OPTIONAL);
         }
 
         static Options parse(String[] args) {
@@ -85,6 +86,7 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
             List<String> allow = List.of();
             int maxCallRate = 0; // the library's default
             boolean nativeTransport = true;
+            SiprecServer.Srtp srtp = SiprecServer.Srtp.OPTIONAL;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 if (a.equals("-h") || a.equals("--help")) {
@@ -118,6 +120,13 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
                         dev.siprec.sip.transport.AddressFilter.of(allow); // refuse a bad entry here, by name
                         break;
                     case "--native-transport": nativeTransport = onOff(a, v); break;
+                    case "--srtp":
+                        try {
+                            srtp = SiprecServer.Srtp.valueOf(v.toUpperCase(java.util.Locale.ROOT));
+                        } catch (IllegalArgumentException e) {
+                            throw new IllegalArgumentException("--srtp takes optional, required or off, not " + v);
+                        }
+                        break;
                     case "--max-call-rate":
                         maxCallRate = intArg(a, v);
                         if (maxCallRate < 1) {
@@ -140,7 +149,7 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
                 throw new IllegalArgumentException("--answer-delay takes milliseconds >= 0");
             }
             return new Options(bind, sipPort, rtpMin, rtpMax, out, rate, tlsPort, tlsCert, tlsKey, answerDelay,
-                    latchProbe, rtcpReports, allow, maxCallRate, nativeTransport);
+                    latchProbe, rtcpReports, allow, maxCallRate, nativeTransport, srtp);
         }
 
         private static boolean onOff(String option, String v) {
@@ -191,6 +200,7 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
             b.maxSessionRate(o.maxCallRate());
         }
         b.nativeTransport(o.nativeTransport());
+        b.srtp(o.srtp());
         if (o.tlsCert() != null) {
             b.tls(new InetSocketAddress(bind, o.tlsPort()), TlsSettings.pem(o.tlsCert(), o.tlsKey()));
         }
@@ -222,7 +232,7 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
             System.err.println("usage: WavRecorder [--bind ADDR] [--sip-port N] [--rtp-ports A-B] [--out DIR]"
                     + " [--rate 8000|16000|48000] [--tls-port N --tls-cert CERT.pem --tls-key KEY.pem] [--answer-delay MS]"
                     + " [--latch-probe on|off] [--rtcp-reports on|off] [--allow CIDR,...] [--max-call-rate N]"
-                    + " [--native-transport on|off]");
+                    + " [--native-transport on|off] [--srtp optional|required|off]");
             System.exit(e.getMessage().isEmpty() ? 0 : 2);
             return;
         }
@@ -341,6 +351,7 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
             ch.put("streamId", c.streamId());
             ch.put("participant", c.participant() == null ? null : participant(c.participant()));
             ch.put("codec", c.codec());
+            ch.put("srtp", s.srtpSuite(c.index())); // the suite only: keys never leave the library
             ch.put("mappingRule", c.rule());
             StreamStats st = s.stats(c.index());
             ch.put("packetsReceived", st.packetsReceived());
@@ -353,6 +364,7 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
             ch.put("packetsOtherSource", st.packetsOtherSource());
             ch.put("packetsComfortNoise", st.packetsComfortNoise());
             ch.put("packetsRtcp", st.packetsRtcp());
+            ch.put("packetsUnauthenticated", st.packetsUnauthenticated());
             // time scaling that followed the sender's clock (nothing is cut or padded silently)
             ch.put("samplesDropped", st.samplesDropped());
             ch.put("samplesInserted", st.samplesInserted());

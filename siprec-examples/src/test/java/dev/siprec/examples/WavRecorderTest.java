@@ -39,6 +39,10 @@ class WavRecorderTest {
         assertThat(WavRecorder.Options.parse(new String[] {"--max-call-rate", "250"}).maxCallRate()).isEqualTo(250);
         assertThat(WavRecorder.Options.parse(new String[0]).nativeTransport()).isTrue();
         assertThat(WavRecorder.Options.parse(new String[] {"--native-transport", "off"}).nativeTransport()).isFalse();
+        assertThat(WavRecorder.Options.parse(new String[0]).srtp()).isEqualTo(dev.siprec.core.SiprecServer.Srtp.OPTIONAL);
+        assertThat(WavRecorder.Options.parse(new String[] {"--srtp", "required"}).srtp())
+                .isEqualTo(dev.siprec.core.SiprecServer.Srtp.REQUIRED);
+        assertThatThrownBy(() -> WavRecorder.Options.parse(new String[] {"--srtp", "dtls"})).hasMessageContaining("--srtp");
         assertThatThrownBy(() -> WavRecorder.Options.parse(new String[] {"--max-call-rate", "0"}))
                 .hasMessageContaining("--max-call-rate");
     }

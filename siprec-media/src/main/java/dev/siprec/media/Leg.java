@@ -212,6 +212,9 @@ final class Leg {
             if (refusedByAccessControl(packet.sender())) {
                 return;
             }
+            if (!unprotect(packet.content(), false)) {
+                return;
+            }
             if (!acceptSource(packet.sender(), now, packet.content())) {
                 otherSource++;
                 return;
@@ -922,6 +925,9 @@ final class Leg {
                 log.debug("RTCP port of {}: dropped a datagram that is not RTCP", port);
                 return;
             }
+            if (!unprotect(packet.content(), true)) {
+                return;
+            }
             rtcpSender = packet.sender();
             onRtcp(packet.content(), session.clockNanos());
         }
@@ -973,6 +979,9 @@ final class Leg {
         }
         ByteBuf out = via.alloc().buffer(64);
         report.write(out, highestExtSeq, interarrivalJitter, nowNanos);
+        if (srtpOut != null) {
+            srtpOut.protectRtcp(out);
+        }
         via.writeAndFlush(new DatagramPacket(out, to)); // the channel releases it once written
         reportsSent++;
     }
@@ -1079,6 +1088,66 @@ final class Leg {
     StreamStats stats() {
         return new StreamStats(received, lost, late, duplicate, invalid, concealedFrames,
                 jitterMillis(), otherSource, comfortNoisePackets, rtcpPackets, scaler == null ? 0 : scaler.dropped(),
-                scaler == null ? 0 : scaler.inserted());
+                scaler == null ? 0 : scaler.inserted(), unauthenticated);
+    }
+
+    // SRTP (RFC 3711): null for plain RTP. The inbound context unprotects what the SRC sends
+    // (before the source is latched: an unauthenticated packet claims nothing), the outbound
+    // one protects our receiver reports under the key of our answer.
+    private dev.siprec.media.srtp.SrtpContext srtpIn;
+    private dev.siprec.media.srtp.SrtpContext srtpPrevious; // after a re-key, until the new key works
+    private dev.siprec.media.srtp.SrtpContext srtpOut;
+    private long unauthenticated;
+
+    /**
+     * Keys the stream (or re-keys it: the new context carries on the SRC's rollover counter
+     * and replay window, RFC 3711 §3.3.1). Null parameters turn SRTP off. On the loop.
+     */
+    void secure(dev.siprec.media.srtp.SrtpParameters inbound, dev.siprec.media.srtp.SrtpParameters outbound) {
+        dev.siprec.media.srtp.SrtpContext previous = srtpIn;
+        srtpIn = inbound == null ? null : dev.siprec.media.srtp.SrtpContext.inbound(inbound);
+        srtpPrevious = null;
+        if (srtpIn != null && previous != null) {
+            srtpIn.continueFrom(previous);
+            // packets the SRC sent under the old key may still be on their way (RFC 4568 §7.1.4)
+            srtpPrevious = previous.parameters().equals(inbound) ? null : previous;
+        }
+        srtpOut = outbound == null ? null : dev.siprec.media.srtp.SrtpContext.outbound(outbound);
+    }
+
+    /**
+     * Unprotects an SRTP or (multiplexed) SRTCP datagram in place; false, counted, when it is
+     * to be dropped. True at once for plain RTP.
+     */
+    private boolean unprotect(ByteBuf content, boolean rtcpOnly) {
+        if (srtpIn == null) {
+            return true;
+        }
+        boolean isRtcp = rtcpOnly || RtcpPacket.isRtcp(content);
+        dev.siprec.media.srtp.SrtpContext.Result r = isRtcp ? srtpIn.unprotectRtcp(content)
+                : srtpIn.unprotectRtp(content);
+        if (srtpPrevious != null) {
+            if (r == dev.siprec.media.srtp.SrtpContext.Result.OK) {
+                srtpPrevious = null; // the new key is in use: the old one is done
+            } else if (r == dev.siprec.media.srtp.SrtpContext.Result.UNAUTHENTICATED) {
+                r = isRtcp ? srtpPrevious.unprotectRtcp(content) : srtpPrevious.unprotectRtp(content);
+            }
+        }
+        switch (r) {
+            case OK:
+                return true;
+            case REPLAYED:
+                duplicate++;
+                return false;
+            case MALFORMED:
+                invalid++;
+                return false;
+            default:
+                if (unauthenticated++ == 0) { // once per stream: the counter tells the rest
+                    log.warn("port {}: dropped an SRTP packet that failed authentication ({}); counted in "
+                            + "packetsUnauthenticated", port, r);
+                }
+                return false;
+        }
     }
 }

@@ -575,6 +575,29 @@ public final class MediaSession {
         loop.execute(() -> legs.get(i).preferSource(address));
     }
 
+    /**
+     * Stream {@code i} is SRTP (RFC 3711): {@code inbound} unprotects what the SRC sends (its
+     * {@code a=crypto}), {@code outbound} protects our receiver reports (the key of our answer).
+     * Called again with new keys it re-keys the stream and keeps the SRC's rollover counter;
+     * nulls make it plain RTP. Runs on the session's loop, in order with the packets.
+     *
+     * @return completes once the keys are in place: answer the SRC only then, or its first
+     *     packets under a new key could be read before the key is
+     */
+    public CompletableFuture<Void> secure(int i, dev.siprec.media.srtp.SrtpParameters inbound,
+                                          dev.siprec.media.srtp.SrtpParameters outbound) {
+        if (loop.inEventLoop()) {
+            legs.get(i).secure(inbound, outbound);
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loop.execute(() -> {
+            legs.get(i).secure(inbound, outbound);
+            done.complete(null);
+        });
+        return done;
+    }
+
     private volatile java.util.function.Predicate<InetAddress> allowed = a -> true;
 
     /**

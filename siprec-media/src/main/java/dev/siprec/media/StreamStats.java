@@ -23,13 +23,17 @@ package dev.siprec.media;
  *     clock runs fast or to move the stream earlier (the audio is compressed, never cut)
  * @param samplesInserted output samples added by time scaling, to follow a sender whose clock
  *     runs slow or to move the stream later (the audio is stretched, never padded)
+ * @param packetsUnauthenticated SRTP or SRTCP packets whose authentication tag did not verify
+ *     (tampered, or under another key), or that came after the key's lifetime (dropped; a
+ *     replayed one counts as a duplicate)
  */
 public record StreamStats(long packetsReceived, long packetsLost, long packetsLate, long packetsDuplicate,
                           long packetsInvalid, long framesConcealed, double jitterMillis, long packetsOtherSource,
-                          long packetsComfortNoise, long packetsRtcp, long samplesDropped, long samplesInserted) {
+                          long packetsComfortNoise, long packetsRtcp, long samplesDropped, long samplesInserted,
+                          long packetsUnauthenticated) {
 
     /** All zero. */
-    public static final StreamStats EMPTY = new StreamStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    public static final StreamStats EMPTY = new StreamStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     /**
      * The counters of two streams that fed the same channel one after the other: counts add up,
@@ -41,6 +45,7 @@ public record StreamStats(long packetsReceived, long packetsLost, long packetsLa
                 packetsInvalid + o.packetsInvalid, framesConcealed + o.framesConcealed,
                 Math.max(jitterMillis, o.jitterMillis), packetsOtherSource + o.packetsOtherSource,
                 packetsComfortNoise + o.packetsComfortNoise, packetsRtcp + o.packetsRtcp,
-                samplesDropped + o.samplesDropped, samplesInserted + o.samplesInserted);
+                samplesDropped + o.samplesDropped, samplesInserted + o.samplesInserted,
+                packetsUnauthenticated + o.packetsUnauthenticated);
     }
 }

@@ -125,8 +125,8 @@ class MediaSessionTest extends VirtualClockSessionTest {
         assertThat(firstSound(right) - firstSound(left)).isBetween(20, 30);
         StreamStats a = onLoop(() -> session.stats(0));
         StreamStats b = onLoop(() -> session.stats(1));
-        assertThat(a).isEqualTo(new StreamStats(100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)); // perfectly paced: no jitter
-        assertThat(b).isEqualTo(new StreamStats(100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+        assertThat(a).isEqualTo(new StreamStats(100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)); // perfectly paced: no jitter
+        assertThat(b).isEqualTo(new StreamStats(100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
         // continuous audio over the 2 s of packets: no hole anywhere after the wrap
         for (int i = firstSound(right) + 100; i < firstSound(right) + 15_000; i += 40) {
             assertThat(Math.abs(right[i]) + Math.abs(right[i + 1]) + Math.abs(right[i + 2])).isPositive();

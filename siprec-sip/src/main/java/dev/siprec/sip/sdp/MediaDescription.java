@@ -77,6 +77,17 @@ public final class MediaDescription {
         return null;
     }
 
+    /** The values of every attribute with this name, in order ({@code ""} for a flag). */
+    public List<String> attributeValues(String name) {
+        List<String> out = new java.util.ArrayList<>(2);
+        for (String[] a : attributes) {
+            if (a[0].equalsIgnoreCase(name)) {
+                out.add(a[1] == null ? "" : a[1]);
+            }
+        }
+        return out;
+    }
+
     /** The {@code a=label} (RFC 4574), or {@code null}. */
     public String label() {
         String l = attributeValue("label");
