@@ -87,13 +87,13 @@ public class SrtpBenchmark {
 
     @Benchmark
     public short packet() {
-        byte[] datagram = wire[next];
-        if (++next == PACKETS) {
+        if (next == PACKETS) { // a new cycle: the packets carry ROC 0 again, so a new receiver
             next = 0;
             if (params != null) {
-                receiver = SrtpContext.inbound(params); // the next cycle would have the next ROC
+                receiver = SrtpContext.inbound(params);
             }
         }
+        byte[] datagram = wire[next++];
         buf.clear().writeBytes(datagram);
         if (receiver != null && receiver.unprotectRtp(buf) != SrtpContext.Result.OK) {
             throw new IllegalStateException("packet did not authenticate");

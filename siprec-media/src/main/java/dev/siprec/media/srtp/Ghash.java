@@ -2,22 +2,34 @@ package dev.siprec.media.srtp;
 
 /**
  * GHASH, the authentication function of GCM (NIST SP 800-38D §6.4): multiplication by the
- * hash subkey H in GF(2^128), with the 4-bit table method of Shoup (sixteen multiples of H,
- * one reduction constant per nibble), so a block costs 32 table steps instead of 128 bit
- * steps. Blocks are two longs, big-endian, in GCM's reflected bit order: "multiply by x" is a
- * shift right, and the bit that falls off the end folds back as 0xE1 in the top octet
- * (x^128 = x^7 + x^2 + x + 1). Not thread-safe: one per stream direction.
+ * hash subkey H in GF(2^128), with the 8-bit table method of Shoup: the 256 multiples of H by
+ * one octet, and the reduction of the octet a multiplication by x^8 shifts out, so a block
+ * costs 16 table steps instead of 128 bit steps. Blocks are two longs, big-endian, in GCM's
+ * reflected bit order: "multiply by x" is a shift right, and the bit that falls off the end
+ * folds back as 0xE1 in the top octet (x^128 = x^7 + x^2 + x + 1). Not thread-safe: one per
+ * stream direction (the tables are 4 KB, made once per key).
  */
 final class Ghash {
 
-    // the reduction of the four bits shifted out by a multiplication by x^4, in the top 16 bits
-    private static final long[] REDUCE4 = {
-        0x0000, 0x1C20, 0x3840, 0x2460, 0x7080, 0x6CA0, 0x48C0, 0x54E0,
-        0xE100, 0xFD20, 0xD940, 0xC560, 0x9180, 0x8DA0, 0xA9C0, 0xB5E0,
-    };
+    private static final long R = 0xE100000000000000L;
+    // the reduction of an octet shifted out by a multiplication by x^8 (top 16 bits of the high half)
+    private static final long[] REDUCE8 = new long[256];
 
-    private final long[] tableHi = new long[16];
-    private final long[] tableLo = new long[16];
+    static {
+        for (int r = 0; r < 256; r++) {
+            long hi = 0;
+            long lo = r;
+            for (int k = 0; k < 8; k++) {
+                boolean carry = (lo & 1) != 0;
+                lo = (hi << 63) | (lo >>> 1);
+                hi = (hi >>> 1) ^ (carry ? R : 0);
+            }
+            REDUCE8[r] = hi;
+        }
+    }
+
+    private final long[] tableHi = new long[256];
+    private final long[] tableLo = new long[256];
     private long yHi;
     private long yLo;
 
@@ -25,16 +37,15 @@ final class Ghash {
     Ghash(byte[] h) {
         long vh = readLong(h, 0);
         long vl = readLong(h, 8);
-        tableHi[8] = vh;
-        tableLo[8] = vl;
-        for (int i = 4; i > 0; i >>= 1) { // H * x, H * x^2, H * x^3 at 4, 2, 1
-            long carry = (vl & 1) != 0 ? 0xE100000000000000L : 0;
+        // octet bit 7 (0x80) is x^0, bit 0 (0x01) is x^7: 0x80 -> H, 0x40 -> H*x, ... 0x01 -> H*x^7
+        for (int bit = 0x80; bit > 0; bit >>= 1) {
+            tableHi[bit] = vh;
+            tableLo[bit] = vl;
+            boolean carry = (vl & 1) != 0;
             vl = (vh << 63) | (vl >>> 1);
-            vh = (vh >>> 1) ^ carry;
-            tableHi[i] = vh;
-            tableLo[i] = vl;
+            vh = (vh >>> 1) ^ (carry ? R : 0);
         }
-        for (int i = 2; i <= 8; i <<= 1) {
+        for (int i = 2; i < 256; i <<= 1) {
             for (int j = 1; j < i; j++) {
                 tableHi[i + j] = tableHi[i] ^ tableHi[j];
                 tableLo[i + j] = tableLo[i] ^ tableLo[j];
@@ -83,22 +94,19 @@ final class Ghash {
         writeLong(out, offset + 8, yLo);
     }
 
-    /** Y = Y * H, nibble by nibble from the last octet's low nibble. */
+    /** Y = Y * H, octet by octet from the last: Z = Z * x^8 + (octet * H). */
     private void multiply() {
         long zh = 0;
         long zl = 0;
         for (int i = 15; i >= 0; i--) {
             int b = (int) ((i < 8 ? yHi >>> (56 - 8 * i) : yLo >>> (56 - 8 * (i - 8))) & 0xFF);
-            for (int half = 0; half < 2; half++) {
-                int nibble = half == 0 ? b & 0x0F : b >>> 4;
-                if (i != 15 || half != 0) { // Z = Z * x^4 (nothing to shift before the first step)
-                    int rem = (int) (zl & 0x0F);
-                    zl = (zh << 60) | (zl >>> 4);
-                    zh = (zh >>> 4) ^ (REDUCE4[rem] << 48);
-                }
-                zh ^= tableHi[nibble];
-                zl ^= tableLo[nibble];
+            if (i != 15) {
+                int rem = (int) (zl & 0xFF);
+                zl = (zh << 56) | (zl >>> 8);
+                zh = (zh >>> 8) ^ REDUCE8[rem];
             }
+            zh ^= tableHi[b];
+            zl ^= tableLo[b];
         }
         yHi = zh;
         yLo = zl;
