@@ -15,8 +15,13 @@ import java.util.List;
  *
  * @param sdp the SDP bytes, or null
  * @param metadata the metadata bytes, or null
+ * @param repairs what was wrong with the body and salvaged (empty when nothing was)
  */
-record InviteBody(byte[] sdp, byte[] metadata) {
+record InviteBody(byte[] sdp, byte[] metadata, List<String> repairs) {
+
+    InviteBody(byte[] sdp, byte[] metadata) {
+        this(sdp, metadata, List.of());
+    }
 
     static InviteBody of(SipMessage message) throws SipParseException {
         byte[] body = message.body();
@@ -36,7 +41,8 @@ record InviteBody(byte[] sdp, byte[] metadata) {
         if (!type.type().equals("multipart")) {
             throw new SipParseException(415, "Unsupported Media Type " + type.essence());
         }
-        List<BodyPart> parts = MultipartBody.parse(body, type.param("boundary"));
+        List<String> repairs = new java.util.ArrayList<>();
+        List<BodyPart> parts = MultipartBody.parse(body, type.param("boundary"), repairs);
         byte[] sdp = null;
         byte[] metadata = null;
         for (BodyPart part : parts) {
@@ -46,7 +52,7 @@ record InviteBody(byte[] sdp, byte[] metadata) {
                 metadata = part.content();
             }
         }
-        return new InviteBody(sdp, metadata);
+        return new InviteBody(sdp, metadata, List.copyOf(repairs));
     }
 
     static boolean isMetadata(MediaType type) {

@@ -183,6 +183,20 @@ public final class RecordingSession {
     }
 
     /**
+     * Every value of a header of the INVITE that opened the session, in order (e.g. Cisco's
+     * repeated {@code X-Cisco-Recording-Participant}); empty when it has none.
+     */
+    public List<String> inviteHeaders(String name) {
+        List<String> out = new java.util.ArrayList<>(2);
+        for (String[] h : invite.allHeaders()) {
+            if (h[0].equalsIgnoreCase(name)) {
+                out.add(h[1]);
+            }
+        }
+        return out;
+    }
+
+    /**
      * Headers of the INVITE that vendors use to correlate the recording with the recorded call:
      * {@code User-to-User} (Avaya UCID), {@code Session-ID}, and every {@code X-*} header,
      * first value each, in order.
@@ -229,7 +243,11 @@ public final class RecordingSession {
         return metadata;
     }
 
-    /** Why the SRC's metadata could not be read, or null when it was read (or absent). */
+    /**
+     * Why the SRC's metadata could not be read, or what had to be repaired to read it (then it
+     * starts with {@code "repaired: "}: a body part without its close delimiter, unescaped
+     * ampersands); null when it was read as sent (or absent).
+     */
     public String metadataProblem() {
         return metadataProblem;
     }

@@ -53,6 +53,7 @@ final class RecordingSessionManager implements SipHandler {
     private final MetadataParser metadataParser = new MetadataParser();
     private final Map<String, RecordingSession> active = new ConcurrentHashMap<>();
     private final AtomicLong metadataErrors = new AtomicLong();
+    private final AtomicLong metadataRepaired = new AtomicLong();
 
     private final java.util.concurrent.Executor delivery;
 
@@ -84,6 +85,10 @@ final class RecordingSessionManager implements SipHandler {
 
     int rtpPortsInUse() {
         return ports.size() - ports.available();
+    }
+
+    long metadataRepaired() {
+        return metadataRepaired.get();
     }
 
     long metadataErrors() {
@@ -148,9 +153,15 @@ final class RecordingSessionManager implements SipHandler {
         }
         RecordingMetadata metadata = RecordingMetadata.EMPTY;
         String metadataProblem = null;
+        List<String> repairs = new ArrayList<>(body.repairs());
         if (body.metadata() != null) {
             try {
-                metadata = metadataParser.parse(body.metadata());
+                metadata = metadataParser.parse(body.metadata(), repairs);
+                if (!repairs.isEmpty()) { // read, but only after repairs: say so
+                    metadataRepaired.incrementAndGet();
+                    metadataProblem = "repaired: " + String.join("; ", repairs);
+                    log.info("call {}: metadata {}", request.callId(), metadataProblem);
+                }
             } catch (MetadataException e) {
                 metadataErrors.incrementAndGet();
                 metadataProblem = e.getMessage();
@@ -159,6 +170,12 @@ final class RecordingSessionManager implements SipHandler {
                     invite.reject(400, "Malformed recording metadata");
                     return;
                 }
+            }
+        }
+        if (metadata.participants().isEmpty()) {
+            RecordingMetadata cisco = CiscoNetworkRecording.participants(request, offer);
+            if (cisco != null) { // Cisco network-based recording: the parties come in headers
+                metadata = cisco;
             }
         }
         List<RecordedChannel> channels = mapChannels(metadata, received, offer);
@@ -388,6 +405,11 @@ final class RecordingSessionManager implements SipHandler {
         for (int c = 0; c < mapping.order().size(); c++) {
             NegotiatedStream n = received.get(mapping.order().get(c));
             RecordingMetadata.Stream ms = n.label() == null ? null : metadata.streamByLabel(n.label());
+            if (ms == null) { // metadata made from Cisco headers names its streams by m-line
+                ms = metadata.streams().stream()
+                        .filter(st -> (CiscoNetworkRecording.STREAM_PREFIX + n.index()).equals(st.id()))
+                        .findFirst().orElse(null);
+            }
             RecordingMetadata.Participant sender = ms == null || ms.id() == null ? null : metadata.senderOf(ms.id());
             String codec = n.codec().encoding() + "/" + n.codec().clockRate();
             channels.add(new RecordedChannel(channels.size(), n.index(), n.label(), ms == null ? null : ms.id(), sender,
@@ -704,7 +726,12 @@ final class RecordingSessionManager implements SipHandler {
 
     private void applyMetadata(RecordingSession session, byte[] xml, String callId) {
         try {
-            session.updateMetadata(metadataParser.parse(xml), null);
+            List<String> repairs = new ArrayList<>();
+            session.updateMetadata(metadataParser.parse(xml, repairs), null);
+            if (!repairs.isEmpty()) {
+                metadataRepaired.incrementAndGet();
+                log.info("call {}: metadata update repaired: {}", callId, String.join("; ", repairs));
+            }
         } catch (MetadataException e) {
             metadataErrors.incrementAndGet();
             log.warn("call {}: metadata update unreadable: {}", callId, e.getMessage());

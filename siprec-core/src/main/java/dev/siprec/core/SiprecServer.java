@@ -122,6 +122,15 @@ public final class SiprecServer implements AutoCloseable {
         return manager.metadataErrors();
     }
 
+    /**
+     * Request bodies whose metadata was read only after a repair (a multipart body without its
+     * close delimiter, unescaped ampersands), since start; each such session says what in
+     * {@link RecordingSession#metadataProblem()}.
+     */
+    public long metadataRepaired() {
+        return manager.metadataRepaired();
+    }
+
     /** RTP ports currently allocated to sessions (two per two-stream session). */
     public int rtpPortsInUse() {
         return manager.rtpPortsInUse();

@@ -87,6 +87,74 @@ public final class MetadataParser {
         }
     }
 
+    /**
+     * As {@link #parse(byte[])}, salvaging a document that is not well-formed only because of
+     * ampersands that are not escaped (seen in a Cisco capture: {@code <name>AT&T</name>}):
+     * each {@code &} that does not start an entity or character reference is read as
+     * {@code &amp;}. What was repaired is added to {@code repairs}, in words.
+     *
+     * @throws MetadataException when the document cannot be read even so
+     */
+    public RecordingMetadata parse(byte[] xml, java.util.List<String> repairs) throws MetadataException {
+        try {
+            return parse(xml);
+        } catch (MetadataException e) {
+            byte[] escaped = escapeBareAmpersands(xml);
+            if (escaped == null) {
+                throw e;
+            }
+            RecordingMetadata m = parse(escaped); // (throws the repaired document's own problem)
+            repairs.add((escaped.length - xml.length) / 4 + " unescaped '&' in the metadata read as '&amp;' ("
+                    + e.getMessage() + ")");
+            return m;
+        }
+    }
+
+    /** The document with every bare {@code &} escaped, or null when it has none. */
+    static byte[] escapeBareAmpersands(byte[] xml) {
+        java.io.ByteArrayOutputStream out = null;
+        for (int i = 0; i < xml.length; i++) {
+            if (xml[i] == '&' && !startsReference(xml, i)) {
+                if (out == null) {
+                    out = new java.io.ByteArrayOutputStream(xml.length + 16);
+                    out.write(xml, 0, i);
+                }
+                out.write('&');
+                out.write('a');
+                out.write('m');
+                out.write('p');
+                out.write(';');
+            } else if (out != null) {
+                out.write(xml[i]);
+            }
+        }
+        return out == null ? null : out.toByteArray();
+    }
+
+    /** Whether the {@code &} at {@code at} starts {@code &name;}, {@code &#digits;} or {@code &#xhex;}. */
+    private static boolean startsReference(byte[] xml, int at) {
+        int i = at + 1;
+        if (i < xml.length && xml[i] == '#') {
+            i++;
+            boolean hex = i < xml.length && (xml[i] == 'x' || xml[i] == 'X');
+            if (hex) {
+                i++;
+            }
+            int start = i;
+            while (i < xml.length && (Character.isDigit(xml[i])
+                    || (hex && "abcdefABCDEF".indexOf(xml[i]) >= 0))) {
+                i++;
+            }
+            return i > start && i < xml.length && xml[i] == ';';
+        }
+        int start = i;
+        while (i < xml.length && i - start < 32 && (Character.isLetterOrDigit(xml[i]) || xml[i] == '_'
+                || xml[i] == '-' || xml[i] == '.')) {
+            i++;
+        }
+        return i > start && i < xml.length && xml[i] == ';' && Character.isLetter(xml[start]);
+    }
+
     private static String firstLine(String s) {
         if (s == null) {
             return "";

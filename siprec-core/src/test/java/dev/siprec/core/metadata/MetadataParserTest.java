@@ -237,4 +237,27 @@ class MetadataParserTest {
         assertThatThrownBy(() -> small.parse(RFC_STYLE.getBytes(StandardCharsets.UTF_8)))
                 .hasMessageContaining("exceeds the limit of 100");
     }
+
+    @Test
+    void unescapedAmpersandsAreRepairedAndSaidAndEntitiesAreLeftAlone() throws Exception {
+        String xml = """
+                <recording xmlns="urn:ietf:params:xml:ns:recording:1">
+                  <datamode>complete</datamode>
+                  <participant participant_id="p1">
+                    <nameID aor="sip:care@att.example"><name>AT&T Care &amp; Billing &#38; R&D</name></nameID>
+                  </participant>
+                </recording>""";
+        byte[] bytes = xml.getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> parser.parse(bytes)).isInstanceOf(MetadataException.class);
+        java.util.List<String> repairs = new java.util.ArrayList<>();
+        RecordingMetadata md = parser.parse(bytes, repairs);
+        assertThat(md.participants()).singleElement().satisfies(p ->
+                assertThat(p.nameIds().get(0).name()).isEqualTo("AT&T Care & Billing & R&D"));
+        assertThat(repairs).singleElement().asString().startsWith("2 unescaped '&'");
+        // a document that is broken otherwise stays broken
+        assertThatThrownBy(() -> parser.parse("<recording><a>&</b></recording>".getBytes(StandardCharsets.UTF_8),
+                new java.util.ArrayList<>())).isInstanceOf(MetadataException.class);
+        assertThat(MetadataParser.escapeBareAmpersands("<a>&lt;&#x26;&#38;</a>".getBytes(StandardCharsets.UTF_8)))
+                .isNull();
+    }
 }

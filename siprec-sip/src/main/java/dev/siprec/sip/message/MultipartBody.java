@@ -20,6 +20,16 @@ public final class MultipartBody {
      * @throws SipParseException (400) when no delimiter or no closing part is found
      */
     public static List<BodyPart> parse(byte[] body, String boundary) throws SipParseException {
+        return parse(body, boundary, new ArrayList<>());
+    }
+
+    /**
+     * As {@link #parse(byte[], String)}, salvaging what damage leaves readable: a final part
+     * whose close delimiter is missing (seen in Sonus and ProComm captures, and in bodies cut
+     * short in transit) is taken as it stands. What was repaired is added to {@code repairs},
+     * in words, so that the caller can report it.
+     */
+    public static List<BodyPart> parse(byte[] body, String boundary, List<String> repairs) throws SipParseException {
         if (boundary == null || boundary.isEmpty() || boundary.length() > 70) {
             throw new SipParseException(400, "multipart body without a valid boundary parameter");
         }
@@ -41,6 +51,18 @@ public final class MultipartBody {
             int partStart = lineEnd + 1;
             int next = findDelimiter(body, dash, partStart);
             if (next < 0) {
+                // no delimiter after this part: the body ends without its close delimiter
+                int partEnd = body.length;
+                while (partEnd > partStart && (body[partEnd - 1] == '\n' || body[partEnd - 1] == '\r')) {
+                    partEnd--;
+                }
+                if (partEnd > partStart) {
+                    BodyPart last = part(body, partStart, partEnd);
+                    parts.add(last);
+                    repairs.add("multipart body has no close delimiter; its last part ("
+                            + (last.contentType() == null ? "no Content-Type" : last.contentType().essence())
+                            + ", " + last.content().length + " bytes) was taken as it stands");
+                }
                 break;
             }
             // the line break before the delimiter belongs to the delimiter

@@ -71,4 +71,28 @@ class MultipartBodyTest {
                 () -> parse("multipart/mixed;boundary=zz", "no parts here"));
         assertThat(noDelimiter.reason()).contains("no delimiter");
     }
+
+    @Test
+    void aLastPartWithoutItsCloseDelimiterIsTakenAndTheRepairSaid() throws Exception {
+        // as in Sonus and ProComm captures: the metadata part runs to the end of the body
+        String body = "--sonus\r\nContent-Type: application/sdp\r\n\r\nv=0\r\n\r\n--sonus\r\n"
+                + "Content-Type: application/rs-metadata+xml\r\n\r\n<recording xmlns='urn:ietf:params:xml:ns:recording:1'/>\r\n";
+        java.util.List<String> repairs = new java.util.ArrayList<>();
+        List<BodyPart> parts = MultipartBody.parse(body.getBytes(StandardCharsets.UTF_8), "sonus", repairs);
+        assertThat(parts).hasSize(2);
+        assertThat(parts.get(1).contentType().is("application/rs-metadata+xml")).isTrue();
+        assertThat(parts.get(1).text()).isEqualTo("<recording xmlns='urn:ietf:params:xml:ns:recording:1'/>");
+        assertThat(repairs).singleElement().asString().contains("no close delimiter")
+                .contains("application/rs-metadata+xml");
+        // a whole body says nothing
+        repairs.clear();
+        MultipartBody.parse((body + "--sonus--\r\n").getBytes(StandardCharsets.UTF_8), "sonus", repairs);
+        assertThat(repairs).isEmpty();
+        // cut short inside the part's headers: what is there is still a part (no Content-Type)
+        repairs.clear();
+        List<BodyPart> cut = MultipartBody.parse("--b\r\nContent-Type: application/sdp\r\n\r\nv=0\r\n--b\r\nContent-Ty"
+                .getBytes(StandardCharsets.UTF_8), "b", repairs);
+        assertThat(cut).hasSize(2);
+        assertThat(repairs).hasSize(1);
+    }
 }
