@@ -1,6 +1,7 @@
 package dev.siprec.core;
 
 import dev.siprec.core.metadata.RecordingMetadata;
+import java.util.List;
 
 /**
  * One channel of a recording session's audio and where it comes from.
@@ -9,10 +10,31 @@ import dev.siprec.core.metadata.RecordingMetadata;
  * @param mLineIndex index of the SDP m-line that carries it
  * @param label the SDP {@code a=label} of the stream, or null
  * @param streamId the metadata stream id matched by label, or null
- * @param participant the participant that sends the stream per the metadata, or null
+ * @param participant the participant that sends the stream per the metadata (the first of
+ *     {@code participants}), or null
  * @param codec the negotiated codec, e.g. {@code PCMU/8000}
  * @param rule which rule of the {@link ChannelMapper} placed the stream on this channel
+ * @param participants everyone whose voice is on the channel: one participant for a stream of
+ *     one party; for a mixed stream (one m-line carrying the whole call, a mono recording) all
+ *     the participants the metadata associates with it, the caller first when a vendor's
+ *     metadata says who called, else in document order
  */
 public record RecordedChannel(int index, int mLineIndex, String label, String streamId,
-                              RecordingMetadata.Participant participant, String codec, String rule) {
+                              RecordingMetadata.Participant participant, String codec, String rule,
+                              List<RecordingMetadata.Participant> participants) {
+
+    /** Keeps the list immutable and {@code participant} its first entry. */
+    public RecordedChannel {
+        participants = participants == null ? (participant == null ? List.of() : List.of(participant))
+                : List.copyOf(participants);
+        if (participant == null && !participants.isEmpty()) {
+            participant = participants.get(0);
+        }
+    }
+
+    /** A channel of one sender (or none). */
+    public RecordedChannel(int index, int mLineIndex, String label, String streamId,
+                           RecordingMetadata.Participant participant, String codec, String rule) {
+        this(index, mLineIndex, label, streamId, participant, codec, rule, null);
+    }
 }

@@ -67,6 +67,7 @@ final class RecorderAnswer {
                     declined = o.reason();
                 }
             }
+            List<RtpMap> alternates = new ArrayList<>(2);
             if (usable) {
                 for (String f : m.formats()) {
                     int pt = parsePt(f);
@@ -74,11 +75,13 @@ final class RecorderAnswer {
                         continue;
                     }
                     RtpMap map = m.rtpMap(pt);
-                    if (map == null) {
+                    if (map == null || map.isTelephoneEvent() || map.isComfortNoise() || !support.supports(map)) {
                         continue;
                     }
-                    if (!map.isTelephoneEvent() && codec == null && support.supports(map)) {
+                    if (codec == null) {
                         codec = map;
+                    } else {
+                        alternates.add(map); // every codec we decode is answered (RFC 3264 §6.1)
                     }
                 }
             }
@@ -90,7 +93,8 @@ final class RecorderAnswer {
             RtpMap cn = accepted ? comfortNoise(m, codec.clockRate()) : null;
             RtpMap dtmf = accepted ? telephoneEvent(m, codec.clockRate()) : null;
             out.add(new NegotiatedStream(i, m.label(), accepted, codec, dtmf, cn, offered, answer,
-                    offer.effectiveConnection(m), m.port(), accepted ? crypto : null, declined));
+                    offer.effectiveConnection(m), m.port(), accepted ? crypto : null, declined,
+                    accepted ? alternates : List.of()));
         }
         return out;
     }
@@ -103,6 +107,12 @@ final class RecorderAnswer {
      */
     static RtpMap telephoneEvent(MediaDescription m, int clockRate) {
         return offered(m, clockRate, RtpMap::isTelephoneEvent, true);
+    }
+
+    /** The offered telephone-event at exactly {@code clockRate}, or null. */
+    private static RtpMap telephoneEventAt(MediaDescription m, int clockRate) {
+        RtpMap te = telephoneEvent(m, clockRate);
+        return te != null && te.clockRate() == clockRate ? te : null;
     }
 
     /**
@@ -159,24 +169,35 @@ final class RecorderAnswer {
                 a.media().add(declined);
                 continue;
             }
-            List<String> formats = new ArrayList<>(3);
-            formats.add(Integer.toString(n.codec().payloadType()));
-            if (n.telephoneEvent() != null) {
-                formats.add(Integer.toString(n.telephoneEvent().payloadType()));
+            // every codec we decode in the offer's order, then one telephone-event per clock rate
+            List<RtpMap> codecs = new ArrayList<>(1 + n.alternates().size());
+            codecs.add(n.codec());
+            codecs.addAll(n.alternates());
+            List<RtpMap> events = new ArrayList<>(2);
+            for (RtpMap c : codecs) {
+                RtpMap te = c == n.codec() ? n.telephoneEvent() : telephoneEventAt(offered, c.clockRate());
+                if (te != null && events.stream().noneMatch(e -> e.payloadType() == te.payloadType())) {
+                    events.add(te);
+                }
             }
+            List<String> formats = new ArrayList<>(codecs.size() + events.size() + 1);
+            codecs.forEach(c -> formats.add(Integer.toString(c.payloadType())));
+            events.forEach(e -> formats.add(Integer.toString(e.payloadType())));
             if (n.comfortNoise() != null) {
                 formats.add(Integer.toString(n.comfortNoise().payloadType()));
             }
             MediaDescription m = new MediaDescription("audio", localPorts[n.index()], offered.proto(), formats);
-            m.attribute("rtpmap", n.codec().format());
-            String parameters = Codecs.answerParameters(n.codec().encoding(), offered.fmtp(n.codec().payloadType()));
-            if (parameters != null) {
-                m.attribute("fmtp", n.codec().payloadType() + " " + parameters);
+            for (RtpMap c : codecs) {
+                m.attribute("rtpmap", c.format());
+                String parameters = Codecs.answerParameters(c.encoding(), offered.fmtp(c.payloadType()));
+                if (parameters != null) {
+                    m.attribute("fmtp", c.payloadType() + " " + parameters);
+                }
             }
-            if (n.telephoneEvent() != null) {
-                m.attribute("rtpmap", n.telephoneEvent().format());
-                String fmtp = offered.fmtp(n.telephoneEvent().payloadType());
-                m.attribute("fmtp", n.telephoneEvent().payloadType() + " " + (fmtp != null ? fmtp : "0-15"));
+            for (RtpMap te : events) {
+                m.attribute("rtpmap", te.format());
+                String fmtp = offered.fmtp(te.payloadType());
+                m.attribute("fmtp", te.payloadType() + " " + (fmtp != null ? fmtp : "0-15"));
             }
             if (n.comfortNoise() != null) {
                 m.attribute("rtpmap", n.comfortNoise().format());

@@ -122,9 +122,9 @@ public final class RecordingSession {
         RecordedChannel c = out.get(channel);
         RecordingMetadata md = metadata;
         RecordingMetadata.Stream ms = label == null ? null : md.streamByLabel(label);
-        RecordingMetadata.Participant sender = ms == null || ms.id() == null ? null : md.senderOf(ms.id());
-        out.set(channel, new RecordedChannel(c.index(), mLine, label, ms == null ? null : ms.id(), sender, codec,
-                "took-over-channel"));
+        List<RecordingMetadata.Participant> voices = RecordingSessionManager.voicesOf(md, ms, channels.size());
+        out.set(channel, new RecordedChannel(c.index(), mLine, label, ms == null ? null : ms.id(), null, codec,
+                "took-over-channel", voices));
         channels = List.copyOf(out);
     }
 
@@ -370,9 +370,10 @@ public final class RecordingSession {
         List<RecordedChannel> out = new java.util.ArrayList<>(channels.size());
         for (RecordedChannel c : channels) {
             RecordingMetadata.Stream ms = c.label() == null ? null : md.streamByLabel(c.label());
-            RecordingMetadata.Participant sender = ms == null || ms.id() == null ? null : md.senderOf(ms.id());
-            out.add(ms == null ? c : new RecordedChannel(c.index(), c.mLineIndex(), c.label(), ms.id(),
-                    sender != null ? sender : c.participant(), c.codec(), c.rule()));
+            List<RecordingMetadata.Participant> voices = ms == null ? List.of()
+                    : RecordingSessionManager.voicesOf(md, ms, channels.size());
+            out.add(ms == null ? c : new RecordedChannel(c.index(), c.mLineIndex(), c.label(), ms.id(), null,
+                    c.codec(), c.rule(), voices.isEmpty() ? c.participants() : voices));
         }
         return List.copyOf(out);
     }
@@ -388,7 +389,7 @@ public final class RecordingSession {
         List<RecordedChannel> out = new java.util.ArrayList<>(channels);
         RecordedChannel c = out.get(channel);
         out.set(channel, new RecordedChannel(c.index(), c.mLineIndex(), c.label(), c.streamId(), c.participant(), codec,
-                c.rule()));
+                c.rule(), c.participants()));
         channels = List.copyOf(out);
     }
 

@@ -196,7 +196,7 @@ final class RecordingSessionManager implements SipHandler {
             NegotiatedStream n = negotiated.get(ch.mLineIndex());
             int right = c + 1 < channels.size() && isRightChannel(channels, c + 1) ? c + 1 : -1;
             legOf[c] = legs.size();
-            legs.add(legSpec(ch.index(), n.codec(), n.telephoneEvent(), n.comfortNoise(), right));
+            legs.add(legSpec(ch.index(), n.codec(), n.telephoneEvent(), n.comfortNoise(), right, n.alternates()));
         }
         session.media = new MediaSession(loop, legs,
                 new MediaSession.Settings(config.sampleRate, channels.size(), FRAME_MILLIS, config.jitterMillis,
@@ -410,16 +410,42 @@ final class RecordingSessionManager implements SipHandler {
                         .filter(st -> (CiscoNetworkRecording.STREAM_PREFIX + n.index()).equals(st.id()))
                         .findFirst().orElse(null);
             }
-            RecordingMetadata.Participant sender = ms == null || ms.id() == null ? null : metadata.senderOf(ms.id());
+            List<RecordingMetadata.Participant> senders = voicesOf(metadata, ms, received.size());
+            RecordingMetadata.Participant sender = senders.isEmpty() ? null : senders.get(0);
             String codec = n.codec().encoding() + "/" + n.codec().clockRate();
             channels.add(new RecordedChannel(channels.size(), n.index(), n.label(), ms == null ? null : ms.id(), sender,
-                    codec, mapping.rules().get(c)));
+                    codec, mapping.rules().get(c), senders));
             if (keptStereo(n, offer)) {
                 channels.add(new RecordedChannel(channels.size(), n.index(), n.label(), ms == null ? null : ms.id(),
                         sender, codec, mapping.rules().get(c) + RIGHT_RULE));
             }
         }
         return channels;
+    }
+
+    /**
+     * Whose voices a stream carries: its senders per the metadata, the caller first when a
+     * vendor hint names one. A recording of one stream that the metadata does not tie to
+     * anyone (a mixed m-line without a label) carries everyone.
+     */
+    static List<RecordingMetadata.Participant> voicesOf(RecordingMetadata metadata, RecordingMetadata.Stream ms,
+                                                        int streams) {
+        List<RecordingMetadata.Participant> senders = new ArrayList<>(
+                ms == null || ms.id() == null ? List.of() : metadata.sendersOf(ms.id()));
+        if (senders.isEmpty() && streams == 1) {
+            for (RecordingMetadata.Participant p : metadata.participants()) {
+                if (p.id() != null) {
+                    senders.add(p);
+                }
+            }
+        }
+        if (senders.size() > 1) {
+            dev.siprec.core.metadata.CallerHint hint = dev.siprec.core.metadata.CallerHint.of(metadata);
+            if (hint != null) {
+                senders.sort(java.util.Comparator.comparing(p -> !hint.participantId().equals(p.id())));
+            }
+        }
+        return senders;
     }
 
     private static void validate(ChannelMapper.Mapping mapping, int streams) {
@@ -552,7 +578,8 @@ final class RecordingSessionManager implements SipHandler {
                     continue;
                 }
                 int mLine = i;
-                binds.add(media.addStream(legSpec(channel, n.codec(), n.telephoneEvent(), n.comfortNoise()))
+                binds.add(media.addStream(legSpec(channel, n.codec(), n.telephoneEvent(), n.comfortNoise(), -1,
+                                n.alternates()))
                         .thenCompose(r -> (n.crypto() == null ? CompletableFuture.completedFuture((Void) null)
                                 : media.secure(r[0], n.crypto().inbound(), n.crypto().outbound())).thenApply(v -> r))
                         .thenAccept(r -> {
@@ -610,7 +637,8 @@ final class RecordingSessionManager implements SipHandler {
         }
         stream.crypto = answered;
         return new NegotiatedStream(n.index(), n.label(), n.accepted(), n.codec(), n.telephoneEvent(),
-                n.comfortNoise(), n.offerDirection(), n.answerDirection(), n.remote(), n.remotePort(), answered, null);
+                n.comfortNoise(), n.offerDirection(), n.answerDirection(), n.remote(), n.remotePort(), answered, null,
+                n.alternates());
     }
 
     private static NegotiatedStream declined(NegotiatedStream n) {
@@ -639,7 +667,16 @@ final class RecordingSessionManager implements SipHandler {
         }
         RtpMap cn = RecorderAnswer.comfortNoise(m, chosen.clockRate());
         RtpMap dtmf = RecorderAnswer.telephoneEvent(m, chosen.clockRate());
-        MediaSession.LegSpec wanted = legSpec(stream.channel, chosen, dtmf, cn, stream.rightChannel);
+        List<RtpMap> others = new ArrayList<>();
+        if (n.codec() != null && n.codec().payloadType() != chosen.payloadType()) {
+            others.add(n.codec());
+        }
+        for (RtpMap a : n.alternates()) {
+            if (a.payloadType() != chosen.payloadType()) {
+                others.add(a);
+            }
+        }
+        MediaSession.LegSpec wanted = legSpec(stream.channel, chosen, dtmf, cn, stream.rightChannel, others);
         if (!wanted.equals(now)) {
             media.changeCodec(stream.leg, wanted);
             if (!now.encoding().equalsIgnoreCase(chosen.encoding()) || now.clockRate() != chosen.clockRate()) {
@@ -647,18 +684,18 @@ final class RecordingSessionManager implements SipHandler {
             }
         }
         return new NegotiatedStream(n.index(), n.label(), true, chosen, dtmf, cn, n.offerDirection(),
-                n.answerDirection(), n.remote(), n.remotePort(), n.crypto(), null);
-    }
-
-    private static MediaSession.LegSpec legSpec(int channel, RtpMap codec, RtpMap telephoneEvent, RtpMap comfortNoise) {
-        return legSpec(channel, codec, telephoneEvent, comfortNoise, -1);
+                n.answerDirection(), n.remote(), n.remotePort(), n.crypto(), null, others);
     }
 
     private static MediaSession.LegSpec legSpec(int channel, RtpMap codec, RtpMap telephoneEvent, RtpMap comfortNoise,
-                                                int rightChannel) {
+                                                int rightChannel, List<RtpMap> alternates) {
+        List<MediaSession.LegSpec.Format> formats = new ArrayList<>(alternates.size());
+        for (RtpMap a : alternates) {
+            formats.add(new MediaSession.LegSpec.Format(a.payloadType(), a.encoding(), a.clockRate(), a.channels()));
+        }
         return new MediaSession.LegSpec(channel, codec.payloadType(), codec.encoding(), codec.clockRate(),
                 codec.channels(), telephoneEvent == null ? -1 : telephoneEvent.payloadType(),
-                comfortNoise == null ? -1 : comfortNoise.payloadType(), rightChannel);
+                comfortNoise == null ? -1 : comfortNoise.payloadType(), rightChannel, formats);
     }
 
     private static int parsePt(String f) {

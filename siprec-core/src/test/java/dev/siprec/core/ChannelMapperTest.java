@@ -102,4 +102,31 @@ class ChannelMapperTest {
         assertThat(ChannelMapper.standard().map(RecordingMetadata.EMPTY, TWO).rules())
                 .containsExactly("m-line-order", "m-line-order");
     }
+
+    @Test
+    void aMixedStreamNamesEveryoneOnItWithTheCallerFirst() throws Exception {
+        // Metaswitch-style mono: one stream both parties send; 2000 (first in the document) was called
+        String terminating = "<extensiondata><metaswitchRecordingMetadata><callType>terminating</callType>"
+                + "<recordedParty>2000</recordedParty></metaswitchRecordingMetadata></extensiondata>";
+        String mixed = twoParties("urn:ietf:params:xml:ns:recording", "2000", "5551230001", "", terminating)
+                .replace("<stream stream_id='sb' session_id='s'><label>2</label></stream>", "")
+                .replace("<send>sb</send>", "<send>sa</send>");
+        RecordingMetadata md = md(mixed);
+        assertThat(RecordingSessionManager.voicesOf(md, md.streamByLabel("1"), 1))
+                .extracting(p -> p.nameIds().get(0).aor()).containsExactly("5551230001", "2000");
+        // without a hint: document order; one unlabelled mixed stream: everyone
+        RecordingMetadata plain = md(mixed.replace(terminating, ""));
+        assertThat(RecordingSessionManager.voicesOf(plain, plain.streamByLabel("1"), 1))
+                .extracting(RecordingMetadata.Participant::id).containsExactly("a", "b");
+        assertThat(RecordingSessionManager.voicesOf(plain, null, 1)).hasSize(2);
+        assertThat(RecordingSessionManager.voicesOf(plain, null, 2)).isEmpty();
+        // a channel of one sender keeps one
+        RecordingMetadata two = md(twoParties("urn:ietf:params:xml:ns:recording:1", "sip:a@x", "sip:b@x", "", ""));
+        assertThat(RecordingSessionManager.voicesOf(two, two.streamByLabel("2"), 2))
+                .extracting(RecordingMetadata.Participant::id).containsExactly("b");
+        RecordedChannel c = new RecordedChannel(0, 0, "1", "sa", null, "PCMU/8000", "r",
+                RecordingSessionManager.voicesOf(md, md.streamByLabel("1"), 1));
+        assertThat(c.participant().nameIds().get(0).aor()).isEqualTo("5551230001");
+        assertThat(c.participants()).hasSize(2);
+    }
 }

@@ -141,7 +141,7 @@ class EndToEndTest {
             assertThat(m).hasSize(2);
             assertThat(m).extracting(MediaDescription::label).containsExactly("1", "2");
             assertThat(m).extracting(MediaDescription::direction).containsOnly(Direction.RECVONLY);
-            assertThat(m.get(0).formats()).containsExactly("0", "101");
+            assertThat(m.get(0).formats()).containsExactly("0", "8", "101"); // every codec we decode
             src.ack();
             src.streamTones(75, 440, 1000); // 1.5 s
             Thread.sleep(100);
@@ -217,7 +217,7 @@ class EndToEndTest {
             SipResponse ok = src.invite("multipart/mixed;boundary=boundary42", TestSrc.multipart(offer,
                     TestSrc.METADATA));
             assertThat(ok.statusCode()).isEqualTo(200);
-            assertThat(src.answer.media()).allSatisfy(m -> assertThat(m.formats()).containsExactly("9", "101"));
+            assertThat(src.answer.media()).allSatisfy(m -> assertThat(m.formats()).containsExactly("9", "0", "101"));
             src.ack();
             src.stream(packets, 9, TestSrc.slices(stream, 0), TestSrc.slices(stream, legBStart));
             Thread.sleep(300);
@@ -310,7 +310,7 @@ class EndToEndTest {
                     TestSrc.METADATA));
             assertThat(ok.statusCode()).isEqualTo(200);
             assertThat(src.answer.media()).allSatisfy(m -> {
-                assertThat(m.formats()).containsExactly("18", "101");
+                assertThat(m.formats()).containsExactly("18", "0", "101");
                 assertThat(m.fmtp(18)).isEqualTo("annexb=yes");
             });
             src.ack();
@@ -982,7 +982,7 @@ class EndToEndTest {
             SipResponse same = src.reInvite(TestSrc.offerCodecs("8 0 101",
                     "a=rtpmap:8 PCMA/8000\r\na=rtpmap:0 PCMU/8000\r\n", "1", "2"));
             assertThat(same.statusCode()).isEqualTo(200);
-            assertThat(src.answer.media().get(0).formats()).containsExactly("0", "101");
+            assertThat(src.answer.media().get(0).formats()).containsExactly("0", "8", "101"); // the current first
             // only PCMA now: the streams switch decoder
             SipResponse changed = src.reInvite(TestSrc.offerCodecs("8 101", "a=rtpmap:8 PCMA/8000\r\n", "1", "2"));
             assertThat(changed.statusCode()).isEqualTo(200);

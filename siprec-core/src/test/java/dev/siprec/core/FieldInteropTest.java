@@ -91,4 +91,60 @@ class FieldInteropTest {
                     .participant().nameIds().get(0).name()).isEqualTo("Front desk");
         }
     }
+
+    /** A sine in G.711 (A-law or μ-law), 20 ms per packet, its phase going on from packet {@code first}. */
+    static TestSrc.Payloads tone(double hz, int first, boolean alaw) {
+        return (k, packet, offset) -> {
+            for (int i = 0; i < 160; i++) {
+                int v = (int) (8000 * Math.sin(2 * Math.PI * hz * (160.0 * (first + k) + i) / 8000));
+                packet[offset + i] = alaw ? dev.siprec.codecs.G711.linearToAlaw(v) : dev.siprec.codecs.G711.linearToUlaw(v);
+            }
+            return 160;
+        };
+    }
+
+    @Test
+    void everyOfferedCodecIsAnsweredAndASwitchBetweenThemMidStreamLeavesNoGap() throws Exception {
+        InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        server = SiprecServer.builder().sip(Transport.UDP, any).rtpPortRange(44000, 44999).sampleRate(8000)
+                .listener(recorder).threads(2).jitterDelay(Duration.ofMillis(100)).start();
+        try (TestSrc src = new TestSrc(server.sipAddresses(Transport.UDP).get(0), false)) {
+            String offer = TestSrc.offerCodecs("0 18 8 9 13 101", "a=rtpmap:0 PCMU/8000\r\na=rtpmap:18 G729/8000\r\n"
+                    + "a=rtpmap:8 PCMA/8000\r\na=rtpmap:9 G722/8000\r\na=rtpmap:13 CN/8000\r\n"
+                    + "a=rtpmap:102 telephone-event/16000\r\n", "1", "2");
+            assertThat(src.invite("multipart/mixed;boundary=boundary42", TestSrc.multipart(offer, TestSrc.METADATA))
+                    .statusCode()).isEqualTo(200);
+            // every codec we decode, in the offer's order, then CN and one telephone-event per clock rate
+            assertThat(src.answer.media().get(0).formats()).containsExactly("0", "18", "8", "9", "101", "13");
+            src.ack();
+            src.continueStreams = true;
+            src.stream(40, 0, tone(440, 0, false), tone(1000, 0, false));
+            src.stream(40, 8, tone(440, 40, true), tone(1000, 40, true)); // the SBC forks PCMA now
+            src.stream(5, 3, tone(440, 80, true), tone(1000, 80, true)); // GSM: offered by nobody
+            Thread.sleep(300);
+            src.bye();
+        }
+        RecordingSession s = recorder.last();
+        s.ended().get(10, TimeUnit.SECONDS);
+        short[][] a = recorder.audio.get(s.id());
+        for (int c = 0; c < 2; c++) {
+            assertThat(s.stats(c).formatSwitches()).as("channel " + c).isEqualTo(1);
+            assertThat(s.stats(c).packetsReceived()).as("channel " + c).isEqualTo(80);
+            assertThat(s.stats(c).packetsOtherPayloadType()).as("channel " + c).isEqualTo(5);
+            assertThat(s.stats(c).packetsInvalid()).as("channel " + c).isZero();
+        }
+        // leg A (440 Hz) is channel 1: the tone runs on through the switch, without a gap or a click
+        short[] ch = a[1];
+        int start = dev.siprec.testing.Signals.firstSound(ch);
+        for (int block = 1; block < 79; block++) { // every 20 ms block carries the tone at full level
+            double energy = 0;
+            for (int i = 0; i < 160; i++) {
+                energy += (double) ch[start + block * 160 + i] * ch[start + block * 160 + i];
+            }
+            assertThat(Math.sqrt(energy / 160)).as("RMS of block " + block).isGreaterThan(4000);
+        }
+        int around = start + 40 * 160 - 400; // 800 samples around the switch
+        assertThat(dev.siprec.testing.Signals.power(ch, around, 800, 440, 8000))
+                .isGreaterThan(300 * dev.siprec.testing.Signals.power(ch, around, 800, 1000, 8000));
+    }
 }

@@ -350,6 +350,11 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
             ch.put("label", c.label());
             ch.put("streamId", c.streamId());
             ch.put("participant", c.participant() == null ? null : participant(c.participant()));
+            if (c.participants().size() > 1) { // a mixed stream: everyone on it, the caller first when known
+                List<Object> voices = new ArrayList<>();
+                c.participants().forEach(p -> voices.add(participant(p)));
+                ch.put("participants", voices);
+            }
             ch.put("codec", c.codec());
             ch.put("srtp", s.srtpSuite(c.index())); // the suite only: keys never leave the library
             ch.put("mappingRule", c.rule());
@@ -365,6 +370,8 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
             ch.put("packetsComfortNoise", st.packetsComfortNoise());
             ch.put("packetsRtcp", st.packetsRtcp());
             ch.put("packetsUnauthenticated", st.packetsUnauthenticated());
+            ch.put("packetsOtherPayloadType", st.packetsOtherPayloadType());
+            ch.put("formatSwitches", st.formatSwitches());
             // time scaling that followed the sender's clock (nothing is cut or padded silently)
             ch.put("samplesDropped", st.samplesDropped());
             ch.put("samplesInserted", st.samplesInserted());

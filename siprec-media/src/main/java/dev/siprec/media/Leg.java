@@ -189,6 +189,44 @@ final class Leg {
         }
     }
 
+    private long otherPayloadType;
+    private long formatSwitches;
+    // the decoders of the answered formats this stream has used, by payload type: an SRC that
+    // switches back and forth keeps their state and costs no allocation after the first switch
+    private java.util.Map<Integer, AudioDecoder> decoders;
+
+    /**
+     * A packet of another answered format: what is buffered is decoded with the current
+     * decoder, then the stream decodes with the one for {@code f}. The timeline goes on (the
+     * formats share the RTP clock, as the offers we have seen do); a format with another RTP
+     * clock rate starts its own timing anchor, as a new source would. On the loop.
+     */
+    private void switchFormat(MediaSession.LegSpec.Format f) {
+        if (decoders == null) {
+            decoders = new java.util.HashMap<>(4);
+        }
+        decoders.put(spec.payloadType(), decoder);
+        AudioDecoder next = decoders.get(f.payloadType());
+        if (next == null) {
+            next = session.newDecoder(f, spec.rightChannel());
+        } else {
+            next.reset();
+        }
+        boolean sameClock = f.clockRate() == spec.clockRate();
+        drainAll();
+        spec = spec.switchedTo(f);
+        use(next);
+        formatSwitches++;
+        if (!sameClock) {
+            synced = false;
+        }
+    }
+
+    /** Packets of a payload type not answered for the stream (dropped; not malformed). */
+    long otherPayloadType() {
+        return otherPayloadType;
+    }
+
     /**
      * The SRC changed this stream's codec or payload type (a re-offer, RFC 3264 §8.3.2): decode
      * with the new one from now on; what is buffered was sent with the old one and is decoded so.
@@ -287,7 +325,8 @@ final class Leg {
             return false;
         }
         int pt = rtp.payloadType();
-        return pt == spec.payloadType() || pt == spec.telephoneEventPayloadType() || spec.isComfortNoise(pt);
+        return pt == spec.payloadType() || pt == spec.telephoneEventPayloadType() || spec.isComfortNoise(pt)
+                || spec.alternate(pt) != null;
     }
 
     /**
@@ -323,9 +362,13 @@ final class Leg {
         int pt = rtp.payloadType();
         boolean comfortNoise = pt != spec.payloadType() && spec.isComfortNoise(pt);
         if (pt != spec.payloadType() && pt != spec.telephoneEventPayloadType() && !comfortNoise) {
-            invalid++;
-            log.debug("port {}: dropped packet with payload type {} not negotiated", port, pt);
-            return;
+            MediaSession.LegSpec.Format other = spec.alternate(pt);
+            if (other == null) {
+                otherPayloadType++;
+                log.debug("port {}: dropped packet with payload type {} not answered", port, pt);
+                return;
+            }
+            switchFormat(other); // RFC 3264 §6.1: the SRC may send any payload type we answered
         }
         boolean event = pt == spec.telephoneEventPayloadType();
         if (event && rtp.payloadLength() < 4) {
@@ -1088,7 +1131,7 @@ final class Leg {
     StreamStats stats() {
         return new StreamStats(received, lost, late, duplicate, invalid, concealedFrames,
                 jitterMillis(), otherSource, comfortNoisePackets, rtcpPackets, scaler == null ? 0 : scaler.dropped(),
-                scaler == null ? 0 : scaler.inserted(), unauthenticated);
+                scaler == null ? 0 : scaler.inserted(), unauthenticated, otherPayloadType, formatSwitches);
     }
 
     // SRTP (RFC 3711): null for plain RTP. The inbound context unprotects what the SRC sends

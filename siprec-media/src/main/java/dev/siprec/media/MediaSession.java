@@ -41,9 +41,29 @@ public final class MediaSession {
      *     static type 13 is understood on 8000 Hz streams either way)
      * @param rightChannel for a two-channel stream recorded as two channels, the output channel
      *     of its right channel (its left one goes to {@code channel}); -1 to down-mix it
+     * @param alternates the other payload formats answered for the stream, which the SRC may
+     *     switch to packet by packet (RFC 3264 §6.1): a packet of one of them switches the
+     *     stream's decoder at once (empty: only {@code payloadType})
      */
     public record LegSpec(int channel, int payloadType, String encoding, int clockRate, int codecChannels,
-                          int telephoneEventPayloadType, int comfortNoisePayloadType, int rightChannel) {
+                          int telephoneEventPayloadType, int comfortNoisePayloadType, int rightChannel,
+                          List<Format> alternates) {
+
+        /** An answered payload format: type, rtpmap encoding name, RTP clock, channels. */
+        public record Format(int payloadType, String encoding, int clockRate, int channels) {
+        }
+
+        /** Keeps the alternates immutable. */
+        public LegSpec {
+            alternates = alternates == null ? List.of() : List.copyOf(alternates);
+        }
+
+        /** A stream of one payload format. */
+        public LegSpec(int channel, int payloadType, String encoding, int clockRate, int codecChannels,
+                       int telephoneEventPayloadType, int comfortNoisePayloadType, int rightChannel) {
+            this(channel, payloadType, encoding, clockRate, codecChannels, telephoneEventPayloadType,
+                    comfortNoisePayloadType, rightChannel, List.of());
+        }
 
         /** A stream recorded on one channel (a two-channel codec is down-mixed). */
         public LegSpec(int channel, int payloadType, String encoding, int clockRate, int codecChannels,
@@ -56,6 +76,32 @@ public final class MediaSession {
         public LegSpec(int channel, int payloadType, String encoding, int clockRate, int codecChannels,
                        int telephoneEventPayloadType) {
             this(channel, payloadType, encoding, clockRate, codecChannels, telephoneEventPayloadType, -1);
+        }
+
+        /** The answered alternate format of payload type {@code pt}, or null. */
+        Format alternate(int pt) {
+            for (Format f : alternates) {
+                if (f.payloadType() == pt) {
+                    return f;
+                }
+            }
+            return null;
+        }
+
+        /**
+         * This stream decoding {@code f} from now on; the format it decoded joins the
+         * alternates, so that the SRC may switch back.
+         */
+        LegSpec switchedTo(Format f) {
+            List<Format> others = new java.util.ArrayList<>(alternates.size());
+            others.add(new Format(payloadType, encoding, clockRate, codecChannels));
+            for (Format a : alternates) {
+                if (a.payloadType() != f.payloadType()) {
+                    others.add(a);
+                }
+            }
+            return new LegSpec(channel, f.payloadType(), f.encoding(), f.clockRate(), f.channels(),
+                    telephoneEventPayloadType, comfortNoisePayloadType, rightChannel, others);
         }
 
         /** Whether RTP payload type {@code pt} carries RFC 3389 comfort noise on this stream. */
@@ -773,13 +819,23 @@ public final class MediaSession {
         // the channels stay: a stream recorded on two keeps its right channel
         LegSpec keep = new LegSpec(legs.get(i).spec.channel(), spec.payloadType(), spec.encoding(), spec.clockRate(),
                 spec.codecChannels(), spec.telephoneEventPayloadType(), spec.comfortNoisePayloadType(),
-                legs.get(i).spec.rightChannel());
+                legs.get(i).spec.rightChannel(), spec.alternates());
         AudioDecoder decoder = Codecs.newDecoder(keep.encoding(), keep.clockRate(), keep.codecChannels(),
                 settings.outputRate(), keep.rightChannel() >= 0 ? 2 : 1);
         if (decoder == null) {
             throw new IllegalArgumentException("no decoder for " + spec.encoding() + "/" + spec.clockRate());
         }
         loop.execute(() -> legs.get(i).retune(keep, decoder));
+    }
+
+    /** A decoder for an answered alternate format of a stream (a two-channel stream kept as two: stereo). */
+    AudioDecoder newDecoder(LegSpec.Format f, int rightChannel) {
+        AudioDecoder d = Codecs.newDecoder(f.encoding(), f.clockRate(), f.channels(), settings.outputRate(),
+                rightChannel >= 0 ? 2 : 1);
+        if (d == null) {
+            throw new IllegalStateException("no decoder for answered format " + f);
+        }
+        return d;
     }
 
     /** The current description of stream {@code i}. */

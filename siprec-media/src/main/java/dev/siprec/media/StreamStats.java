@@ -26,14 +26,18 @@ package dev.siprec.media;
  * @param packetsUnauthenticated SRTP or SRTCP packets whose authentication tag did not verify
  *     (tampered, or under another key), or that came after the key's lifetime (dropped; a
  *     replayed one counts as a duplicate)
+ * @param packetsOtherPayloadType well-formed RTP packets of a payload type not answered for the
+ *     stream (dropped; {@code packetsInvalid} counts malformed ones)
+ * @param formatSwitches how often the SRC switched among the payload formats answered for the
+ *     stream (RFC 3264 §6.1); the decoder follows each switch
  */
 public record StreamStats(long packetsReceived, long packetsLost, long packetsLate, long packetsDuplicate,
                           long packetsInvalid, long framesConcealed, double jitterMillis, long packetsOtherSource,
                           long packetsComfortNoise, long packetsRtcp, long samplesDropped, long samplesInserted,
-                          long packetsUnauthenticated) {
+                          long packetsUnauthenticated, long packetsOtherPayloadType, long formatSwitches) {
 
     /** All zero. */
-    public static final StreamStats EMPTY = new StreamStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    public static final StreamStats EMPTY = new StreamStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     /**
      * The counters of two streams that fed the same channel one after the other: counts add up,
@@ -46,6 +50,7 @@ public record StreamStats(long packetsReceived, long packetsLost, long packetsLa
                 Math.max(jitterMillis, o.jitterMillis), packetsOtherSource + o.packetsOtherSource,
                 packetsComfortNoise + o.packetsComfortNoise, packetsRtcp + o.packetsRtcp,
                 samplesDropped + o.samplesDropped, samplesInserted + o.samplesInserted,
-                packetsUnauthenticated + o.packetsUnauthenticated);
+                packetsUnauthenticated + o.packetsUnauthenticated, packetsOtherPayloadType + o.packetsOtherPayloadType,
+                formatSwitches + o.formatSwitches);
     }
 }

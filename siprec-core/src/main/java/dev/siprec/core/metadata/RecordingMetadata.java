@@ -174,6 +174,20 @@ public record RecordingMetadata(String dataMode, List<Group> groups, List<Sessio
         return out;
     }
 
+    /**
+     * Every participant that sends a stream (by stream id), in document order; a mixed stream
+     * (one m-line carrying the whole call) has several.
+     */
+    public List<Participant> sendersOf(String streamId) {
+        List<Participant> out = new ArrayList<>(2);
+        for (Participant p : participants) {
+            if (p.id() != null && streamsSentBy(p.id()).contains(streamId)) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
     /** The participant that sends a stream (by stream id), or null. */
     public Participant senderOf(String streamId) {
         for (Participant p : participants) {
