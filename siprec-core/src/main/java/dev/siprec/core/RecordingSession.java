@@ -110,6 +110,25 @@ public final class RecordingSession {
         }
     }
 
+    /**
+     * The labels an SRC's late answer gave the streams (by m-line), on their channels: later
+     * metadata finds the channels' participants by them.
+     */
+    void labelStreams(java.util.Map<Integer, String> labelByMLine) {
+        if (labelByMLine.isEmpty()) {
+            return;
+        }
+        synchronized (channelsLock) {
+            List<RecordedChannel> out = new java.util.ArrayList<>(channels.size());
+            for (RecordedChannel c : channels) {
+                String label = labelByMLine.get(c.mLineIndex());
+                out.add(label == null ? c : new RecordedChannel(c.index(), c.mLineIndex(), label, c.streamId(),
+                        c.participant(), c.codec(), c.rule(), c.participants()));
+            }
+            channels = List.copyOf(out);
+        }
+    }
+
     /** A new stream (label) took over a channel whose stream the SRC removed. */
     void channelTakenOver(int channel, int mLine, String label, String codec) {
         synchronized (channelsLock) {
@@ -572,6 +591,8 @@ public final class RecordingSession {
 
     // every stream is on hold (the last offer said so): the longer media timeout applies
     volatile boolean onHold;
+    // the INVITE had no offer: ours went in the 2xx, the SRC's answer comes in the ACK (LateOffer)
+    volatile boolean awaitingAnswer;
     private io.netty.util.concurrent.ScheduledFuture<?> watchdog;
 
     /**

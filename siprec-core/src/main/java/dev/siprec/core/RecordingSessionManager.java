@@ -116,14 +116,24 @@ final class RecordingSessionManager implements SipHandler {
             invite.reject(403, "Not a SIPREC recording session (RFC 7866)");
             return;
         }
-        if (body.sdp() == null) {
-            // RFC 7866 §6.1 requires an offer; offer-less INVITEs (offer in the ACK) are not taken
-            invite.reject(488, "No SDP offer in the INVITE", "Warning", "399 siprec \"SDP offer required\"");
+        // no offer in the INVITE (CUCM's built-in bridge sends no body at all): ours goes in the
+        // 200 OK, the SRC's answer comes in the ACK (LateOffer). A SIPREC body with metadata but no
+        // SDP part is a broken request instead (RFC 7866 §6.1 asks for the offer beside it): 488.
+        boolean lateOffer = body.sdp() == null && body.metadata() == null;
+        if (body.sdp() == null && body.metadata() != null) {
+            invite.reject(488, "No SDP offer beside the recording metadata", "Warning",
+                    "399 siprec \"SDP offer required with the metadata\"");
+            return;
+        }
+        if (lateOffer && config.srtp == SiprecServer.Srtp.REQUIRED) {
+            invite.reject(488, "No SDP offer in the INVITE, and SRTP is required", "Warning",
+                    "399 siprec \"SDP offer with SRTP required\"");
             return;
         }
         SessionDescription offer;
         try {
-            offer = SessionDescription.parse(new String(body.sdp(), StandardCharsets.UTF_8));
+            offer = SessionDescription.parse(lateOffer ? LateOffer.VIRTUAL_OFFER
+                    : new String(body.sdp(), StandardCharsets.UTF_8));
         } catch (SdpParseException e) {
             invite.reject(400, "Malformed SDP: " + e.getMessage());
             return;
@@ -216,7 +226,8 @@ final class RecordingSessionManager implements SipHandler {
         session.media.allowSources(config.allowRtp);
         invite.attachment(session);
         session.inviteTransaction = invite;
-        session.onHold = allOnHold(received);
+        session.onHold = !lateOffer && allOnHold(received);
+        session.awaitingAnswer = lateOffer;
         session.fatal = fatal;
         session.media.onFatalError(fatal);
         session.stopper(stopped -> end(stopped, EndReason.STOPPED));
@@ -831,6 +842,85 @@ final class RecordingSessionManager implements SipHandler {
     @Override
     public void onAck(Dialog dialog) {
         // the session is confirmed; nothing changes for the recording
+    }
+
+    @Override
+    public void onAck(Dialog dialog, SipRequest ack) {
+        if (dialog.attachment() instanceof RecordingSession session && session.awaitingAnswer) {
+            session.awaitingAnswer = false;
+            takeLateAnswer(session, ack);
+        }
+        onAck(dialog);
+    }
+
+    /**
+     * The SRC's answer to the offer of our 2xx, from the ACK (RFC 3261 §13.2.1, plain SDP or
+     * multipart with metadata): each stream takes the first codec the SRC answered (the others
+     * it answered stay switchable), the address it gives and its label; a stream it declined
+     * is closed; metadata applies as an update. An ACK without an answer leaves nothing to
+     * record: the session ends with a BYE (SETUP_FAILED).
+     */
+    private void takeLateAnswer(RecordingSession session, SipRequest ack) {
+        InviteBody body = null;
+        SessionDescription answer = null;
+        try {
+            body = InviteBody.of(ack);
+            if (body.sdp() != null) {
+                answer = SessionDescription.parse(new String(body.sdp(), StandardCharsets.UTF_8));
+            }
+        } catch (SipParseException | SdpParseException e) {
+            log.warn("call {}: unreadable answer in the ACK: {}", session.sipCallId(), e.getMessage());
+        }
+        if (answer == null) {
+            log.warn("call {}: no SDP answer in the ACK to our offer; ending the session", session.sipCallId());
+            end(session, EndReason.SETUP_FAILED);
+            return;
+        }
+        MediaSession media = session.media;
+        java.util.Map<Integer, String> labels = new java.util.HashMap<>();
+        boolean any = false;
+        synchronized (session) {
+            for (RecordingSession.ReceivedStream r : session.activeStreams()) {
+                MediaDescription m = r.mLine < answer.media().size() ? answer.media().get(r.mLine) : null;
+                List<RtpMap> codecs = new ArrayList<>();
+                if (m != null) {
+                    for (String f : m.formats()) {
+                        RtpMap map = parsePt(f) < 0 ? null : m.rtpMap(parsePt(f));
+                        if (map != null && !map.isTelephoneEvent() && !map.isComfortNoise()
+                                && DECODABLE.supports(map)) {
+                            codecs.add(map);
+                        }
+                    }
+                }
+                dev.siprec.sip.sdp.Direction d = m == null ? null : answer.effectiveDirection(m);
+                if (m == null || m.port() == 0 || codecs.isEmpty() || d == dev.siprec.sip.sdp.Direction.INACTIVE
+                        || d == dev.siprec.sip.sdp.Direction.RECVONLY) {
+                    session.removeStream(r); // declined, or nothing it would send that we decode
+                    continue;
+                }
+                any = true;
+                RtpMap chosen = codecs.get(0);
+                media.changeCodec(r.leg, legSpec(r.channel, chosen, RecorderAnswer.telephoneEvent(m, chosen.clockRate()),
+                        RecorderAnswer.comfortNoise(m, chosen.clockRate()), r.rightChannel,
+                        codecs.subList(1, codecs.size())));
+                session.codecChanged(r.channel, chosen.encoding() + "/" + chosen.clockRate());
+                dev.siprec.sip.sdp.Connection c = answer.effectiveConnection(m);
+                InetAddress from = c == null || c.isHold() ? null : literalAddress(c.address());
+                media.preferSource(r.leg, from == null || from.isAnyLocalAddress() ? null : from);
+                if (m.label() != null) {
+                    labels.put(r.mLine, m.label());
+                }
+            }
+        }
+        if (!any) {
+            log.warn("call {}: the SRC's answer in the ACK keeps no stream; ending the session", session.sipCallId());
+            end(session, EndReason.SETUP_FAILED);
+            return;
+        }
+        session.labelStreams(labels);
+        if (body.metadata() != null) {
+            applyMetadata(session, body.metadata(), session.sipCallId());
+        }
     }
 
     @Override

@@ -1269,6 +1269,8 @@ class EndToEndTest {
             assertThat(badSdp.reasonPhrase()).startsWith("Malformed SDP");
         }
         try (TestSrc src = new TestSrc(sip(Transport.UDP), false)) {
+            // metadata without its offer: broken SIPREC, not a late offer (that is an INVITE
+            // without a body: FieldInteropTest)
             SipResponse onlyMetadata = src.invite("multipart/mixed;boundary=boundary42",
                     "--boundary42\r\nContent-Type: application/rs-metadata+xml\r\n\r\n<recording/>\r\n--boundary42--");
             assertThat(onlyMetadata.statusCode()).isEqualTo(488);

@@ -147,4 +147,57 @@ class FieldInteropTest {
         assertThat(dev.siprec.testing.Signals.power(ch, around, 800, 440, 8000))
                 .isGreaterThan(300 * dev.siprec.testing.Signals.power(ch, around, 800, 1000, 8000));
     }
+
+    @Test
+    void anInviteWithoutAnOfferGetsOursAndTheAnswerInTheAckDecidesWhatIsRecorded() throws Exception {
+        InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        server = SiprecServer.builder().sip(Transport.UDP, any).rtpPortRange(44000, 44999).sampleRate(8000)
+                .listener(recorder).threads(2).jitterDelay(Duration.ofMillis(100)).start();
+        try (TestSrc src = new TestSrc(server.sipAddresses(Transport.UDP).get(0), false)) {
+            // Cisco CUCM built-in bridge: no SDP in the INVITE
+            dev.siprec.sip.message.SipResponse ok = src.invite(null, null);
+            assertThat(ok.statusCode()).isEqualTo(200);
+            assertThat(ok.contentType().is("application/sdp")).isTrue();
+            assertThat(src.answer.media()).hasSize(2).allSatisfy(m -> {
+                assertThat(m.formats()).containsExactly("0", "8", "9", "18", "111", "101", "102", "13");
+                assertThat(m.direction()).isEqualTo(dev.siprec.sip.sdp.Direction.RECVONLY);
+                assertThat(m.port()).isPositive();
+            });
+            // the answer in the ACK: the first stream as PCMA with label 1, the second declined;
+            // metadata beside it
+            String answer = "v=0\r\no=CiscoSystemsCCM-SIP 1 1 IN IP4 127.0.0.1\r\ns=SIP Call\r\nc=IN IP4 127.0.0.1\r\n"
+                    + "t=0 0\r\nm=audio 30000 RTP/AVP 8\r\na=rtpmap:8 PCMA/8000\r\na=sendonly\r\na=label:1\r\n"
+                    + "m=audio 0 RTP/AVP 0\r\n";
+            src.send(src.request("ACK", 1, "z9hG4bK-ack-late-" + src.callId.hashCode(),
+                    "multipart/mixed;boundary=boundary42", TestSrc.multipart(answer, TestSrc.METADATA)));
+            src.stream(50, 8, tone(440, 0, true));
+            Thread.sleep(300);
+            assertThat(src.bye().statusCode()).isEqualTo(200);
+        }
+        RecordingSession s = recorder.last();
+        s.ended().get(10, TimeUnit.SECONDS);
+        assertThat(s.endReason()).isEqualTo(EndReason.BYE);
+        RecordedChannel first = s.channels().stream().filter(c -> c.mLineIndex() == 0).findFirst().orElseThrow();
+        assertThat(first.label()).isEqualTo("1");
+        assertThat(first.codec()).isEqualTo("PCMA/8000");
+        assertThat(first.participant().nameIds().get(0).aor()).isEqualTo("sip:alice@example.com");
+        assertThat(s.stats(first.index()).packetsReceived()).isEqualTo(50);
+        short[] ch = recorder.audio.get(s.id())[first.index()];
+        int from = dev.siprec.testing.Signals.firstSound(ch) + 400;
+        assertThat(dev.siprec.testing.Signals.power(ch, from, 4000, 440, 8000))
+                .isGreaterThan(1000 * dev.siprec.testing.Signals.power(ch, from, 4000, 1000, 8000));
+
+        // an ACK without an answer leaves nothing to record: we end the session with a BYE
+        recorder.last = null;
+        try (TestSrc src = new TestSrc(server.sipAddresses(Transport.UDP).get(0), false)) {
+            assertThat(src.invite(null, null).statusCode()).isEqualTo(200);
+            src.ack();
+            dev.siprec.sip.message.SipRequest bye = src.receiveRequest();
+            assertThat(bye.method()).isEqualTo("BYE");
+            src.respond(bye, 200, "OK");
+            RecordingSession s2 = recorder.last();
+            assertThat(s2.ended().get(10, TimeUnit.SECONDS)).isEqualTo(EndReason.SETUP_FAILED);
+        }
+        assertThat(server.activeSessions()).isEmpty();
+    }
 }

@@ -33,6 +33,15 @@ public interface SipHandler {
     /** The ACK for our 2xx arrived: the dialog is confirmed. Called once per dialog. */
     void onAck(Dialog dialog);
 
+    /**
+     * As {@link #onAck(Dialog)}, with the ACK itself: after a 2xx that carried our offer (the
+     * INVITE had none, RFC 3261 §13.2.1), the ACK carries the answer. By default calls
+     * {@link #onAck(Dialog)}.
+     */
+    default void onAck(Dialog dialog, SipRequest ack) {
+        onAck(dialog);
+    }
+
     /** A BYE ended {@code dialog}; 200 OK has been sent. */
     void onBye(Dialog dialog, SipRequest bye);
 

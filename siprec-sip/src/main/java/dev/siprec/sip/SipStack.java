@@ -431,7 +431,7 @@ public final class SipStack implements AutoCloseable {
         }
         Dialog dialog = dialogs.find(ack.callId(), to.tag(), from.tag());
         if (dialog != null && dialog.onAck(ack.cseq().number())) {
-            handler.onAck(dialog);
+            handler.onAck(dialog, ack);
         }
     }
 
