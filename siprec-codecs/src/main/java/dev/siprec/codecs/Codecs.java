@@ -62,6 +62,9 @@ public final class Codecs {
                 // RFC 3551 §4.5.2: the RTP clock is 8000 although the audio is 16 kHz; some
                 // SRCs write 16000, which works the same as long as their timestamps agree
                 return (clockRate == 8000 || clockRate == 16000) && channels == 1 ? new G722Decoder(1) : null;
+            case "G726-32":
+            case "G721": // RFC 3551 §4.5.4: the static payload type 2 of old, G.726 at 32 kbit/s
+                return clockRate == 8000 && channels == 1 ? new G726Decoder() : null;
             case "G729":
                 // RFC 3551 §4.5.6; Annex B SID frames are decoded whether or not annexb=no
                 return clockRate == 8000 && channels == 1 ? new dev.siprec.codecs.g729.G729Decoder() : null;

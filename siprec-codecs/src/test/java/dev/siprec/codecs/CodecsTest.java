@@ -25,4 +25,13 @@ class CodecsTest {
         assertThat(Codecs.answerParameters("PCMU", "annexb=no")).isNull();
         assertThat(Codecs.answerParameters("G722", null)).isNull();
     }
+
+    @Test
+    void g726At32KbitsIsDecodedUnderBothOfItsNames() {
+        assertThat(Codecs.isSupported("G726-32", 8000)).isTrue();
+        assertThat(Codecs.isSupported("G721", 8000)).isTrue(); // RFC 3551 §4.5.4: static type 2
+        assertThat(Codecs.isSupported("G726-32", 16000)).isFalse();
+        assertThat(Codecs.isSupported("G726-24", 8000)).isFalse(); // other rates: not yet
+        assertThat(Codecs.answerParameters("G726-32", null)).isNull();
+    }
 }

@@ -12,6 +12,7 @@ public record RtpMap(int payloadType, String encoding, int clockRate, int channe
     public static RtpMap staticType(int pt) {
         switch (pt) {
             case 0: return new RtpMap(0, "PCMU", 8000, 1);
+            case 2: return new RtpMap(2, "G721", 8000, 1); // RFC 1890's; RFC 3551 §4.5.4 reads it as G726-32
             case 3: return new RtpMap(3, "GSM", 8000, 1);
             case 4: return new RtpMap(4, "G723", 8000, 1);
             case 8: return new RtpMap(8, "PCMA", 8000, 1);
