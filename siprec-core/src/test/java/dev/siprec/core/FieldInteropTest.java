@@ -7,7 +7,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,17 +16,8 @@ import org.junit.jupiter.api.Test;
  * ampersand, a Cisco capture), read with the repair said and counted; and Cisco CUBE
  * network-based recording, whose parties come in X-Cisco-Recording-Participant headers.
  */
-class FieldInteropTest {
+class FieldInteropTest extends RecordingServerTest {
 
-    final EndToEndTest.Recorder recorder = new EndToEndTest.Recorder();
-    SiprecServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void metadataWithoutItsCloseDelimiterAndWithABareAmpersandIsReadAndTheRepairSaid() throws Exception {

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code -Dsiprec.interop=true}, ffmpeg installed by {@code .ci/run}); elsewhere it is
  * skipped with a message when ffmpeg is missing.
  */
-class SrtpFfmpegInteropTest {
+class SrtpFfmpegInteropTest extends RecordingServerTest {
 
     @BeforeAll
     static void ffmpegAvailable() {
@@ -47,15 +46,6 @@ class SrtpFfmpegInteropTest {
         assumeTrue(found, skipped);
     }
 
-    final EndToEndTest.Recorder recorder = new EndToEndTest.Recorder();
-    SiprecServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     static final String[] KEYS = { // 30 octets each: AES-128 key and 112-bit salt
         "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwd", "ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CB"};

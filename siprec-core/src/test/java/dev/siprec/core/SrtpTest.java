@@ -19,7 +19,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,17 +26,8 @@ import org.junit.jupiter.api.Test;
  * choice of crypto line and key, decryption into the recording, the policy, tampered,
  * replayed and wrong-key packets, our SRTCP receiver reports, re-keying by re-INVITE.
  */
-class SrtpTest {
+class SrtpTest extends RecordingServerTest {
 
-    final EndToEndTest.Recorder recorder = new EndToEndTest.Recorder();
-    SiprecServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     void start(SiprecServer.Srtp policy) throws Exception {
         InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);

@@ -155,12 +155,9 @@ public final class SrtpContext {
         if ((s[0] & 0xC0) != 0x80) {
             return Result.MALFORMED;
         }
-        int header = 12 + 4 * (s[0] & 0x0F);
-        if ((s[0] & 0x10) != 0) {
-            if (len < header + 4) {
-                return Result.MALFORMED;
-            }
-            header += 4 + 4 * (((s[header + 2] & 0xFF) << 8) | (s[header + 3] & 0xFF));
+        int header = rtpHeaderLength(s, len);
+        if (header < 0) {
+            return Result.MALFORMED;
         }
         int mkiLen = mki == null ? 0 : mki.length;
         // AES-CM: header | payload | MKI | tag (RFC 3711 §3.1); GCM: header | ciphertext | tag | MKI
@@ -172,7 +169,7 @@ public final class SrtpContext {
             return Result.EXPIRED;
         }
         int seq = ((s[2] & 0xFF) << 8) | (s[3] & 0xFF);
-        int packetSsrc = ((s[8] & 0xFF) << 24) | ((s[9] & 0xFF) << 16) | ((s[10] & 0xFF) << 8) | (s[11] & 0xFF);
+        int packetSsrc = readInt(s, 8);
         boolean known = started && packetSsrc == ssrc;
         long v = known ? estimateRoc(seq) : 0;
         long index = (v << 16) | seq;
@@ -187,16 +184,8 @@ public final class SrtpContext {
                 return Result.UNAUTHENTICATED;
             }
         } else {
-            if (srtpTag > 0) { // the authenticated portion, then the ROC (RFC 3711 §4.2)
-                rtp.hmac.update(s, 0, end);
-                word[0] = (byte) (v >>> 24);
-                word[1] = (byte) (v >>> 16);
-                word[2] = (byte) (v >>> 8);
-                word[3] = (byte) v;
-                rtp.hmac.update(word, 0, 4);
-                if (!tagMatches(rtp.hmac, s, len - srtpTag, srtpTag)) {
-                    return Result.UNAUTHENTICATED;
-                }
+            if (srtpTag > 0 && !macMatches(rtpMac(s, end, v), s, len - srtpTag, srtpTag)) {
+                return Result.UNAUTHENTICATED;
             }
             if (params.encryptSrtp()) {
                 cmIv(rtp.salt, packetSsrc, index);
@@ -226,7 +215,7 @@ public final class SrtpContext {
         if ((s[0] & 0xC0) != 0x80) {
             return Result.MALFORMED;
         }
-        int packetSsrc = ((s[4] & 0xFF) << 24) | ((s[5] & 0xFF) << 16) | ((s[6] & 0xFF) << 8) | (s[7] & 0xFF);
+        int packetSsrc = readInt(s, 4);
         int end; // end of the RTCP packet proper
         int indexAt;
         if (suite.aead()) { // RFC 7714 §9.2: ... tag | E+index | MKI
@@ -258,7 +247,8 @@ public final class SrtpContext {
             }
         } else {
             rtcp.hmac.update(s, 0, indexAt + 4);
-            if (!tagMatches(rtcp.hmac, s, len - tagLen, tagLen)) {
+            finishMac(rtcp.hmac);
+            if (!macMatches(mac, s, len - tagLen, tagLen)) {
                 return Result.UNAUTHENTICATED;
             }
             if (encrypted) {
@@ -290,7 +280,7 @@ public final class SrtpContext {
         int mkiLen = mki == null ? 0 : mki.length;
         byte[] s = scratch(len + 4 + tagLen + mkiLen);
         packet.getBytes(packet.readerIndex(), s, 0, len);
-        int packetSsrc = ((s[4] & 0xFF) << 24) | ((s[5] & 0xFF) << 16) | ((s[6] & 0xFF) << 8) | (s[7] & 0xFF);
+        int packetSsrc = readInt(s, 4);
         long index = rtcpOutIndex;
         rtcpOutIndex = (rtcpOutIndex + 1) & 0x7FFFFFFFL; // (a 2^31 wrap would need a re-key; 13 years of RRs)
         boolean encrypt = params.encryptSrtcp();
@@ -336,12 +326,12 @@ public final class SrtpContext {
         int mkiLen = mki == null ? 0 : mki.length;
         byte[] s = scratch(len + srtpTag + mkiLen);
         packet.getBytes(packet.readerIndex(), s, 0, len);
-        int header = 12 + 4 * (s[0] & 0x0F);
-        if ((s[0] & 0x10) != 0) {
-            header += 4 + 4 * (((s[header + 2] & 0xFF) << 8) | (s[header + 3] & 0xFF));
+        int header = rtpHeaderLength(s, len);
+        if (header < 0 || header > len) {
+            throw new IllegalArgumentException("not an RTP packet");
         }
         int seq = ((s[2] & 0xFF) << 8) | (s[3] & 0xFF);
-        int packetSsrc = ((s[8] & 0xFF) << 24) | ((s[9] & 0xFF) << 16) | ((s[10] & 0xFF) << 8) | (s[11] & 0xFF);
+        int packetSsrc = readInt(s, 8);
         if (outStarted && seq < outSeq && outSeq - seq > 32768) {
             outRoc = (outRoc + 1) & 0xFFFFFFFFL; // the sequence wrapped
         }
@@ -384,14 +374,7 @@ public final class SrtpContext {
                 out += mkiLen;
             }
             if (srtpTag > 0) {
-                rtp.hmac.update(s, 0, len);
-                word[0] = (byte) (outRoc >>> 24);
-                word[1] = (byte) (outRoc >>> 16);
-                word[2] = (byte) (outRoc >>> 8);
-                word[3] = (byte) outRoc;
-                rtp.hmac.update(word, 0, 4);
-                finishMac(rtp.hmac);
-                System.arraycopy(mac, 0, s, out, srtpTag);
+                System.arraycopy(rtpMac(s, len, outRoc), 0, s, out, srtpTag);
                 out += srtpTag;
             }
         }
@@ -411,10 +394,9 @@ public final class SrtpContext {
         System.arraycopy(salt, 0, iv, 0, 14);
         iv[14] = 0;
         iv[15] = 0;
-        iv[4] ^= (byte) (ssrcValue >>> 24);
-        iv[5] ^= (byte) (ssrcValue >>> 16);
-        iv[6] ^= (byte) (ssrcValue >>> 8);
-        iv[7] ^= (byte) ssrcValue;
+        for (int i = 0; i < 4; i++) {
+            iv[4 + i] ^= (byte) (ssrcValue >>> (24 - 8 * i));
+        }
         for (int i = 0; i < 6; i++) {
             iv[8 + i] ^= (byte) (index >>> (40 - 8 * i));
         }
@@ -424,14 +406,8 @@ public final class SrtpContext {
     private byte[] srtpIv(int ssrcValue, long rocValue, int seq) {
         iv[0] = 0;
         iv[1] = 0;
-        iv[2] = (byte) (ssrcValue >>> 24);
-        iv[3] = (byte) (ssrcValue >>> 16);
-        iv[4] = (byte) (ssrcValue >>> 8);
-        iv[5] = (byte) ssrcValue;
-        iv[6] = (byte) (rocValue >>> 24);
-        iv[7] = (byte) (rocValue >>> 16);
-        iv[8] = (byte) (rocValue >>> 8);
-        iv[9] = (byte) rocValue;
+        writeInt(iv, 2, ssrcValue);
+        writeInt(iv, 6, rocValue);
         iv[10] = (byte) (seq >>> 8);
         iv[11] = (byte) seq;
         for (int i = 0; i < 12; i++) {
@@ -447,16 +423,10 @@ public final class SrtpContext {
         }
         iv[0] = 0;
         iv[1] = 0;
-        iv[2] = (byte) (ssrcValue >>> 24);
-        iv[3] = (byte) (ssrcValue >>> 16);
-        iv[4] = (byte) (ssrcValue >>> 8);
-        iv[5] = (byte) ssrcValue;
+        writeInt(iv, 2, ssrcValue);
         iv[6] = 0;
         iv[7] = 0;
-        iv[8] = (byte) (index >>> 24);
-        iv[9] = (byte) (index >>> 16);
-        iv[10] = (byte) (index >>> 8);
-        iv[11] = (byte) index;
+        writeInt(iv, 8, index);
         for (int i = 0; i < 12; i++) {
             iv[i] ^= rtcp.salt[i];
         }
@@ -566,11 +536,23 @@ public final class SrtpContext {
         block[15] = (byte) value;
     }
 
-    private boolean tagMatches(HmacSha1 m, byte[] s, int at, int length) {
-        finishMac(m);
+    /**
+     * The HMAC of an SRTP packet's authenticated portion {@code s[0, length)} followed by the
+     * rollover counter (RFC 3711 §4.2), in {@link #mac}.
+     */
+    private byte[] rtpMac(byte[] s, int length, long rolloverCounter) {
+        rtp.hmac.update(s, 0, length);
+        writeInt(word, 0, rolloverCounter);
+        rtp.hmac.update(word, 0, 4);
+        finishMac(rtp.hmac);
+        return mac;
+    }
+
+    /** Whether the first {@code length} octets of {@code computed} equal {@code s[at, +length)}, in constant time. */
+    private static boolean macMatches(byte[] computed, byte[] s, int at, int length) {
         int diff = 0;
         for (int i = 0; i < length; i++) {
-            diff |= mac[i] ^ s[at + i];
+            diff |= computed[i] ^ s[at + i];
         }
         return diff == 0;
     }
@@ -580,10 +562,18 @@ public final class SrtpContext {
     }
 
     private static void writeIndex(byte[] s, int at, long index, boolean encrypted) {
-        s[at] = (byte) ((index >>> 24) | (encrypted ? 0x80 : 0));
-        s[at + 1] = (byte) (index >>> 16);
-        s[at + 2] = (byte) (index >>> 8);
-        s[at + 3] = (byte) index;
+        writeInt(s, at, index | (encrypted ? 0x80000000L : 0));
+    }
+
+    private static int readInt(byte[] s, int at) {
+        return ((s[at] & 0xFF) << 24) | ((s[at + 1] & 0xFF) << 16) | ((s[at + 2] & 0xFF) << 8) | (s[at + 3] & 0xFF);
+    }
+
+    private static void writeInt(byte[] s, int at, long v) {
+        s[at] = (byte) (v >>> 24);
+        s[at + 1] = (byte) (v >>> 16);
+        s[at + 2] = (byte) (v >>> 8);
+        s[at + 3] = (byte) v;
     }
 
     // --- sequence state ---
@@ -638,6 +628,18 @@ public final class SrtpContext {
             blocks = new byte[length + 16];
         }
         return blocks;
+    }
+
+    /** The RTP header's length with its CSRCs and extension (RFC 3550 §5.1, §5.3.1), or -1 when cut short. */
+    private static int rtpHeaderLength(byte[] s, int len) {
+        int header = 12 + 4 * (s[0] & 0x0F);
+        if ((s[0] & 0x10) != 0) {
+            if (len < header + 4) {
+                return -1;
+            }
+            header += 4 + 4 * (((s[header + 2] & 0xFF) << 8) | (s[header + 3] & 0xFF));
+        }
+        return header;
     }
 
     /** Whether {@code s[at, at + expected.length)} equals {@code expected}, in constant time. */

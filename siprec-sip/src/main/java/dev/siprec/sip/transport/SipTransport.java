@@ -242,15 +242,7 @@ public final class SipTransport implements AutoCloseable {
             }
             byte[] data = new byte[content.readableBytes()];
             content.getBytes(content.readerIndex(), data);
-            ReplyPath path = new ReplyPath(Transport.UDP, ctx.channel(), packet.sender());
-            SipMessage message;
-            try {
-                message = SipMessageParser.parseDatagram(data, 0, data.length);
-            } catch (SipParseException e) {
-                user.onParseError(e, path);
-                return;
-            }
-            user.onMessage(message, path);
+            deliver(data, new ReplyPath(Transport.UDP, ctx.channel(), packet.sender()), true);
         }
 
         @Override
@@ -276,15 +268,8 @@ public final class SipTransport implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, byte[] data) {
-            ReplyPath path = new ReplyPath(transport, ctx.channel(), (InetSocketAddress) ctx.channel().remoteAddress());
-            SipMessage message;
-            try {
-                message = SipMessageParser.parseFramed(data, 0, data.length);
-            } catch (SipParseException e) {
-                user.onParseError(e, path);
-                return;
-            }
-            user.onMessage(message, path);
+            deliver(data, new ReplyPath(transport, ctx.channel(), (InetSocketAddress) ctx.channel().remoteAddress()),
+                    false);
         }
 
         @Override
@@ -295,6 +280,23 @@ public final class SipTransport implements AutoCloseable {
                 user.onFatalError(cause);
             }
         }
+    }
+
+    /**
+     * Parses one whole message (a datagram: its Content-Length is checked against what came,
+     * RFC 3261 §18.3; framed: the framer made them agree) and hands it, or why it could not be
+     * read, to the layer above.
+     */
+    private void deliver(byte[] data, ReplyPath path, boolean datagram) {
+        SipMessage message;
+        try {
+            message = datagram ? SipMessageParser.parseDatagram(data, 0, data.length)
+                    : SipMessageParser.parseFramed(data, 0, data.length);
+        } catch (SipParseException e) {
+            user.onParseError(e, path);
+            return;
+        }
+        user.onMessage(message, path);
     }
 
     /** A datagram of nothing but CRLFs (or NULs): an RFC 5626 §3.5.1 keep-alive, not a message. */
