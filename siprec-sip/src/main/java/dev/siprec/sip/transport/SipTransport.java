@@ -138,7 +138,7 @@ public final class SipTransport implements AutoCloseable {
     private Channel bindUdp(InetSocketAddress address) throws InterruptedException {
         return new Bootstrap().group(group).channel(NettyChannels.datagram(group))
                 .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65536))
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65536))
                 .handler(udpReceiver)
                 .bind(address).sync().channel();
     }
