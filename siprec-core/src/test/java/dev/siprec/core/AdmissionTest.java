@@ -59,9 +59,8 @@ class AdmissionTest extends ServerTest {
             assert503(invite("1", "2"), "Too many recording sessions");
             assertThat(first.bye().statusCode()).isEqualTo(200);
         }
-        for (int i = 0; i < 100 && !server.activeSessions().isEmpty(); i++) {
-            Thread.sleep(20);
-        }
+        dev.siprec.testing.Await.until("the first session's end", java.time.Duration.ofSeconds(2),
+                () -> server.activeSessions().isEmpty());
         assertThat(invite("1", "2").statusCode()).isEqualTo(200);
     }
 

@@ -1,5 +1,8 @@
 package dev.siprec.media;
 
+import dev.siprec.testing.Await;
+import java.time.Duration;
+
 import static dev.siprec.testing.Signals.firstSound;
 import static dev.siprec.testing.Signals.power;
 import static dev.siprec.testing.Signals.power;
@@ -401,10 +404,7 @@ class MediaSessionTest extends VirtualClockSessionTest {
             clock.set(1900 * MS);
             return null;
         });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (onLoop(() -> delivered) < 1900 / 20 * 160 - 3 * 160 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Await.until("the frames due", Duration.ofSeconds(5), () -> onLoop(() -> delivered) >= 1900 / 20 * 160 - 3 * 160);
         assertThat(delivered).isEqualTo(1900 / 20 * 160 - 3 * 160);
         assertThat(onLoop(session::isTicking)).isFalse();
         arrive(0, 2000 * MS, pcmu(10, 160 * 10 + 8000 * 2, 1, 440));
@@ -453,11 +453,7 @@ class MediaSessionTest extends VirtualClockSessionTest {
             rtp.release();
             src.send(new java.net.DatagramPacket(first, first.length, java.net.InetAddress.getLoopbackAddress(),
                     ports[1]));
-            long bound = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (bindable(ports[1] + 1) && System.nanoTime() < bound) {
-                Thread.sleep(10);
-            }
-            assertThat(bindable(ports[1] + 1)).isFalse();
+            Await.until("the RTCP socket of the stream that sent", Duration.ofSeconds(5), () -> !bindable(ports[1] + 1));
             assertThat(bindable(ports[0] + 1)).isTrue(); // the silent stream still has one socket
             ByteBuf sr = RtcpPacketTest.senderReportAndSdes(5, 1L << 32, 0);
             byte[] bytes = new byte[sr.readableBytes()];
@@ -466,10 +462,7 @@ class MediaSessionTest extends VirtualClockSessionTest {
                     ports[1] + 1));
             src.send(new java.net.DatagramPacket(new byte[] {1, 2, 3}, 3, java.net.InetAddress.getLoopbackAddress(),
                     ports[1] + 1)); // not RTCP
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (session.stats(1).packetsInvalid() < 1 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            Await.until("the datagram that is not RTCP", Duration.ofSeconds(5), () -> session.stats(1).packetsInvalid() >= 1);
         }
         assertThat(session.stats(1).packetsRtcp()).isEqualTo(1);
         assertThat(session.stats(1).packetsInvalid()).isEqualTo(1);
@@ -708,11 +701,9 @@ class MediaSessionTest extends VirtualClockSessionTest {
             ByteBuf a = pcmu(9, 0, 0x99, 440);
             a.setByte(1, 8);
             send(src[0], a, ports[1]);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while ((onLoop(() -> session.stats(0).packetsReceived()) < 1
-                    || onLoop(() -> session.stats(1).packetsReceived()) < 1) && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            Await.until("a packet on each stream", Duration.ofSeconds(5),
+                    () -> onLoop(() -> session.stats(0).packetsReceived()) >= 1
+                            && onLoop(() -> session.stats(1).packetsReceived()) >= 1);
             advanceTo(1000 * MS); // the first report is half an interval after the first packet
             advanceTo(9000 * MS);
             // with no RTCP from the source, the report goes to the port after its RTP port (RFC 3550 §11)
@@ -728,10 +719,7 @@ class MediaSessionTest extends VirtualClockSessionTest {
 
             // the source multiplexes RTCP on its RTP port (RFC 5761): the reports follow, with the SR's time
             send(src[0], RtcpPacketTest.senderReportAndSdes(0x77, 0x0000_0102_0304_0000L, 160 * 7), ports[0]);
-            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (onLoop(() -> session.stats(0).packetsRtcp()) < 1 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            Await.until("the sender report", Duration.ofSeconds(5), () -> onLoop(() -> session.stats(0).packetsRtcp()) >= 1);
             java.net.DatagramPacket muxed = null;
             for (long t = 10_000; t <= 30_000 && muxed == null; t += 1000) {
                 advanceTo(t * MS);

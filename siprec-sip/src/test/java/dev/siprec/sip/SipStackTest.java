@@ -1,5 +1,8 @@
 package dev.siprec.sip;
 
+import dev.siprec.testing.Await;
+import java.time.Duration;
+
 import dev.siprec.sip.dialog.Dialog;
 import dev.siprec.sip.message.SipMessage;
 import dev.siprec.sip.message.SipMessageParser;
@@ -191,7 +194,7 @@ class SipStackTest {
     void noAckEndsTheDialogAfter64T1() throws Exception {
         send(request("INVITE", "c3", 1, "z9hG4bK-i3", null, ""));
         String tag = receiveFinal().to().tag();
-        Thread.sleep(64 * T1 + 500);
+        Await.until("the ACK timeout", Duration.ofMillis(64 * T1 + 2000), () -> events.contains("acktimeout c3"));
         assertThat(events).containsExactly("invite c3", "acktimeout c3");
         drainFor(50);
         send(request("BYE", "c3", 2, "z9hG4bK-b3", tag, ""));
@@ -232,8 +235,9 @@ class SipStackTest {
         send(request("BYE", "c5", 3, "z9hG4bK-b5b", tag, ""));
         assertThat(receive().statusCode()).isEqualTo(481);
         assertThat(events).containsExactly("invite c5", "ack c5", "bye c5");
-        Thread.sleep(64 * T1 + 300); // Timer J and the INVITE's accepted state have run out
-        assertThat(stack.sizes()).as("transactions, dialogs").containsExactly(0, 0);
+        // Timer J and the INVITE's accepted state run out
+        Await.until("no transaction or dialog left", Duration.ofMillis(64 * T1 + 2000),
+                () -> stack.sizes()[0] == 0 && stack.sizes()[1] == 0);
     }
 
     private String establish(String callId) throws Exception {
@@ -356,8 +360,8 @@ class SipStackTest {
         java.util.concurrent.CompletableFuture<Integer> result = lastDialog.bye();
         assertThat(result.get(64 * T1 + 2000, java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(408);
         drainFor(50);
-        Thread.sleep(100);
-        assertThat(stack.sizes()).containsExactly(0, 0);
+        Await.until("no transaction or dialog left", Duration.ofSeconds(2),
+                () -> stack.sizes()[0] == 0 && stack.sizes()[1] == 0);
     }
 
     @Test
@@ -385,10 +389,9 @@ class SipStackTest {
         Thread.sleep(900);
         send(request("UPDATE", "st3", 2, "z9hG4bK-st3u", tag, "Supported: timer\r\nSession-Expires: 2\r\n"));
         drainFor(100);
-        Thread.sleep(900); // 1.8 s after the INVITE, 0.9 s after the refresh
+        Thread.sleep(900); // a point in time: 1.8 s after the INVITE, 0.9 s after the refresh
         assertThat(events).doesNotContain("expired st3");
-        Thread.sleep(800);
-        assertThat(events).contains("expired st3");
+        Await.until("the session's expiry", Duration.ofSeconds(3), () -> events.contains("expired st3"));
     }
 
     @Test
@@ -406,8 +409,8 @@ class SipStackTest {
         assertThat(next.method()).isEqualTo("UPDATE");
         assertThat(next.cseq().number()).isEqualTo(update.cseq().number() + 1);
         send(new String(SipResponse.to(next, 481, "Gone", null).encode(), StandardCharsets.UTF_8));
-        Thread.sleep(200);
-        assertThat(events).contains("expired st4"); // a failed refresh ends the session
+        // a failed refresh ends the session
+        Await.until("the session's expiry", Duration.ofSeconds(2), () -> events.contains("expired st4"));
     }
 
     SipRequest receiveRequest() throws Exception {
