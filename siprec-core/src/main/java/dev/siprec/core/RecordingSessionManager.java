@@ -491,36 +491,50 @@ final class RecordingSessionManager implements SipHandler {
 
     @Override
     public void onReInvite(Dialog dialog, ServerInvite invite) {
+        // a re-INVITE without an offer gets our current SDP as the offer of its 2xx
+        reoffer(dialog, invite.request(), (code, reason) -> invite.reject(code, reason),
+                sdp -> invite.accept("application/sdp", sdp.getBytes(StandardCharsets.UTF_8)), true);
+    }
+
+    /**
+     * A request inside a session that may carry a new offer and new metadata: a re-INVITE or an
+     * UPDATE (RFC 3311), one path for both. The offer is answered once the streams it adds are
+     * bound (the transaction waits; 100 was sent); {@code accept} gets the answer, or null when
+     * there was no offer and {@code currentWithoutOffer} is false (an UPDATE that refreshes the
+     * session or carries metadata alone).
+     */
+    private void reoffer(Dialog dialog, SipRequest request, java.util.function.BiConsumer<Integer, String> reject,
+                         java.util.function.Consumer<String> accept, boolean currentWithoutOffer) {
         RecordingSession session = (RecordingSession) dialog.attachment();
         if (session == null || session.isEnded()) {
-            invite.reject(481, "Call/Transaction Does Not Exist");
+            reject.accept(481, "Call/Transaction Does Not Exist");
             return;
         }
         InviteBody body;
         try {
-            body = InviteBody.of(invite.request());
+            body = InviteBody.of(request);
         } catch (SipParseException e) {
-            invite.reject(e.statusCode(), e.reason());
+            reject.accept(e.statusCode(), e.reason());
             return;
         }
-        CompletableFuture<String> answer = CompletableFuture.completedFuture(session.answerSdp);
+        CompletableFuture<String> answer = CompletableFuture.completedFuture(
+                currentWithoutOffer ? session.answerSdp : null);
         if (body.sdp() != null) {
             try {
                 answer = reanswer(session, SessionDescription.parse(new String(body.sdp(), StandardCharsets.UTF_8)));
             } catch (SdpParseException e) {
-                invite.reject(400, "Malformed SDP: " + e.getMessage());
+                reject.accept(400, "Malformed SDP: " + e.getMessage());
                 return;
             }
         }
         if (body.metadata() != null) {
-            applyMetadata(session, body.metadata(), invite.request().callId());
+            applyMetadata(session, body.metadata(), request.callId());
         }
-        // a new stream is answered once its socket is bound; the transaction waits (100 was sent)
         answer.whenComplete((sdp, error) -> {
             if (error != null) {
-                invite.reject(500, "Cannot set up the offered streams");
+                reject.accept(500, "Cannot set up the offered streams");
             } else {
-                invite.accept("application/sdp", sdp.getBytes(StandardCharsets.UTF_8));
+                accept.accept(sdp);
             }
         });
     }
@@ -736,40 +750,14 @@ final class RecordingSessionManager implements SipHandler {
 
     @Override
     public void onUpdate(Dialog dialog, ServerRequest update) {
-        RecordingSession session = (RecordingSession) dialog.attachment();
-        if (session == null || session.isEnded()) {
-            update.reject(481, "Call/Transaction Does Not Exist");
-            return;
-        }
-        InviteBody body;
-        try {
-            body = InviteBody.of(update.request());
-        } catch (SipParseException e) {
-            update.reject(e.statusCode(), e.reason());
-            return;
-        }
-        CompletableFuture<String> answer = CompletableFuture.completedFuture(null);
-        if (body.sdp() != null) {
-            try {
-                answer = reanswer(session, SessionDescription.parse(new String(body.sdp(), StandardCharsets.UTF_8)));
-            } catch (SdpParseException e) {
-                update.reject(400, "Malformed SDP: " + e.getMessage());
-                return;
-            }
-        }
-        if (body.metadata() != null) {
-            applyMetadata(session, body.metadata(), update.request().callId());
-        }
         // RFC 3311: an offer gets an answer; metadata alone or a bare session refresh gets 200
-        answer.whenComplete((sdp, error) -> {
-            if (error != null) {
-                update.reject(500, "Cannot set up the offered streams");
-            } else if (sdp != null) {
+        reoffer(dialog, update.request(), (code, reason) -> update.reject(code, reason), sdp -> {
+            if (sdp != null) {
                 update.accept("application/sdp", sdp.getBytes(StandardCharsets.UTF_8));
             } else {
                 update.accept(null, null);
             }
-        });
+        }, false);
     }
 
     private void applyMetadata(RecordingSession session, byte[] xml, String callId) {
