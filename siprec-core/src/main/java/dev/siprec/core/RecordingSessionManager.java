@@ -865,6 +865,9 @@ final class RecordingSessionManager implements SipHandler {
             return;
         }
         MediaSession media = session.media;
+        if (media == null || session.isEnded()) {
+            return; // ended meanwhile (a CANCEL, a shutdown): nothing left to set up
+        }
         java.util.Map<Integer, String> labels = new java.util.HashMap<>();
         boolean any = false;
         synchronized (session) {

@@ -234,6 +234,7 @@ final class Leg {
     void retune(MediaSession.LegSpec newSpec, AudioDecoder newDecoder) {
         drainAll();
         this.spec = newSpec;
+        decoders = null; // a re-offer may give a payload type another codec: no decoder kept by number
         use(newDecoder);
         synced = false; // the new payload starts its own timing anchor
     }
