@@ -81,12 +81,37 @@ public final class SipHeaders {
             Map.entry("unsupported", UNSUPPORTED), Map.entry("warning", WARNING),
             Map.entry("record-route", "Record-Route"), Map.entry("route", "Route"));
 
+    /**
+     * The canonical names themselves, looked up as given: the library and most SRCs spell
+     * headers canonically, so the common lookup needs no lower-casing (a copy per call).
+     */
+    private static final Map<String, String> EXACT = exact();
+
+    private static Map<String, String> exact() {
+        Map<String, String> m = new java.util.HashMap<>();
+        for (String c : CANONICAL.values()) {
+            m.put(c, c);
+        }
+        return Map.copyOf(m);
+    }
+
     private SipHeaders() {
     }
 
-    /** The canonical spelling of a header name; unknown names are returned as given. */
+    /**
+     * The canonical spelling of a header name; unknown names are returned as given. For a
+     * known header the same {@code String} instance is returned each time.
+     */
     public static String canonical(String name) {
-        String c = CANONICAL.get(name.toLowerCase(Locale.ROOT));
+        String c = EXACT.get(name);
+        if (c == null) {
+            c = CANONICAL.get(name.toLowerCase(Locale.ROOT));
+        }
         return c != null ? c : name;
+    }
+
+    /** Whether a stored (canonical) header name is {@code canonical}: identity first, then case. */
+    static boolean sameName(String stored, String canonical) {
+        return stored == canonical || stored.equalsIgnoreCase(canonical);
     }
 }

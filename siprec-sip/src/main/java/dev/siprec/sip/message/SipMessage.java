@@ -22,7 +22,7 @@ public abstract class SipMessage {
     public final String header(String name) {
         String canonical = SipHeaders.canonical(name);
         for (String[] h : headers) {
-            if (h[0].equalsIgnoreCase(canonical)) {
+            if (SipHeaders.sameName(h[0], canonical)) {
                 return h[1];
             }
         }
@@ -34,7 +34,7 @@ public abstract class SipMessage {
         String canonical = SipHeaders.canonical(name);
         List<String> values = new ArrayList<>(2);
         for (String[] h : headers) {
-            if (h[0].equalsIgnoreCase(canonical)) {
+            if (SipHeaders.sameName(h[0], canonical)) {
                 values.add(h[1]);
             }
         }
@@ -78,10 +78,10 @@ public abstract class SipMessage {
     public final SipMessage setHeader(String name, String value) {
         String canonical = SipHeaders.canonical(name);
         for (int i = 0; i < headers.size(); i++) {
-            if (headers.get(i)[0].equalsIgnoreCase(canonical)) {
+            if (SipHeaders.sameName(headers.get(i)[0], canonical)) {
                 headers.set(i, new String[] {canonical, value});
                 for (int j = headers.size() - 1; j > i; j--) {
-                    if (headers.get(j)[0].equalsIgnoreCase(canonical)) {
+                    if (SipHeaders.sameName(headers.get(j)[0], canonical)) {
                         headers.remove(j);
                     }
                 }
@@ -94,7 +94,7 @@ public abstract class SipMessage {
     /** Removes every line of a header. */
     public final SipMessage removeHeader(String name) {
         String canonical = SipHeaders.canonical(name);
-        headers.removeIf(h -> h[0].equalsIgnoreCase(canonical));
+        headers.removeIf(h -> SipHeaders.sameName(h[0], canonical));
         return this;
     }
 

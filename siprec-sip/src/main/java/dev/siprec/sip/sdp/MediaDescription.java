@@ -108,7 +108,8 @@ public final class MediaDescription {
     /** The payload format of one of this section's payload types: its rtpmap or the static type. */
     public RtpMap rtpMap(int payloadType) {
         for (String[] a : attributes) {
-            if (a[0].equalsIgnoreCase("rtpmap") && a[1] != null) {
+            // only the line of this payload type is parsed (an offer lists a dozen formats)
+            if (a[0].equalsIgnoreCase("rtpmap") && a[1] != null && RtpMap.isOf(a[1], payloadType)) {
                 RtpMap m = RtpMap.parse(a[1]);
                 if (m != null && m.payloadType() == payloadType) {
                     return m;

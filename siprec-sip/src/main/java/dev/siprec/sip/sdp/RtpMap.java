@@ -1,7 +1,5 @@
 package dev.siprec.sip.sdp;
 
-import java.util.Locale;
-
 /**
  * A payload format: {@code a=rtpmap:PT encoding/clock[/channels]} (RFC 8866 §6.6), or the
  * static assignment of RFC 3551 Table 4 when the offer has no rtpmap for a static type.
@@ -32,21 +30,47 @@ public record RtpMap(int payloadType, String encoding, int clockRate, int channe
         }
         try {
             int pt = Integer.parseInt(v.substring(0, sp));
-            String[] enc = v.substring(sp + 1).trim().split("/");
-            if (enc.length < 2 || enc[0].isEmpty()) {
+            String rest = v.substring(sp + 1).trim();
+            int slash = rest.indexOf('/');
+            if (slash <= 0) {
                 return null;
             }
-            int clock = Integer.parseInt(enc[1].trim());
-            int channels = enc.length > 2 && !enc[2].isBlank() ? Integer.parseInt(enc[2].trim()) : 1;
-            return new RtpMap(pt, enc[0], clock, channels);
+            int slash2 = rest.indexOf('/', slash + 1);
+            String clockText = (slash2 < 0 ? rest.substring(slash + 1) : rest.substring(slash + 1, slash2)).trim();
+            int slash3 = slash2 < 0 ? -1 : rest.indexOf('/', slash2 + 1);
+            String channelText = slash2 < 0 ? ""
+                    : (slash3 < 0 ? rest.substring(slash2 + 1) : rest.substring(slash2 + 1, slash3)).trim();
+            int clock = Integer.parseInt(clockText);
+            int channels = channelText.isEmpty() ? 1 : Integer.parseInt(channelText);
+            String encoding = rest.substring(0, slash).trim();
+            if (encoding.isEmpty()) {
+                return null;
+            }
+            return new RtpMap(pt, encoding, clock, channels);
         } catch (NumberFormatException e) {
             return null;
         }
     }
 
+    /** Whether {@code value} (after {@code rtpmap:}) describes {@code payloadType}, without parsing it. */
+    static boolean isOf(String value, int payloadType) {
+        int i = 0;
+        int n = value.length();
+        while (i < n && value.charAt(i) == ' ') {
+            i++;
+        }
+        int pt = 0;
+        int digits = 0;
+        while (i < n && value.charAt(i) >= '0' && value.charAt(i) <= '9' && digits < 4) {
+            pt = pt * 10 + value.charAt(i++) - '0';
+            digits++;
+        }
+        return digits > 0 && pt == payloadType && (i == n || value.charAt(i) == ' ');
+    }
+
     /** Whether this is RFC 4733 {@code telephone-event}. */
     public boolean isTelephoneEvent() {
-        return encoding.toLowerCase(Locale.ROOT).equals("telephone-event");
+        return encoding.equalsIgnoreCase("telephone-event");
     }
 
     /** Whether this is RFC 3389 comfort noise ({@code CN}). */

@@ -74,4 +74,18 @@ class HeaderParsingTest {
         assertThat(CSeq.parse("INVITE")).isNull();
         assertThat(CSeq.parse("x1 INVITE")).isNull();
     }
+
+    @Test
+    void headerNamesAreCanonicalWhateverTheirSpelling() {
+        assertThat(SipHeaders.canonical("call-ID")).isSameAs(SipHeaders.CALL_ID);
+        assertThat(SipHeaders.canonical("i")).isSameAs(SipHeaders.CALL_ID);
+        assertThat(SipHeaders.canonical(new String("Call-ID"))).isSameAs(SipHeaders.CALL_ID);
+        assertThat(SipHeaders.canonical("X-Vendor")).isEqualTo("X-Vendor");
+        SipMessage m = new SipRequest("OPTIONS", "sip:a@b");
+        m.addHeader("x-vendor", "1").addHeader("v", "SIP/2.0/UDP h;branch=z9hG4bK1").addHeader("X-VENDOR", "2");
+        assertThat(m.headers("X-Vendor")).containsExactly("1", "2"); // unknown names match ignoring case
+        assertThat(m.header("via")).isEqualTo("SIP/2.0/UDP h;branch=z9hG4bK1");
+        m.setHeader("x-Vendor", "3");
+        assertThat(m.headers("x-vendor")).containsExactly("3");
+    }
 }
