@@ -763,12 +763,10 @@ public final class MediaSession {
             } else {
                 leg.channel = f.channel();
                 leg.port = port;
-                if (settings.receiverReports()) {
-                    // we report from it: complete once it is bound too (or failed to)
-                    bindRtcp(leg, port + 1, () -> result.complete(port));
-                } else {
-                    result.complete(port); // its RTCP socket waits for its first RTP packet
-                }
+                // its RTCP socket waits for its first RTP packet (rtcpWanted), reports or not: a
+                // report needs a sender to report on, and an SRC's first RTCP comes after its
+                // first RTP (RFC 3550 §6.2: an initial interval of seconds)
+                result.complete(port);
             }
         });
         return result;
