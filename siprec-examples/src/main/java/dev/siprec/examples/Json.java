@@ -10,7 +10,7 @@ final class Json {
     }
 
     static String write(Object value) {
-        StringBuilder sb = new StringBuilder(1024);
+        StringBuilder sb = new StringBuilder(16 * 1024);
         write(sb, value, 0);
         sb.append('\n');
         return sb.toString();
@@ -59,27 +59,31 @@ final class Json {
     }
 
     private static void pad(StringBuilder sb, int n) {
-        sb.append(" ".repeat(n));
+        for (int i = 0; i < n; i++) {
+            sb.append(' ');
+        }
     }
 
     private static void string(StringBuilder sb, String s) {
         sb.append('"');
+        int run = 0; // start of the characters not yet appended: copied in runs, not one by one
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
+            if (c >= 0x20 && c != '"' && c != '\\') {
+                continue;
+            }
+            sb.append(s, run, i);
+            run = i + 1;
             switch (c) {
                 case '"': sb.append("\\\""); break;
                 case '\\': sb.append("\\\\"); break;
                 case '\n': sb.append("\\n"); break;
                 case '\r': sb.append("\\r"); break;
                 case '\t': sb.append("\\t"); break;
-                default:
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
+                default: sb.append(String.format("\\u%04x", (int) c));
             }
         }
+        sb.append(s, run, s.length());
         sb.append('"');
     }
 }
