@@ -39,14 +39,9 @@ final class Admission {
      * one from the rate budget when it answers null.
      */
     String refuse(int activeSessions) {
-        if (activeSessions >= maxSessions) {
-            return "Too many recording sessions";
-        }
-        if (lag != null && lag.overloaded()) {
-            return "Server overloaded";
-        }
-        if (lowOnMemory()) {
-            return "Low on memory";
+        String unavailable = unavailable(activeSessions);
+        if (unavailable != null) {
+            return unavailable;
         }
         synchronized (this) {
             long now = System.nanoTime();
@@ -58,6 +53,25 @@ final class Admission {
             tokens -= 1;
         }
         return null;
+    }
+
+    /**
+     * Why a new session could not be taken now, without taking from the rate budget (the
+     * answer to an SBC's OPTIONS probe), or null.
+     */
+    String unavailable(int activeSessions) {
+        if (activeSessions >= maxSessions) {
+            return "Too many recording sessions";
+        }
+        if (lag != null && lag.overloaded()) {
+            return "Server overloaded";
+        }
+        return lowOnMemory() ? "Low on memory" : null;
+    }
+
+    /** The most concurrent sessions taken. */
+    int maxSessions() {
+        return maxSessions;
     }
 
     /** Why an offer of {@code streams} received streams cannot be taken, or null. */

@@ -46,6 +46,9 @@ public final class RecordingSession {
     private volatile Instant endTime;
     private volatile EndReason endReason;
     private volatile StreamStats[] finalStats;
+    private volatile StreamStats finalTotals;
+    volatile boolean started; // answered (ServerMetrics)
+    volatile boolean counted; // ended and added to the server's totals (ServerMetrics) // every stream once (a stereo stream feeds two channels)
     private volatile CompletableFuture<Integer> byeSent = CompletableFuture.completedFuture(0);
     private volatile java.util.function.Consumer<RecordingSession> stopper;
     private volatile java.util.function.Function<RecordingSession, CompletableFuture<RecordingMetadata>> snapshotter;
@@ -157,6 +160,29 @@ public final class RecordingSession {
         synchronized (this) {
             for (ReceivedStream s : streams) {
                 if (s.channel == channel || s.rightChannel == channel) {
+                    sum = sum.plus(m.stats(s.leg));
+                }
+            }
+        }
+        return sum;
+    }
+
+    /** The counters of every stream of the session added up, each stream once (server metrics). */
+    StreamStats streamTotals() {
+        StreamStats done = finalTotals;
+        if (done != null) {
+            return done;
+        }
+        MediaSession m = media;
+        if (m == null) {
+            return StreamStats.EMPTY;
+        }
+        StreamStats sum = StreamStats.EMPTY;
+        java.util.BitSet counted = new java.util.BitSet();
+        synchronized (this) {
+            for (ReceivedStream s : streams) {
+                if (!counted.get(s.leg)) {
+                    counted.set(s.leg);
                     sum = sum.plus(m.stats(s.leg));
                 }
             }
@@ -545,6 +571,7 @@ public final class RecordingSession {
                 for (int c = 0; c < stats.length; c++) {
                     stats[c] = channelStats(c);
                 }
+                finalTotals = streamTotals();
                 finalStats = stats;
                 // Release what the session held: the SIP layer keeps its transaction and dialog
                 // a while longer (retransmissions), the application may keep this object; none
@@ -578,6 +605,10 @@ public final class RecordingSession {
     }
 
     private void safely(String callback, Runnable r) {
+        SessionMdc.run(invite.callId(), id, () -> runGuarded(callback, r));
+    }
+
+    private void runGuarded(String callback, Runnable r) {
         try {
             r.run();
         } catch (VirtualMachineError e) {

@@ -68,6 +68,28 @@ final class RecordingSessionManager implements SipHandler {
     }
 
     final Admission admission;
+    final ServerMetrics.Totals counters = new ServerMetrics.Totals();
+    /** Set by {@link SiprecServer#drain}: new sessions get 503, the current ones go on. */
+    volatile boolean draining;
+
+    @Override
+    public String unavailable() {
+        return draining ? "Draining: not taking new sessions" : admission.unavailable(active.size());
+    }
+
+    @Override
+    public String load() {
+        return "sessions=" + active.size() + ";max=" + admission.maxSessions() + ";rtp-ports-free=" + ports.available();
+    }
+
+    /** Every active session, for the metrics' live part. */
+    java.util.Collection<RecordingSession> activeView() {
+        return active.values();
+    }
+
+    int rtpPorts() {
+        return ports.size();
+    }
 
     /**
      * Frames a session may queue for its listener: as configured, and never fewer than the
@@ -97,10 +119,64 @@ final class RecordingSessionManager implements SipHandler {
 
     @Override
     public void onInvite(ServerInvite invite) {
+        SessionMdc.run(invite.request().callId(), null, () -> handleInvite(invite));
+    }
+
+    @Override
+    public void onReInvite(Dialog dialog, ServerInvite invite) {
+        SessionMdc.run(dialog.callId(), sessionId(dialog), () -> handleReInvite(dialog, invite));
+    }
+
+    @Override
+    public void onUpdate(Dialog dialog, ServerRequest update) {
+        SessionMdc.run(dialog.callId(), sessionId(dialog), () -> handleUpdate(dialog, update));
+    }
+
+    @Override
+    public void onSessionExpired(Dialog dialog) {
+        SessionMdc.run(dialog.callId(), sessionId(dialog), () -> handleSessionExpired(dialog));
+    }
+
+    @Override
+    public void onBye(Dialog dialog, SipRequest bye) {
+        SessionMdc.run(dialog.callId(), sessionId(dialog), () -> handleBye(dialog, bye));
+    }
+
+    @Override
+    public void onCancel(ServerInvite invite) {
+        SessionMdc.run(invite.request().callId(), sessionId(invite.attachment()), () -> handleCancel(invite));
+    }
+
+    @Override
+    public void onAckTimeout(Dialog dialog) {
+        SessionMdc.run(dialog.callId(), sessionId(dialog), () -> handleAckTimeout(dialog));
+    }
+
+    @Override
+    public void onAck(Dialog dialog, SipRequest ack) {
+        SessionMdc.run(dialog.callId(), sessionId(dialog), () -> handleAck(dialog, ack));
+    }
+
+    private static String sessionId(Dialog dialog) {
+        return sessionId(dialog.attachment());
+    }
+
+    private static String sessionId(Object attachment) {
+        return attachment instanceof RecordingSession s ? s.id() : null;
+    }
+
+    private void handleInvite(ServerInvite invite) {
         SipRequest request = invite.request();
+        if (draining) {
+            // RFC 3261 §21.5.4: the SBC tries the next SRS of its group (RFC 3263 §4.3)
+            counters.refused.increment();
+            invite.reject(503, "Draining: not taking new sessions", "Retry-After", "60");
+            return;
+        }
         // admission first: an overloaded server answers at once and keeps the calls it has
         String refused = admission.refuse(active.size());
         if (refused != null) {
+            counters.refused.increment();
             invite.reject(503, refused, "Retry-After", refused.startsWith("Too many new") ? "1" : "5");
             return;
         }
@@ -193,6 +269,7 @@ final class RecordingSessionManager implements SipHandler {
         RecordingSession session = new RecordingSession(UUID.randomUUID().toString(), request, invite.transport(),
                 invite.remoteAddress(), loop, config.listener, metadata, metadataProblem, channels,
                 config.sampleRate, siprec, delivery, deliveryQueueFrames());
+        org.slf4j.MDC.put(SessionMdc.SESSION_ID, session.id()); // the rest of this INVITE's lines
         // one media leg per stream, in channel order; a stereo stream kept as two channels has
         // one leg that feeds its channel and the next
         List<MediaSession.LegSpec> legs = new ArrayList<>();
@@ -328,6 +405,7 @@ final class RecordingSessionManager implements SipHandler {
             return;
         }
         session.dialog = dialog;
+        counters.started(session);
         session.fireStarted(); // answered: the application hears of it from here on
         session.watch(config.mediaTimeoutMillis, config.holdTimeoutMillis, config.maxDurationMillis,
                 reason -> end(session, reason));
@@ -489,8 +567,7 @@ final class RecordingSessionManager implements SipHandler {
         return InetAddress.getLoopbackAddress().getHostAddress();
     }
 
-    @Override
-    public void onReInvite(Dialog dialog, ServerInvite invite) {
+    private void handleReInvite(Dialog dialog, ServerInvite invite) {
         // a re-INVITE without an offer gets our current SDP as the offer of its 2xx
         reoffer(dialog, invite.request(), (code, reason) -> invite.reject(code, reason),
                 sdp -> invite.accept("application/sdp", sdp.getBytes(StandardCharsets.UTF_8)), true);
@@ -748,8 +825,7 @@ final class RecordingSessionManager implements SipHandler {
         return originFields(sdp)[5];
     }
 
-    @Override
-    public void onUpdate(Dialog dialog, ServerRequest update) {
+    private void handleUpdate(Dialog dialog, ServerRequest update) {
         // RFC 3311: an offer gets an answer; metadata alone or a bare session refresh gets 200
         reoffer(dialog, update.request(), (code, reason) -> update.reject(code, reason), sdp -> {
             if (sdp != null) {
@@ -819,8 +895,7 @@ final class RecordingSessionManager implements SipHandler {
         fatal.accept(cause);
     }
 
-    @Override
-    public void onSessionExpired(Dialog dialog) {
+    private void handleSessionExpired(Dialog dialog) {
         if (dialog.attachment() instanceof RecordingSession session) {
             log.warn("call {}: session timer expired; ending the session", dialog.callId());
             end(session, EndReason.SESSION_EXPIRED);
@@ -832,8 +907,7 @@ final class RecordingSessionManager implements SipHandler {
         // the session is confirmed; nothing changes for the recording
     }
 
-    @Override
-    public void onAck(Dialog dialog, SipRequest ack) {
+    private void handleAck(Dialog dialog, SipRequest ack) {
         if (dialog.attachment() instanceof RecordingSession session && session.awaitingAnswer) {
             session.awaitingAnswer = false;
             takeLateAnswer(session, ack);
@@ -914,22 +988,19 @@ final class RecordingSessionManager implements SipHandler {
         }
     }
 
-    @Override
-    public void onBye(Dialog dialog, SipRequest bye) {
+    private void handleBye(Dialog dialog, SipRequest bye) {
         if (dialog.attachment() instanceof RecordingSession session) {
             end(session, EndReason.BYE);
         }
     }
 
-    @Override
-    public void onCancel(ServerInvite invite) {
+    private void handleCancel(ServerInvite invite) {
         if (invite.attachment() instanceof RecordingSession session) {
             end(session, EndReason.CANCELLED);
         }
     }
 
-    @Override
-    public void onAckTimeout(Dialog dialog) {
+    private void handleAckTimeout(Dialog dialog) {
         if (dialog.attachment() instanceof RecordingSession session) {
             log.warn("call {}: no ACK for our 200 OK; ending the session", dialog.callId());
             end(session, EndReason.ACK_TIMEOUT);

@@ -43,6 +43,8 @@ public final class SiprecServer implements AutoCloseable {
     private final LoopLag lag;
     private final java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final ServerMetrics metrics;
+    private CompletableFuture<Void> drained; // guarded by this
 
     private SiprecServer(Builder b) throws InterruptedException {
         this.onFatalError = b.onFatalError;
@@ -63,6 +65,7 @@ public final class SiprecServer implements AutoCloseable {
                 "application/sdp, multipart/mixed, application/rs-metadata+xml, application/rs-metadata",
                 "srs", ";+sip.srs", contactHost, b.t1Millis, b.minSessionExpires, b.tls, b.maxConnections,
                 b.maxConnectionsPerAddress, b.connectionIdleMillis), group, manager);
+        this.metrics = new ServerMetrics(manager, stack);
         stack.allowSources(b.allowSip);
         try {
             stack.start();
@@ -129,6 +132,53 @@ public final class SiprecServer implements AutoCloseable {
      */
     public long metadataRepaired() {
         return manager.metadataRepaired();
+    }
+
+    /** The server's counters and gauges, for monitoring (see {@code siprec-micrometer}). */
+    public ServerMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Starts a graceful drain: from now on new INVITEs get {@code 503 Draining} (with
+     * Retry-After) and OPTIONS probes {@code 503}, so that an SBC's SRS group or a load balancer
+     * sends new calls to another recorder; the current sessions go on until their SRC ends them.
+     * Once none is left, or after {@code timeout} (the rest then end with
+     * {@link EndReason#SERVER_SHUTDOWN}), the server closes as {@link #close()} does. Calling it
+     * again returns the same future.
+     *
+     * @return completes when the server has closed
+     */
+    public synchronized CompletableFuture<Void> drain(Duration timeout) {
+        if (drained != null) {
+            return drained;
+        }
+        manager.draining = true;
+        org.slf4j.LoggerFactory.getLogger(SiprecServer.class).info("draining: {} sessions active, waiting up to {}",
+                manager.activeSessions().size(), timeout);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        drained = done;
+        Thread waiter = new Thread(() -> {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            try {
+                while (!closed.get() && !manager.activeSessions().isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(50); // no session-level event to wait on: sessions end one by one
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                close();
+                done.complete(null);
+            }
+        }, "siprec-drain");
+        waiter.setDaemon(true);
+        waiter.start();
+        return done;
+    }
+
+    /** Whether {@link #drain} was called. */
+    public boolean draining() {
+        return manager.draining;
     }
 
     /** RTP ports currently allocated to sessions (two per two-stream session). */

@@ -56,4 +56,21 @@ public interface SipHandler {
      * failed. The dialog is still there, so that the handler can send BYE.
      */
     void onSessionExpired(Dialog dialog);
+
+    /**
+     * Whether this UAS can take new sessions, asked for each OPTIONS outside a dialog (an SBC's
+     * health probe of its SRS group): {@code null} to answer 200 OK, or the reason phrase of a
+     * 503 (draining, over a limit), so that the SBC sends its next calls elsewhere.
+     */
+    default String unavailable() {
+        return null;
+    }
+
+    /**
+     * The load to report in the {@code X-Siprec-Load} header of an OPTIONS answer (for example
+     * {@code sessions=12;max=1000}), or {@code null} for none.
+     */
+    default String load() {
+        return null;
+    }
 }

@@ -223,7 +223,18 @@ public final class SipStack implements AutoCloseable {
         errorsAnswered.incrementAndGet();
         log.info("{} {} to {} from {}", e.statusCode(), e.reason(), partial.method(), path.remote());
         SipResponse r = decorate(SipResponse.to(partial, e.statusCode(), e.reason(), newTag()), path, null);
-        path.send(r);
+        sendStateless(path, r);
+    }
+
+    /** A response outside any transaction (malformed or refused requests), counted. */
+    private void sendStateless(ReplyPath path, SipResponse response) {
+        transactions.counters().responseSent(response.statusCode());
+        path.send(response);
+    }
+
+    /** What this stack received and sent, since start. */
+    public dev.siprec.sip.transaction.SipCounters counters() {
+        return transactions.counters();
     }
 
     void countDropped(String why) {
@@ -236,7 +247,7 @@ public final class SipStack implements AutoCloseable {
             forbidden.incrementAndGet();
             if (message instanceof SipRequest r && !r.method().equals("ACK")) {
                 log.info("403 to {} from {}: source address not allowed", r.method(), path.remote());
-                path.send(decorate(SipResponse.to(r, 403, "Forbidden: source address not allowed", newTag()), path,
+                sendStateless(path, decorate(SipResponse.to(r, 403, "Forbidden: source address not allowed", newTag()), path,
                         null));
             }
             return;
@@ -250,7 +261,7 @@ public final class SipStack implements AutoCloseable {
             onRequest(request, path);
         } catch (RuntimeException e) {
             log.error("failure handling {} from {}", request.method(), path.remote(), e);
-            path.send(decorate(SipResponse.to(request, 500, "Server Internal Error", newTag()), path, null));
+            sendStateless(path, decorate(SipResponse.to(request, 500, "Server Internal Error", newTag()), path, null));
         }
     }
 
@@ -261,6 +272,7 @@ public final class SipStack implements AutoCloseable {
         NameAddress to = request.to();
         NameAddress from = request.from();
         if (method.equals("ACK")) {
+            transactions.counters().requestReceived(method);
             onAckRequest(request, via, to, from);
             return;
         }
@@ -270,6 +282,7 @@ public final class SipStack implements AutoCloseable {
             existing.onRetransmission(); // absorbed: never processed twice (§17.2.3)
             return;
         }
+        transactions.counters().requestReceived(method);
         if (method.equals("CANCEL")) {
             onCancelRequest(request, path, via, key);
             return;
@@ -326,8 +339,18 @@ public final class SipStack implements AutoCloseable {
                 handler.onBye(dialog, request);
                 return;
             case "OPTIONS":
-                SipResponse ok = decorate(SipResponse.to(request, 200, "OK", localTag), path, null);
+                // outside a dialog it is a health probe (RFC 3261 §11): answer what we can take
+                String unavailable = dialog == null ? handler.unavailable() : null;
+                SipResponse ok = decorate(unavailable == null ? SipResponse.to(request, 200, "OK", localTag)
+                        : SipResponse.to(request, 503, unavailable, localTag), path, null);
                 ok.addHeader(SipHeaders.ACCEPT, config.accept());
+                String load = handler.load();
+                if (load != null) {
+                    ok.addHeader(SipHeaders.X_SIPREC_LOAD, load);
+                }
+                if (unavailable != null) {
+                    ok.addHeader(SipHeaders.RETRY_AFTER, "5");
+                }
                 tx.respond(ok);
                 return;
             case "UPDATE": // RFC 3311: only inside a dialog

@@ -293,6 +293,7 @@ public final class Dialog {
                 to = okPath;
                 scheduleOkRetransmit(Math.min(delay * 2, layer.transactions().t2Millis()));
             }
+            layer.transactions().counters().retransmissionSent();
             to.send(ok);
         }, delay);
     }

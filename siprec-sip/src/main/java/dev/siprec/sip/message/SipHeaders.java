@@ -54,6 +54,9 @@ public final class SipHeaders {
     /** {@code Retry-After} */
     public static final String RETRY_AFTER = "Retry-After";
 
+    /** {@code X-Siprec-Load}: this recorder's load, in its answers to OPTIONS */
+    public static final String X_SIPREC_LOAD = "X-Siprec-Load";
+
     private static final Map<String, String> CANONICAL = Map.ofEntries(
             Map.entry("v", VIA), Map.entry("via", VIA),
             Map.entry("f", FROM), Map.entry("from", FROM),

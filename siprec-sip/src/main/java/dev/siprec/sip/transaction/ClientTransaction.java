@@ -56,6 +56,7 @@ final class ClientTransaction {
                 // Timer E: doubling to T2; once a provisional came, every T2 (§17.1.2.2)
                 scheduleRetransmit(provisional ? layer.t2Millis() : Math.min(2 * delay, layer.t2Millis()));
             }
+            layer.counters().retransmissionSent();
             path.send(encoded);
         }, delay);
     }

@@ -66,6 +66,7 @@ public abstract sealed class ServerTransaction permits InviteServerTransaction, 
         synchronized (this) {
             bytes = lastBytes;
         }
+        layer.counters().retransmissionReceived();
         if (bytes != null) {
             path.send(bytes);
         }
@@ -78,6 +79,7 @@ public abstract sealed class ServerTransaction permits InviteServerTransaction, 
 
     /** Sends an encoded response with this status and keeps it. Caller holds this transaction's lock. */
     public void send(byte[] bytes, int status) {
+        layer.counters().responseSent(status);
         lastBytes = bytes;
         lastStatus = status;
         path.send(bytes);
@@ -98,6 +100,7 @@ public abstract sealed class ServerTransaction permits InviteServerTransaction, 
                 bytes = lastBytes;
                 scheduleRetransmit(Math.min(delay * 2, layer.t2Millis()));
             }
+            layer.counters().retransmissionSent();
             path.send(bytes);
         }, delay);
     }

@@ -26,6 +26,7 @@ public final class TransactionLayer implements AutoCloseable {
     private final Map<String, ServerTransaction> server = new ConcurrentHashMap<>();
     private final Map<String, ClientTransaction> client = new ConcurrentHashMap<>();
     private volatile SipTimers timers;
+    private final SipCounters counters = new SipCounters();
 
     /** A layer with RFC 3261's T1 of {@code t1Millis} (500 ms in production); call {@link #start}. */
     public TransactionLayer(long t1Millis) {
@@ -42,6 +43,11 @@ public final class TransactionLayer implements AutoCloseable {
     /** Runs the timers on {@code timers} instead (tests drive them on a clock of their own). */
     public void useTimers(SipTimers timers) {
         this.timers = timers;
+    }
+
+    /** What was received and sent through this layer. */
+    public SipCounters counters() {
+        return counters;
     }
 
     /** T1: the round-trip estimate. */
