@@ -59,6 +59,16 @@ public final class ServerMetrics {
         return stack.counters().requestsByMethod();
     }
 
+    /** New SIP requests received of one method ({@code OTHER}: every method the stack does not name). */
+    public long sipRequests(String method) {
+        return stack.counters().requestsReceived(method);
+    }
+
+    /** SIP responses sent with one status code (first sendings). */
+    public long sipResponses(int status) {
+        return stack.counters().responsesSent(status);
+    }
+
     /** SIP responses sent (first sendings), by status code. */
     public Map<Integer, Long> sipResponses() {
         return stack.counters().responsesByStatus();
