@@ -176,6 +176,15 @@ public final class SiprecServer implements AutoCloseable {
         return done;
     }
 
+    /**
+     * Why a new session would be refused now (draining, a limit of the admission), as the
+     * reason phrase of its 503, or {@code null} when one would be taken: the answer an SBC's
+     * OPTIONS probe gets, for a readiness check.
+     */
+    public String unavailable() {
+        return manager.unavailable();
+    }
+
     /** Whether {@link #drain} was called. */
     public boolean draining() {
         return manager.draining;

@@ -40,7 +40,13 @@ import java.util.concurrent.CountDownLatch;
  * <pre>java -jar siprec-examples.jar [--bind ADDR] [--sip-port N] [--rtp-ports A-B] [--out DIR] [--rate HZ]
  *     [--tls-port N --tls-cert CERT.pem --tls-key KEY.pem] [--answer-delay MS]
  *     [--latch-probe on|off] [--rtcp-reports on|off] [--allow CIDR,...] [--max-call-rate N]
- *     [--native-transport on|off] [--srtp optional|required|off]</pre>
+ *     [--native-transport on|off] [--srtp optional|required|off] [--metrics-port N]
+ *     [--drain-timeout S] [--status-interval S]</pre>
+ *
+ * <p>{@code --metrics-port} serves {@code /metrics} (Prometheus text), {@code /health/live} and
+ * {@code /health/ready}. SIGTERM drains (new calls 503, current ones finish, up to
+ * {@code --drain-timeout} seconds, 30 by default); a second SIGTERM ends the rest. In a terminal
+ * a status line is printed every 5 s ({@code --status-interval}; 0 for none).
  *
  * <p>{@code --allow} limits SIP and RTP to SRCs in these networks (others get 403; their media
  * is dropped and counted). A fatal error on a server thread (out of memory) ends every open
@@ -55,6 +61,7 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
     private final Map<String, WavWriter> writers = new ConcurrentHashMap<>();
     private final Map<String, List<Object>> dtmf = new ConcurrentHashMap<>();
     private SiprecServer server;
+    private Operations operations;
 
     private WavRecorder(Path outDir) {
         this.outDir = outDir;
@@ -63,11 +70,12 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
     /** Options of the recorder, as on the command line. */
     record Options(String bind, int sipPort, int rtpMin, int rtpMax, Path out, int rate, int tlsPort, Path tlsCert,
                    Path tlsKey, int answerDelayMillis, boolean latchProbe, boolean rtcpReports, List<String> allow,
-                   int maxCallRate, boolean nativeTransport, SiprecServer.Srtp srtp) {
+                   int maxCallRate, boolean nativeTransport, SiprecServer.Srtp srtp, int metricsPort,
+                   int drainSeconds, int statusSeconds) {
 
         Options(String bind, int sipPort, int rtpMin, int rtpMax, Path out, int rate) {
             this(bind, sipPort, rtpMin, rtpMax, out, rate, -1, null, null, 0, false, true, List.of(), 0, true,
-                    SiprecServer.Srtp.OPTIONAL);
+                    SiprecServer.Srtp.OPTIONAL, -1, 30, -1);
         }
 
         static Options parse(String[] args) {
@@ -87,6 +95,9 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
             int maxCallRate = 0; // the library's default
             boolean nativeTransport = true;
             SiprecServer.Srtp srtp = SiprecServer.Srtp.OPTIONAL;
+            int metricsPort = -1;
+            int drainSeconds = 30;
+            int statusSeconds = -1; // every 5 s in a terminal, else none
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 if (a.equals("-h") || a.equals("--help")) {
@@ -133,6 +144,9 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
                             throw new IllegalArgumentException("--max-call-rate takes new calls per second >= 1");
                         }
                         break;
+                    case "--metrics-port": metricsPort = intArg(a, v); break;
+                    case "--drain-timeout": drainSeconds = intArg(a, v); break;
+                    case "--status-interval": statusSeconds = intArg(a, v); break;
                     default: throw new IllegalArgumentException("unknown option " + a);
                 }
             }
@@ -148,8 +162,13 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
             if (answerDelay < 0) {
                 throw new IllegalArgumentException("--answer-delay takes milliseconds >= 0");
             }
+            if (metricsPort > 65535 || drainSeconds < 0 || statusSeconds > 86400) {
+                throw new IllegalArgumentException(metricsPort > 65535 ? "--metrics-port takes a port"
+                        : drainSeconds < 0 ? "--drain-timeout takes seconds >= 0" : "--status-interval takes seconds");
+            }
             return new Options(bind, sipPort, rtpMin, rtpMax, out, rate, tlsPort, tlsCert, tlsKey, answerDelay,
-                    latchProbe, rtcpReports, allow, maxCallRate, nativeTransport, srtp);
+                    latchProbe, rtcpReports, allow, maxCallRate, nativeTransport, srtp, metricsPort, drainSeconds,
+                    statusSeconds);
         }
 
         private static boolean onOff(String option, String v) {
@@ -205,12 +224,22 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
             b.tls(new InetSocketAddress(bind, o.tlsPort()), TlsSettings.pem(o.tlsCert(), o.tlsKey()));
         }
         recorder.server = b.start();
+        recorder.operations = new Operations(recorder.server);
+        String metrics = "";
+        if (o.metricsPort() >= 0) {
+            int port = recorder.operations.serveHttp(new InetSocketAddress(bind, o.metricsPort()));
+            metrics = " metrics=http://" + hostPort(new InetSocketAddress(bind, port)) + "/metrics";
+        }
+        int statusSeconds = o.statusSeconds() >= 0 ? o.statusSeconds() : System.console() != null ? 5 : 0;
+        if (statusSeconds > 0) {
+            recorder.operations.printStatus(System.err, statusSeconds);
+        }
         InetSocketAddress udp = recorder.server.sipAddresses(Transport.UDP).get(0);
         InetSocketAddress tcp = recorder.server.sipAddresses(Transport.TCP).get(0);
         String tls = recorder.server.sipAddresses(Transport.TLS).isEmpty() ? ""
                 : ",tls:" + hostPort(recorder.server.sipAddresses(Transport.TLS).get(0));
         console.println("listening sip=udp:" + hostPort(udp) + ",tcp:" + hostPort(tcp) + tls + " rtp=" + o.rtpMin()
-                + "-" + o.rtpMax() + " out=" + o.out());
+                + "-" + o.rtpMax() + " out=" + o.out() + metrics);
         console.flush();
         return recorder;
     }
@@ -232,7 +261,8 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
             System.err.println("usage: WavRecorder [--bind ADDR] [--sip-port N] [--rtp-ports A-B] [--out DIR]"
                     + " [--rate 8000|16000|48000] [--tls-port N --tls-cert CERT.pem --tls-key KEY.pem] [--answer-delay MS]"
                     + " [--latch-probe on|off] [--rtcp-reports on|off] [--allow CIDR,...] [--max-call-rate N]"
-                    + " [--native-transport on|off] [--srtp optional|required|off]");
+                    + " [--native-transport on|off] [--srtp optional|required|off] [--metrics-port N]"
+                    + " [--drain-timeout S] [--status-interval S]");
             System.exit(e.getMessage().isEmpty() ? 0 : 2);
             return;
         }
@@ -245,16 +275,43 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        // SIGTERM (a supervisor, a rolling update) drains: new calls get 503 and go to another
+        // recorder, the current ones finish; a second SIGTERM or the timeout ends the rest.
+        // SIGINT (Ctrl-C) and other exits end every session at once; their files are written.
+        boolean drains = Signals.onTerm(new Runnable() {
+            private final java.util.concurrent.atomic.AtomicInteger terms = new java.util.concurrent.atomic.AtomicInteger();
+
+            @Override
+            public void run() {
+                if (terms.incrementAndGet() == 1) {
+                    System.err.println("SIGTERM: draining (new calls get 503) for up to " + options.drainSeconds()
+                            + " s; SIGTERM again to end the calls now");
+                    recorder.server.drain(java.time.Duration.ofSeconds(options.drainSeconds()))
+                            .whenComplete((v, e) -> stopped.countDown());
+                } else {
+                    System.err.println("SIGTERM again: ending the remaining calls");
+                    recorder.close();
+                    stopped.countDown();
+                }
+            }
+        });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             recorder.close();
             stopped.countDown();
         }, "wav-recorder-shutdown"));
+        if (!drains) {
+            System.err.println("note: SIGTERM cannot be caught on this JVM; it ends the calls at once");
+        }
         stopped.await();
+        System.exit(0); // the drain finished: the hook finds the server closed
     }
 
     /** Ends every open session (their files are written) and stops the server. */
     @Override
     public void close() {
+        if (operations != null) {
+            operations.close();
+        }
         if (server != null) {
             server.close();
         }
