@@ -449,7 +449,7 @@ public final class WavRecorder implements RecordingListener, AutoCloseable {
         return m;
     }
 
-    private static Map<String, Object> participant(RecordingMetadata.Participant p) {
+    static Map<String, Object> participant(RecordingMetadata.Participant p) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", p.id());
         m.put("aor", p.aor());
