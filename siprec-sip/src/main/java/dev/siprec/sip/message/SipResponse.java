@@ -47,6 +47,13 @@ public final class SipResponse extends SipMessage {
         r.addHeader(SipHeaders.TO, to);
         r.addHeader(SipHeaders.CALL_ID, nullToEmpty(request.header(SipHeaders.CALL_ID)));
         r.addHeader(SipHeaders.CSEQ, nullToEmpty(request.header(SipHeaders.CSEQ)));
+        if (statusCode > 100 && statusCode < 300 && request.method().equals("INVITE")) {
+            // §12.1.1: a response that establishes (or, to a re-INVITE, refreshes) a dialog carries
+            // the request's Record-Route, in order, so that the proxies stay on the dialog's path
+            for (String rr : request.headers(SipHeaders.RECORD_ROUTE)) {
+                r.addHeader(SipHeaders.RECORD_ROUTE, rr);
+            }
+        }
         return r;
     }
 
