@@ -112,6 +112,41 @@ class OperationsTest {
     }
 
     @Test
+    void aSecondSigtermEndsTheRemainingCallsAndTheirRecordingsAreWritten(@TempDir Path out) throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), WavRecorder.class.getName(),
+                "--bind", "127.0.0.1", "--sip-port", "0", "--rtp-ports", "44100-44199", "--out", out.resolve("rec").toString(),
+                "--status-interval", "0", "--drain-timeout", "60")
+                .redirectError(out.resolve("stderr.txt").toFile()).start();
+        try {
+            BufferedReader stdout = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            Matcher sip = Pattern.compile("udp:127\\.0\\.0\\.1:(\\d+)").matcher(stdout.readLine());
+            assertThat(sip.find()).isTrue();
+            try (UdpSrc call = new UdpSrc(new InetSocketAddress("127.0.0.1", Integer.parseInt(sip.group(1))))) {
+                assertThat(UdpSrc.status(call.invite())).isEqualTo(200);
+                call.streamTones(25, 440, 1000);
+                p.destroy(); // drains: the call goes on
+                Await.until("the drain", Duration.ofSeconds(5),
+                        () -> Files.readString(out.resolve("stderr.txt")).contains("SIGTERM: draining"));
+                assertThat(p.isAlive()).isTrue();
+                p.destroy(); // the second one ends it: we send the BYE
+                call.awaitBye();
+            }
+            assertThat(p.waitFor(15, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isZero();
+            List<Path> json;
+            try (Stream<Path> s = Files.list(out.resolve("rec"))) {
+                json = s.filter(f -> f.toString().endsWith(".json")).toList();
+            }
+            assertThat(json).hasSize(1);
+            assertThat(Files.readString(json.get(0))).contains("\"endReason\": \"SERVER_SHUTDOWN\"");
+            assertThat(Files.readString(out.resolve("stderr.txt"))).contains("SIGTERM again: ending the remaining calls");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
     void statusLineShowsLossAndLateShares() {
         StreamStats s = new StreamStats(990, 20, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         assertThat(Operations.statusLine(3, 1.25, 150, s, true))
