@@ -1,6 +1,6 @@
 package dev.siprec.benchmarks;
 
-import dev.siprec.codecs.G722Decoder;
+import dev.siprec.codecs.g722.G722Decoder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

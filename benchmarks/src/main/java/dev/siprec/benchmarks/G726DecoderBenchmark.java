@@ -1,6 +1,6 @@
 package dev.siprec.benchmarks;
 
-import dev.siprec.codecs.G726Decoder;
+import dev.siprec.codecs.g726.G726Decoder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -325,7 +325,7 @@ public final class LoadRun {
             ByteBuffer packet = ByteBuffer.allocateDirect(172);
             byte[] tone = new byte[160];
             for (int i = 0; i < 160; i++) {
-                tone[i] = dev.siprec.codecs.G711.linearToUlaw(
+                tone[i] = dev.siprec.codecs.g711.G711.linearToUlaw(
                         (int) (8000 * Math.sin(2 * Math.PI * 400 * i / 8000.0)));
             }
             long next = System.nanoTime();

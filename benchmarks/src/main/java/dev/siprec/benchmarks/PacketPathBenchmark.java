@@ -1,9 +1,9 @@
 package dev.siprec.benchmarks;
 
 import dev.siprec.codecs.AudioDecoder;
-import dev.siprec.codecs.G711;
-import dev.siprec.codecs.G711Decoder;
-import dev.siprec.codecs.G722Decoder;
+import dev.siprec.codecs.g711.G711;
+import dev.siprec.codecs.g711.G711Decoder;
+import dev.siprec.codecs.g722.G722Decoder;
 import dev.siprec.media.JitterBuffer;
 import dev.siprec.media.RtpPacket;
 import io.netty.buffer.ByteBuf;

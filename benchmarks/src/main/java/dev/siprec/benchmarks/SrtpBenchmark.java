@@ -1,6 +1,6 @@
 package dev.siprec.benchmarks;
 
-import dev.siprec.codecs.G711;
+import dev.siprec.codecs.g711.G711;
 import dev.siprec.media.srtp.SrtpContext;
 import dev.siprec.media.srtp.SrtpParameters;
 import dev.siprec.media.srtp.SrtpSuite;

@@ -1,6 +1,6 @@
 package dev.siprec.media;
 
-import dev.siprec.codecs.G711;
+import dev.siprec.codecs.g711.G711;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.DefaultEventLoop;

@@ -24,7 +24,7 @@ package dev.siprec.codecs;
  * One instance per stream, fed every decoded block through {@link #remember}. No allocation
  * after construction.
  */
-final class PitchConcealer {
+public final class PitchConcealer {
 
     private final int rate;
     private final short[] history; // the most recent output, oldest first
@@ -50,7 +50,8 @@ final class PitchConcealer {
     private final short[] savedBlend; // blend, kept while the cross-fade's look-ahead runs
     private final int fadeStep; // recovery cross-fade per 10 ms lost (Appendix I: 4 ms)
 
-    PitchConcealer(int sampleRate) {
+    /** A concealer for mono PCM at {@code sampleRate} Hz. */
+    public PitchConcealer(int sampleRate) {
         this.rate = sampleRate;
         this.minLag = sampleRate / 400 + 1; // just over 2.5 ms, longer than a seam
         this.maxLag = sampleRate / 50; // 20 ms
@@ -66,7 +67,7 @@ final class PitchConcealer {
     }
 
     /** Records decoded output; cross-fades its start if it follows a loss. */
-    void remember(short[] out, int offset, int n) {
+    public void remember(short[] out, int offset, int n) {
         if (fadeLeft > 0) {
             int k = Math.min(fadeLeft, n);
             int done = fadeLength - fadeLeft;
@@ -82,7 +83,7 @@ final class PitchConcealer {
     }
 
     /** Writes {@code n} concealment samples. */
-    void conceal(short[] out, int offset, int n) {
+    public void conceal(short[] out, int offset, int n) {
         if (lag == 0) {
             lag = filled < window + maxLag ? 0 : pitchLag();
             phase = 0;
@@ -229,7 +230,8 @@ final class PitchConcealer {
         filled = Math.min(history.length, filled + n);
     }
 
-    void reset() {
+    /** Forgets the history, as after a change of source. */
+    public void reset() {
         java.util.Arrays.fill(history, (short) 0);
         filled = 0;
         lag = 0;

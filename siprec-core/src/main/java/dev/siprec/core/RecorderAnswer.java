@@ -1,6 +1,6 @@
 package dev.siprec.core;
 
-import dev.siprec.codecs.Codecs;
+import dev.siprec.codecs.registry.CodecRegistry;
 import dev.siprec.sip.sdp.Connection;
 import dev.siprec.sip.sdp.Direction;
 import dev.siprec.sip.sdp.MediaDescription;
@@ -152,6 +152,13 @@ final class RecorderAnswer {
      */
     static SessionDescription answer(SessionDescription offer, List<NegotiatedStream> negotiated,
                                             int[] localPorts, String address, long sessionId, long version) {
+        return answer(offer, negotiated, localPorts, address, sessionId, version, CodecRegistry.defaults());
+    }
+
+    /** As above, with the fmtp parameters of the codecs in {@code codecs}. */
+    static SessionDescription answer(SessionDescription offer, List<NegotiatedStream> negotiated,
+                                            int[] localPorts, String address, long sessionId, long version,
+                                            CodecRegistry registry) {
         String addrType = address.indexOf(':') >= 0 ? "IP6" : "IP4";
         SessionDescription a = new SessionDescription()
                 .origin("siprec " + sessionId + " " + version + " IN " + addrType + " " + address)
@@ -189,7 +196,7 @@ final class RecorderAnswer {
             MediaDescription m = new MediaDescription("audio", localPorts[n.index()], offered.proto(), formats);
             for (RtpMap c : codecs) {
                 m.attribute("rtpmap", c.format());
-                String parameters = Codecs.answerParameters(c.encoding(), offered.fmtp(c.payloadType()));
+                String parameters = registry.answerParameters(c.encoding(), offered.fmtp(c.payloadType()));
                 if (parameters != null) {
                     m.attribute("fmtp", c.payloadType() + " " + parameters);
                 }

@@ -1,6 +1,5 @@
 package dev.siprec.core;
 
-import dev.siprec.codecs.Codecs;
 import dev.siprec.core.metadata.MetadataException;
 import dev.siprec.core.metadata.MetadataParser;
 import dev.siprec.core.metadata.RecordingMetadata;
@@ -43,8 +42,7 @@ import org.slf4j.LoggerFactory;
 final class RecordingSessionManager implements SipHandler {
 
     private static final Logger log = LoggerFactory.getLogger(RecordingSessionManager.class);
-    private static final RecorderAnswer.CodecSupport DECODABLE =
-            f -> Codecs.isSupported(f.encoding(), f.clockRate(), f.channels());
+    private final RecorderAnswer.CodecSupport decodable; // what config.codecs decodes
 
     static final int FRAME_MILLIS = 20;
     private final SiprecServer.Builder config;
@@ -60,6 +58,7 @@ final class RecordingSessionManager implements SipHandler {
     RecordingSessionManager(SiprecServer.Builder config, EventLoopGroup group, RtpPortPool ports,
                             java.util.concurrent.Executor delivery) {
         this.config = config;
+        this.decodable = f -> config.codecs.isSupported(f.encoding(), f.clockRate(), f.channels());
         this.group = group;
         this.ports = ports;
         this.delivery = delivery;
@@ -214,7 +213,7 @@ final class RecordingSessionManager implements SipHandler {
             invite.reject(400, "Malformed SDP: " + e.getMessage());
             return;
         }
-        List<NegotiatedStream> negotiated = RecorderAnswer.negotiate(offer, DECODABLE, config.srtp);
+        List<NegotiatedStream> negotiated = RecorderAnswer.negotiate(offer, decodable, config.srtp);
         List<NegotiatedStream> received = new ArrayList<>();
         for (NegotiatedStream n : negotiated) {
             if (n.accepted()) {
@@ -299,7 +298,7 @@ final class RecordingSessionManager implements SipHandler {
                     public void onTelephoneEvent(int channel, int event, long position, int durationMillis) {
                         session.onTelephoneEvent(channel, event, position, durationMillis);
                     }
-                }, System::nanoTime);
+                }, System::nanoTime, config.codecs);
         session.media.allowSources(config.allowRtp);
         invite.attachment(session);
         session.inviteTransaction = invite;
@@ -362,7 +361,7 @@ final class RecordingSessionManager implements SipHandler {
             }
             session.answerVersion = 1;
             long sessionId = ThreadLocalRandom.current().nextLong(1L << 40);
-            session.answerSdp = RecorderAnswer.answer(offer, negotiated, byMLine, address, sessionId, 1).format();
+            session.answerSdp = RecorderAnswer.answer(offer, negotiated, byMLine, address, sessionId, 1, config.codecs).format();
             if (config.answerDelayMillis > 0) {
                 loop.schedule(() -> answer(invite, session), config.answerDelayMillis, TimeUnit.MILLISECONDS);
             } else {
@@ -629,7 +628,7 @@ final class RecordingSessionManager implements SipHandler {
         if (media == null) { // ended meanwhile: its media is released
             return CompletableFuture.failedFuture(new IllegalStateException("session ended"));
         }
-        List<NegotiatedStream> negotiated = new ArrayList<>(RecorderAnswer.negotiate(offer, DECODABLE, config.srtp));
+        List<NegotiatedStream> negotiated = new ArrayList<>(RecorderAnswer.negotiate(offer, decodable, config.srtp));
         session.onHold = allOnHold(negotiated); // (hold and resume come as re-offers)
         int count = negotiated.size();
         int[] byMLine = new int[count];
@@ -701,11 +700,11 @@ final class RecordingSessionManager implements SipHandler {
             synchronized (session) {
                 String current = session.answerSdp;
                 String candidate = RecorderAnswer.answer(offer, negotiated, byMLine, currentAddress(current),
-                        currentSessionId(current), session.answerVersion).format();
+                        currentSessionId(current), session.answerVersion, config.codecs).format();
                 if (!sameExceptOrigin(candidate, current)) {
                     session.answerVersion++;
                     session.answerSdp = RecorderAnswer.answer(offer, negotiated, byMLine, currentAddress(current),
-                            currentSessionId(current), session.answerVersion).format();
+                            currentSessionId(current), session.answerVersion, config.codecs).format();
                 }
                 return session.answerSdp;
             }
@@ -952,7 +951,7 @@ final class RecordingSessionManager implements SipHandler {
                     for (String f : m.formats()) {
                         RtpMap map = parsePt(f) < 0 ? null : m.rtpMap(parsePt(f));
                         if (map != null && !map.isTelephoneEvent() && !map.isComfortNoise()
-                                && DECODABLE.supports(map)) {
+                                && decodable.supports(map)) {
                             codecs.add(map);
                         }
                     }

@@ -334,6 +334,7 @@ public final class SiprecServer implements AutoCloseable {
         TlsSettings tls;
         boolean latchSources = true;
         boolean receiverReports = true;
+        dev.siprec.codecs.registry.CodecRegistry codecs = dev.siprec.codecs.registry.CodecRegistry.defaults();
         boolean latchProbe;
         boolean keepStereo;
         NonRecording nonRecording = NonRecording.RECORD;
@@ -562,6 +563,17 @@ public final class SiprecServer implements AutoCloseable {
          */
         public Builder nativeTransport(boolean use) {
             this.nativeTransport = use;
+            return this;
+        }
+
+        /**
+         * The codecs to decode (default {@link dev.siprec.codecs.registry.CodecRegistry#defaults()}:
+         * G.711, G.722, G.726-32, G.729, Opus and any codec on the class path's
+         * {@code META-INF/services/dev.siprec.codecs.AudioCodec}). Offers are answered with the
+         * codecs it decodes; {@code CodecRegistry.defaults().with(myCodec)} adds one.
+         */
+        public Builder codecs(dev.siprec.codecs.registry.CodecRegistry registry) {
+            this.codecs = Objects.requireNonNull(registry);
             return this;
         }
 

@@ -5,7 +5,7 @@ import static dev.siprec.testing.Signals.power;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.siprec.codecs.G722Decoder;
+import dev.siprec.codecs.g722.G722Decoder;
 import dev.siprec.core.metadata.RecordingMetadata;
 import dev.siprec.sip.message.SipResponse;
 import dev.siprec.sip.transport.Transport;
@@ -990,7 +990,7 @@ class EndToEndTest {
             TestSrc.Payloads pcma440 = (k, packet, offset) -> {
                 for (int i = 0; i < 160; i++) {
                     double t = (160.0 * k + i) / 8000;
-                    packet[offset + i] = dev.siprec.codecs.G711.linearToAlaw((int) (8000 * Math.sin(2 * Math.PI * 440 * t)));
+                    packet[offset + i] = dev.siprec.codecs.g711.G711.linearToAlaw((int) (8000 * Math.sin(2 * Math.PI * 440 * t)));
                 }
                 return 160;
             };

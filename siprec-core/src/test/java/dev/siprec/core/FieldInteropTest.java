@@ -87,7 +87,7 @@ class FieldInteropTest extends RecordingServerTest {
         return (k, packet, offset) -> {
             for (int i = 0; i < 160; i++) {
                 int v = (int) (8000 * Math.sin(2 * Math.PI * hz * (160.0 * (first + k) + i) / 8000));
-                packet[offset + i] = alaw ? dev.siprec.codecs.G711.linearToAlaw(v) : dev.siprec.codecs.G711.linearToUlaw(v);
+                packet[offset + i] = alaw ? dev.siprec.codecs.g711.G711.linearToAlaw(v) : dev.siprec.codecs.g711.G711.linearToUlaw(v);
             }
             return 160;
         };

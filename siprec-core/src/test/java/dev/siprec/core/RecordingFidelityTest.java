@@ -2,7 +2,7 @@ package dev.siprec.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.siprec.codecs.G711;
+import dev.siprec.codecs.g711.G711;
 import dev.siprec.media.OfflineDecode;
 import dev.siprec.sip.transport.Transport;
 import dev.siprec.testing.G729Itu;

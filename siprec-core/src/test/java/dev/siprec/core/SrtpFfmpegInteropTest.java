@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.siprec.codecs.G711;
+import dev.siprec.codecs.g711.G711;
 import dev.siprec.sip.message.SipResponse;
 import dev.siprec.sip.transport.Transport;
 import java.io.File;

@@ -1,6 +1,6 @@
 package dev.siprec.core;
 
-import dev.siprec.codecs.G711;
+import dev.siprec.codecs.g711.G711;
 import dev.siprec.sip.message.SipMessage;
 import dev.siprec.sip.message.SipMessageParser;
 import dev.siprec.sip.message.SipResponse;

@@ -439,7 +439,7 @@ class VendorFlavourTest {
             legs[i] = (k, packet, offset) -> {
                 for (int j = 0; j < 160; j++) {
                     int v = (int) (8000 * Math.sin(2 * Math.PI * hz * (160.0 * k + j) / 8000));
-                    packet[offset + j] = pt == 8 ? dev.siprec.codecs.G711.linearToAlaw(v) : dev.siprec.codecs.G711.linearToUlaw(v);
+                    packet[offset + j] = pt == 8 ? dev.siprec.codecs.g711.G711.linearToAlaw(v) : dev.siprec.codecs.g711.G711.linearToUlaw(v);
                 }
                 return 160;
             };

@@ -1,7 +1,7 @@
 package dev.siprec.media;
 
 import dev.siprec.codecs.AudioDecoder;
-import dev.siprec.codecs.Codecs;
+import dev.siprec.codecs.registry.CodecRegistry;
 import java.util.List;
 
 /**
@@ -16,7 +16,7 @@ public final class OfflineDecode {
 
     /** Decodes {@code payloads} of {@code encoding} (8000 Hz RTP clock) and converts them to {@code outputRate}. */
     public static short[] decode(String encoding, int outputRate, List<byte[]> payloads) {
-        AudioDecoder decoder = Codecs.newDecoder(encoding, 8000, 1, outputRate);
+        AudioDecoder decoder = CodecRegistry.defaults().newDecoder(encoding, 8000, 1, outputRate, 1);
         RateConverter converter = new RateConverter(decoder.sampleRate(), outputRate);
         short[] pcm = new short[4096];
         short[] converted = new short[converter.outputLength(pcm.length) + 8];
@@ -36,7 +36,7 @@ public final class OfflineDecode {
 
     /** The converter's delay, in output samples, for {@code encoding} recorded at {@code outputRate}. */
     public static int latency(String encoding, int outputRate) {
-        AudioDecoder decoder = Codecs.newDecoder(encoding, 8000, 1, outputRate);
+        AudioDecoder decoder = CodecRegistry.defaults().newDecoder(encoding, 8000, 1, outputRate, 1);
         return new RateConverter(decoder.sampleRate(), outputRate).latency();
     }
 }

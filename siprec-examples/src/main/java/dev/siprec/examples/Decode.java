@@ -1,8 +1,8 @@
 package dev.siprec.examples;
 
 import dev.siprec.codecs.AudioDecoder;
-import dev.siprec.codecs.G711Decoder;
-import dev.siprec.codecs.G722Decoder;
+import dev.siprec.codecs.g711.G711Decoder;
+import dev.siprec.codecs.g722.G722Decoder;
 import dev.siprec.codecs.g729.G729Decoder;
 import dev.siprec.codecs.opus.OpusDecoder;
 import java.io.BufferedOutputStream;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.siprec.codecs.G711;
+import dev.siprec.codecs.g711.G711;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;

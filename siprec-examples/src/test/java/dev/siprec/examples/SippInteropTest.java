@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.siprec.codecs.G711;
+import dev.siprec.codecs.g711.G711;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -284,7 +284,7 @@ class SippInteropTest {
     @org.junit.jupiter.api.Test
     void sippRecordsAnOpusCallFromARealEncoder(@TempDir Path dir) throws Exception {
         recordsARealEncodersCall(dir, "opus", 111, "opus/48000/2", "opus/48000",
-                () -> dev.siprec.codecs.Codecs.newDecoder("opus", 48000, 2, 8000));
+                () -> dev.siprec.codecs.registry.CodecRegistry.defaults().newDecoder("opus", 48000, 2, 8000, 1));
     }
 
     /**

@@ -1,7 +1,7 @@
 package dev.siprec.media;
 
 import dev.siprec.codecs.AudioDecoder;
-import dev.siprec.codecs.Codecs;
+import dev.siprec.codecs.registry.CodecRegistry;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
@@ -154,6 +154,7 @@ public final class MediaSession {
     }
 
     private final EventLoop loop;
+    private final CodecRegistry codecs;
     private final Settings settings;
     private final FrameSink sink;
     private final LongSupplier clock;
@@ -186,6 +187,16 @@ public final class MediaSession {
      * @throws IllegalArgumentException when a codec is not supported or a channel is out of range
      */
     public MediaSession(EventLoop loop, List<LegSpec> specs, Settings settings, FrameSink sink, LongSupplier clock) {
+        this(loop, specs, settings, sink, clock, CodecRegistry.defaults());
+    }
+
+    /**
+     * As above, decoding with the codecs of {@code codecs} (the application's registry: the
+     * built-in codecs and any it added).
+     */
+    public MediaSession(EventLoop loop, List<LegSpec> specs, Settings settings, FrameSink sink, LongSupplier clock,
+                        CodecRegistry codecs) {
+        this.codecs = codecs;
         this.loop = loop;
         this.settings = settings;
         this.sink = sink;
@@ -194,7 +205,7 @@ public final class MediaSession {
         this.frame = new short[frameSamples * settings.channels()];
         this.arrivals = new long[settings.channels()];
         for (LegSpec spec : specs) {
-            AudioDecoder decoder = Codecs.newDecoder(spec.encoding(), spec.clockRate(), spec.codecChannels(),
+            AudioDecoder decoder = codecs.newDecoder(spec.encoding(), spec.clockRate(), spec.codecChannels(),
                 settings.outputRate(), spec.rightChannel() >= 0 ? 2 : 1);
             if (decoder == null) {
                 throw new IllegalArgumentException("no decoder for " + spec.encoding() + "/" + spec.clockRate());
@@ -688,7 +699,7 @@ public final class MediaSession {
      * @throws IllegalArgumentException when the codec is not supported or the channel is out of range
      */
     public CompletableFuture<int[]> addStream(LegSpec spec) {
-        AudioDecoder decoder = Codecs.newDecoder(spec.encoding(), spec.clockRate(), spec.codecChannels(),
+        AudioDecoder decoder = codecs.newDecoder(spec.encoding(), spec.clockRate(), spec.codecChannels(),
                 settings.outputRate(), spec.rightChannel() >= 0 ? 2 : 1);
         if (decoder == null) {
             throw new IllegalArgumentException("no decoder for " + spec.encoding() + "/" + spec.clockRate());
@@ -818,7 +829,7 @@ public final class MediaSession {
         LegSpec keep = new LegSpec(legs.get(i).spec.channel(), spec.payloadType(), spec.encoding(), spec.clockRate(),
                 spec.codecChannels(), spec.telephoneEventPayloadType(), spec.comfortNoisePayloadType(),
                 legs.get(i).spec.rightChannel(), spec.alternates());
-        AudioDecoder decoder = Codecs.newDecoder(keep.encoding(), keep.clockRate(), keep.codecChannels(),
+        AudioDecoder decoder = codecs.newDecoder(keep.encoding(), keep.clockRate(), keep.codecChannels(),
                 settings.outputRate(), keep.rightChannel() >= 0 ? 2 : 1);
         if (decoder == null) {
             throw new IllegalArgumentException("no decoder for " + spec.encoding() + "/" + spec.clockRate());
@@ -828,7 +839,7 @@ public final class MediaSession {
 
     /** A decoder for an answered alternate format of a stream (a two-channel stream kept as two: stereo). */
     AudioDecoder newDecoder(LegSpec.Format f, int rightChannel) {
-        AudioDecoder d = Codecs.newDecoder(f.encoding(), f.clockRate(), f.channels(), settings.outputRate(),
+        AudioDecoder d = codecs.newDecoder(f.encoding(), f.clockRate(), f.channels(), settings.outputRate(),
                 rightChannel >= 0 ? 2 : 1);
         if (d == null) {
             throw new IllegalStateException("no decoder for answered format " + f);

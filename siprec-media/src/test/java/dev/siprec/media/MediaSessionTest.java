@@ -8,7 +8,7 @@ import static dev.siprec.testing.Signals.power;
 import static dev.siprec.testing.Signals.power;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.siprec.codecs.G711;
+import dev.siprec.codecs.g711.G711;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;

@@ -1,4 +1,6 @@
-package dev.siprec.codecs;
+package dev.siprec.codecs.g726;
+
+import dev.siprec.codecs.AudioDecoder;
 
 /**
  * ITU-T G.726 at 32 kbit/s (the former G.721): adaptive differential PCM, one 4-bit codeword

@@ -1,4 +1,4 @@
-package dev.siprec.codecs;
+package dev.siprec.codecs.g726;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -74,7 +74,7 @@ class G726DecoderTest {
         d.decode(payload, 0, 1, out, 0);
         assertThat(out[0]).isEqualTo(expected[0]);
         assertThat(out[1]).isEqualTo(expected[1]);
-        assertThat(Codecs.newDecoder("G726-32", 8000, 1)).isInstanceOf(G726Decoder.class);
-        assertThat(Codecs.newDecoder("g721", 8000, 1)).isInstanceOf(G726Decoder.class);
+        assertThat(new G726Codec().newDecoder("G726-32", 8000, 1, 48000, 1)).isInstanceOf(G726Decoder.class);
+        assertThat(new G726Codec().newDecoder("g721", 8000, 1, 48000, 1)).isInstanceOf(G726Decoder.class);
     }
 }

@@ -1,5 +1,6 @@
-package dev.siprec.codecs;
+package dev.siprec.codecs.g722;
 
+import dev.siprec.codecs.AudioDecoder;
 import static dev.siprec.testing.Kit.readS16;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -127,7 +128,7 @@ class G722DecoderTest {
 
     @Test
     void registeredForRtpAsG722At8000() {
-        assertThat(Codecs.newDecoder("G722", 8000, 1)).isInstanceOf(G722Decoder.class);
-        assertThat(Codecs.newDecoder("g722", 8000, 1).sampleRate()).isEqualTo(16000);
+        assertThat(new G722Codec().newDecoder("G722", 8000, 1, 48000, 1)).isInstanceOf(G722Decoder.class);
+        assertThat(new G722Codec().newDecoder("g722", 8000, 1, 48000, 1).sampleRate()).isEqualTo(16000);
     }
 }

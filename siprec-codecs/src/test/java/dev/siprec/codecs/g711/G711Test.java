@@ -1,5 +1,6 @@
-package dev.siprec.codecs;
+package dev.siprec.codecs.g711;
 
+import dev.siprec.codecs.AudioDecoder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static dev.siprec.testing.Kit.readS16;
 
@@ -84,16 +85,6 @@ class G711Test {
         for (int i = 320; i < 480; i++) {
             assertThat(more[i]).isZero();
         }
-    }
-
-    @Test
-    void registryKnowsItsCodecs() {
-        assertThat(Codecs.isSupported("pcmu", 8000)).isTrue();
-        assertThat(Codecs.isSupported("PCMA", 8000)).isTrue();
-        assertThat(Codecs.isSupported("PCMU", 16000)).isFalse();
-        assertThat(Codecs.isSupported("G722", 8000)).isTrue();
-        assertThat(Codecs.isSupported("opus", 48000)).isTrue();
-        assertThat(Codecs.isSupported("speex", 8000)).isFalse();
     }
 
     @Test

@@ -1,4 +1,7 @@
-package dev.siprec.codecs;
+package dev.siprec.codecs.g722;
+
+import dev.siprec.codecs.AudioDecoder;
+import dev.siprec.codecs.PitchConcealer;
 
 /**
  * ITU-T G.722 decoder: 7 kHz sub-band ADPCM at 64, 56 or 48 kbit/s (modes 1, 2, 3), receive

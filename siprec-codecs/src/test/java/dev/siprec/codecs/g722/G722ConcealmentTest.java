@@ -1,4 +1,4 @@
-package dev.siprec.codecs;
+package dev.siprec.codecs.g722;
 
 import static dev.siprec.testing.Kit.readS16;
 import static org.assertj.core.api.Assertions.assertThat;

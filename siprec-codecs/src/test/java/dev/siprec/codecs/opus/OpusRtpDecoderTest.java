@@ -1,5 +1,6 @@
-package dev.siprec.codecs;
+package dev.siprec.codecs.opus;
 
+import dev.siprec.codecs.AudioDecoder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.siprec.codecs.opus.OpusDecoder;
@@ -15,15 +16,15 @@ class OpusRtpDecoderTest {
 
     @Test
     void opusIsDecodedAtTheRecordingRateAsOneChannel() {
-        assertThat(Codecs.isSupported("opus", 48000, 2)).isTrue();
-        assertThat(Codecs.isSupported("OPUS", 48000, 1)).isTrue();
-        assertThat(Codecs.isSupported("opus", 16000, 2)).as("RFC 7587: the clock is always 48 kHz").isFalse();
-        assertThat(Codecs.isSupported("opus", 48000, 3)).isFalse();
-        AudioDecoder d = Codecs.newDecoder("opus", 48000, 2, 16000);
+        assertThat((new OpusCodec().newDecoder("opus", 48000, 2, 48000, 1) != null)).isTrue();
+        assertThat((new OpusCodec().newDecoder("OPUS", 48000, 1, 48000, 1) != null)).isTrue();
+        assertThat((new OpusCodec().newDecoder("opus", 16000, 2, 48000, 1) != null)).as("RFC 7587: the clock is always 48 kHz").isFalse();
+        assertThat((new OpusCodec().newDecoder("opus", 48000, 3, 48000, 1) != null)).isFalse();
+        AudioDecoder d = new OpusCodec().newDecoder("opus", 48000, 2, 16000, 1);
         assertThat(d.sampleRate()).isEqualTo(16000);
         assertThat(d.channels()).isEqualTo(1);
         assertThat(d.maxSamplesPerChannel(100)).isEqualTo(1920); // 120 ms
-        assertThat(Codecs.newDecoder("opus", 48000, 2, 44100).sampleRate()).as("not an Opus rate").isEqualTo(48000);
+        assertThat(new OpusCodec().newDecoder("opus", 48000, 2, 44100, 1).sampleRate()).as("not an Opus rate").isEqualTo(48000);
         assertThat(d.decode(new byte[0], 0, 0, new short[1920], 0)).isEqualTo(AudioDecoder.MALFORMED);
     }
 
@@ -31,7 +32,7 @@ class OpusRtpDecoderTest {
     @Test
     void oddSpansAndRecoveryFromTheNextPacket() throws Exception {
         List<byte[]> packets = packets("codec-reference/ref/opus/silk_wb_20ms_fec_24k.bit", 40);
-        AudioDecoder d = Codecs.newDecoder("opus", 48000, 2, 16000);
+        AudioDecoder d = new OpusCodec().newDecoder("opus", 48000, 2, 16000, 1);
         OpusDecoder reference = new OpusDecoder(16000, 1);
         short[] out = new short[1920];
         short[] expected = new short[1920];

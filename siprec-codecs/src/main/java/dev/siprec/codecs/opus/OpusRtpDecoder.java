@@ -1,6 +1,6 @@
-package dev.siprec.codecs;
+package dev.siprec.codecs.opus;
 
-import dev.siprec.codecs.opus.OpusDecoder;
+import dev.siprec.codecs.AudioDecoder;
 
 /**
  * Opus over RTP (RFC 7587): one packet per RTP payload, decoded straight to the recording's

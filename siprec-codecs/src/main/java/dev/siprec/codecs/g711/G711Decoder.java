@@ -1,4 +1,7 @@
-package dev.siprec.codecs;
+package dev.siprec.codecs.g711;
+
+import dev.siprec.codecs.AudioDecoder;
+import dev.siprec.codecs.PitchConcealer;
 
 /**
  * G.711 µ-law (PCMU, RTP payload type 0) or A-law (PCMA, payload type 8) decoder: one byte

@@ -1,4 +1,4 @@
-package dev.siprec.codecs;
+package dev.siprec.codecs.g711;
 
 /**
  * ITU-T G.711 companding: µ-law and A-law code words to and from 16-bit linear PCM.
