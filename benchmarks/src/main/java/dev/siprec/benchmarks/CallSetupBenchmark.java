@@ -4,7 +4,7 @@ import dev.siprec.core.EndReason;
 import dev.siprec.core.RecordingListener;
 import dev.siprec.core.RecordingSession;
 import dev.siprec.core.SiprecServer;
-import dev.siprec.sip.transport.Transport;
+import dev.siprec.core.Transport;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -3,10 +3,8 @@ package dev.siprec.core;
 import dev.siprec.core.metadata.MetadataChange;
 import dev.siprec.core.metadata.RecordingMetadata;
 import dev.siprec.media.MediaSession;
-import dev.siprec.media.StreamStats;
 import dev.siprec.sip.dialog.Dialog;
 import dev.siprec.sip.message.SipRequest;
-import dev.siprec.sip.transport.Transport;
 import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 import java.time.Instant;
@@ -160,7 +158,7 @@ public final class RecordingSession {
         synchronized (this) {
             for (ReceivedStream s : streams) {
                 if (s.channel == channel || s.rightChannel == channel) {
-                    sum = sum.plus(m.stats(s.leg));
+                    sum = sum.plus(StreamStats.of(m.stats(s.leg)));
                 }
             }
         }
@@ -183,21 +181,21 @@ public final class RecordingSession {
             for (ReceivedStream s : streams) {
                 if (!counted.get(s.leg)) {
                     counted.set(s.leg);
-                    sum = sum.plus(m.stats(s.leg));
+                    sum = sum.plus(StreamStats.of(m.stats(s.leg)));
                 }
             }
         }
         return sum;
     }
 
-    RecordingSession(String id, SipRequest invite, Transport transport, InetSocketAddress remote, EventLoop loop,
+    RecordingSession(String id, SipRequest invite, dev.siprec.sip.transport.Transport transport, InetSocketAddress remote, EventLoop loop,
                      RecordingListener listener, RecordingMetadata metadata, String metadataProblem,
                      List<RecordedChannel> channels, int sampleRate, boolean siprec,
                      java.util.concurrent.Executor deliveryExecutor, int maxQueuedFrames) {
         this.siprec = siprec;
         this.id = id;
         this.invite = invite;
-        this.transport = transport;
+        this.transport = Transport.of(transport);
         this.remote = remote;
         this.loop = loop;
         this.listener = listener;

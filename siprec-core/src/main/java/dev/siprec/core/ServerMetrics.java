@@ -1,6 +1,5 @@
 package dev.siprec.core;
 
-import dev.siprec.media.StreamStats;
 import dev.siprec.sip.SipStack;
 import java.util.EnumMap;
 import java.util.Map;

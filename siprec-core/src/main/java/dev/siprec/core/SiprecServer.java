@@ -2,8 +2,6 @@ package dev.siprec.core;
 
 import dev.siprec.media.RtpPortPool;
 import dev.siprec.sip.SipStack;
-import dev.siprec.sip.transport.TlsSettings;
-import dev.siprec.sip.transport.Transport;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -54,16 +52,17 @@ public final class SiprecServer implements AutoCloseable {
         manager.fatal = this::fatal;
         this.lag = new LoopLag(group, b.overloadLagMillis);
         manager.admission.lag = lag;
-        Map<Transport, List<InetSocketAddress>> listen = new EnumMap<>(Transport.class);
+        Map<dev.siprec.sip.transport.Transport, List<InetSocketAddress>> listen =
+                new EnumMap<>(dev.siprec.sip.transport.Transport.class);
         for (Map.Entry<Transport, List<InetSocketAddress>> e : b.sip.entrySet()) {
-            listen.put(e.getKey(), List.copyOf(e.getValue()));
+            listen.put(e.getKey().toSip(), List.copyOf(e.getValue()));
         }
         String contactHost = b.mediaAddress != null ? b.mediaAddress.getHostAddress() : null;
         // timer and 100rel: SBCs require them (RFC 4028; RFC 3262 is met by sending no reliable
         // provisional responses at all: we answer 100 Trying and then the final response)
         this.stack = new SipStack(new SipStack.Config(listen, b.serverHeader, List.of("siprec", "timer", "100rel"),
                 "application/sdp, multipart/mixed, application/rs-metadata+xml, application/rs-metadata",
-                "srs", ";+sip.srs", contactHost, b.t1Millis, b.minSessionExpires, b.tls, b.maxConnections,
+                "srs", ";+sip.srs", contactHost, b.t1Millis, b.minSessionExpires, b.tls == null ? null : b.tls.toSip(), b.maxConnections,
                 b.maxConnectionsPerAddress, b.connectionIdleMillis), group, manager);
         this.metrics = new ServerMetrics(manager, stack);
         stack.allowSources(b.allowSip);
@@ -112,7 +111,7 @@ public final class SiprecServer implements AutoCloseable {
 
     /** The bound SIP addresses of a transport (with the real port when 0 was configured). */
     public List<InetSocketAddress> sipAddresses(Transport transport) {
-        return stack.boundAddresses(transport);
+        return stack.boundAddresses(transport.toSip());
     }
 
     /** Sessions started and not yet ended. */

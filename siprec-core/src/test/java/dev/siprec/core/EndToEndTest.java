@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.siprec.codecs.g722.G722Decoder;
 import dev.siprec.core.metadata.RecordingMetadata;
 import dev.siprec.sip.message.SipResponse;
-import dev.siprec.sip.transport.Transport;
 import dev.siprec.sip.sdp.Direction;
 import dev.siprec.sip.sdp.MediaDescription;
 import java.io.IOException;
@@ -531,9 +530,9 @@ class EndToEndTest {
     void recordsOverTls(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         dev.siprec.testing.TestCertificates certs = dev.siprec.testing.TestCertificates.create(dir);
         InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-        for (dev.siprec.sip.transport.TlsSettings settings : List.of(
-                dev.siprec.sip.transport.TlsSettings.pem(certs.certificatePem, certs.privateKeyPem),
-                dev.siprec.sip.transport.TlsSettings.keyStore(certs.keyStore, dev.siprec.testing.TestCertificates.PASSWORD))) {
+        for (TlsSettings settings : List.of(
+                TlsSettings.pem(certs.certificatePem, certs.privateKeyPem),
+                TlsSettings.keyStore(certs.keyStore, dev.siprec.testing.TestCertificates.PASSWORD))) {
             server = SiprecServer.builder().tls(any, settings).rtpPortRange(41000, 41999).sampleRate(8000)
                     .listener(recorder).threads(2).jitterDelay(Duration.ofMillis(200)).start();
             try (TestSrc src = new TestSrc(sip(Transport.TLS), false,
@@ -559,7 +558,7 @@ class EndToEndTest {
             throws Exception {
         dev.siprec.testing.TestCertificates certs = dev.siprec.testing.TestCertificates.create(dir);
         InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-        server = SiprecServer.builder().tls(any, dev.siprec.sip.transport.TlsSettings.pem(certs.certificatePem, certs.privateKeyPem)
+        server = SiprecServer.builder().tls(any, TlsSettings.pem(certs.certificatePem, certs.privateKeyPem)
                         .requireClientCertificates(certs.certificatePem))
                 .rtpPortRange(41000, 41999).sampleRate(8000).listener(recorder).threads(2).start();
         try (TestSrc src = new TestSrc(sip(Transport.TLS), false, certs.clientWithCertificate())) {

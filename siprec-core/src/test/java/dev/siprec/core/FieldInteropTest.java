@@ -2,7 +2,6 @@ package dev.siprec.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.siprec.sip.transport.Transport;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;

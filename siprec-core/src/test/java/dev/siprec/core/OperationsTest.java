@@ -2,7 +2,6 @@ package dev.siprec.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.siprec.media.StreamStats;
 import dev.siprec.sip.message.SipResponse;
 import dev.siprec.testing.Await;
 import java.time.Duration;
@@ -137,7 +136,7 @@ class OperationsTest extends ServerTest {
                 seen.add("ended " + org.slf4j.MDC.get("siprec.callId") + " " + org.slf4j.MDC.get("siprec.sessionId"));
             }
         };
-        server = SiprecServer.builder().sip(dev.siprec.sip.transport.Transport.UDP,
+        server = SiprecServer.builder().sip(Transport.UDP,
                 new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0))
                 .rtpPortRange(42000, 42999).listener(mdcReader).start();
         String callId;

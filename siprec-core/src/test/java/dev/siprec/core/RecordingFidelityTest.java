@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.siprec.codecs.g711.G711;
 import dev.siprec.media.OfflineDecode;
-import dev.siprec.sip.transport.Transport;
 import dev.siprec.testing.G729Itu;
 import dev.siprec.testing.Signals;
 import java.io.IOException;

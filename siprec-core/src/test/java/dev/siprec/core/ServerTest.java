@@ -1,6 +1,5 @@
 package dev.siprec.core;
 
-import dev.siprec.sip.transport.Transport;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import org.junit.jupiter.api.AfterEach;

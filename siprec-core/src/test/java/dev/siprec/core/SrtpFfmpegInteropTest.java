@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.siprec.codecs.g711.G711;
 import dev.siprec.sip.message.SipResponse;
-import dev.siprec.sip.transport.Transport;
 import java.io.File;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -9,7 +9,6 @@ import dev.siprec.media.srtp.SrtpParameters;
 import dev.siprec.media.srtp.SrtpSuite;
 import dev.siprec.sip.message.SipResponse;
 import dev.siprec.sip.sdp.MediaDescription;
-import dev.siprec.sip.transport.Transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.net.DatagramPacket;

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.siprec.core.metadata.MetadataChange;
 import dev.siprec.core.metadata.RecordingMetadata;
 import dev.siprec.sip.message.SipResponse;
-import dev.siprec.sip.transport.Transport;
 import dev.siprec.sip.sdp.Direction;
 import dev.siprec.sip.sdp.MediaDescription;
 import java.net.InetAddress;

@@ -4,7 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.siprec.core.ServerMetrics;
 import dev.siprec.core.SiprecServer;
-import dev.siprec.media.StreamStats;
+import dev.siprec.core.StreamStats;
 import dev.siprec.micrometer.SiprecMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

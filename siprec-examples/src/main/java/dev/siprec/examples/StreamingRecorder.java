@@ -1,7 +1,7 @@
 package dev.siprec.examples;
 
 import dev.siprec.core.SiprecServer;
-import dev.siprec.sip.transport.Transport;
+import dev.siprec.core.Transport;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;

@@ -3,7 +3,7 @@ package dev.siprec.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.siprec.core.SiprecServer;
-import dev.siprec.sip.transport.Transport;
+import dev.siprec.core.Transport;
 import dev.siprec.testing.Await;
 import dev.siprec.testing.UdpSrc;
 import java.net.InetAddress;

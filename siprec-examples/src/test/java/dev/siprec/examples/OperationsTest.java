@@ -2,7 +2,7 @@ package dev.siprec.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.siprec.media.StreamStats;
+import dev.siprec.core.StreamStats;
 import dev.siprec.testing.Await;
 import dev.siprec.testing.UdpSrc;
 import java.io.BufferedReader;

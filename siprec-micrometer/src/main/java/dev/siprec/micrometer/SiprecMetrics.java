@@ -4,7 +4,7 @@ import dev.siprec.core.DeliveryStats;
 import dev.siprec.core.EndReason;
 import dev.siprec.core.ServerMetrics;
 import dev.siprec.core.SiprecServer;
-import dev.siprec.media.StreamStats;
+import dev.siprec.core.StreamStats;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;

@@ -7,7 +7,7 @@ import dev.siprec.core.EndReason;
 import dev.siprec.core.RecordingListener;
 import dev.siprec.core.RecordingSession;
 import dev.siprec.core.SiprecServer;
-import dev.siprec.sip.transport.Transport;
+import dev.siprec.core.Transport;
 import dev.siprec.testing.Await;
 import dev.siprec.testing.UdpSrc;
 import io.micrometer.core.instrument.FunctionTimer;
