@@ -49,7 +49,7 @@ final class RecordingSessionManager implements SipHandler {
     private final EventLoopGroup group;
     private final RtpPortPool ports;
     private final MetadataParser metadataParser = new MetadataParser();
-    private final Map<String, RecordingSession> active = new ConcurrentHashMap<>();
+    private final Map<String, ManagedSession> active = new ConcurrentHashMap<>();
     private final AtomicLong metadataErrors = new AtomicLong();
     private final AtomicLong metadataRepaired = new AtomicLong();
 
@@ -82,7 +82,7 @@ final class RecordingSessionManager implements SipHandler {
     }
 
     /** Every active session, for the metrics' live part. */
-    java.util.Collection<RecordingSession> activeView() {
+    java.util.Collection<ManagedSession> activeView() {
         return active.values();
     }
 
@@ -100,7 +100,7 @@ final class RecordingSessionManager implements SipHandler {
         return (int) Math.max(frames, config.maxJitterMillis / FRAME_MILLIS + 2);
     }
 
-    List<RecordingSession> activeSessions() {
+    List<ManagedSession> activeSessions() {
         return new ArrayList<>(active.values());
     }
 
@@ -161,7 +161,7 @@ final class RecordingSessionManager implements SipHandler {
     }
 
     private static String sessionId(Object attachment) {
-        return attachment instanceof RecordingSession s ? s.id() : null;
+        return attachment instanceof ManagedSession s ? s.id() : null;
     }
 
     private void handleInvite(ServerInvite invite) {
@@ -265,7 +265,7 @@ final class RecordingSessionManager implements SipHandler {
         }
         List<RecordedChannel> channels = mapChannels(metadata, received, offer);
         EventLoop loop = group.next();
-        RecordingSession session = new RecordingSession(UUID.randomUUID().toString(), request, invite.transport(),
+        ManagedSession session = new ManagedSession(UUID.randomUUID().toString(), request, invite.transport(),
                 invite.remoteAddress(), loop, config.listener, metadata, metadataProblem, channels,
                 config.sampleRate, siprec, delivery, deliveryQueueFrames());
         org.slf4j.MDC.put(SessionMdc.SESSION_ID, session.id()); // the rest of this INVITE's lines
@@ -331,7 +331,7 @@ final class RecordingSessionManager implements SipHandler {
                 RecordedChannel c = channels.get(ci);
                 int leg = legOf[ci];
                 byMLine[c.mLineIndex()] = bound[leg];
-                RecordingSession.ReceivedStream stream = new RecordingSession.ReceivedStream(c.label(), leg, c.index(),
+                ManagedSession.ReceivedStream stream = new ManagedSession.ReceivedStream(c.label(), leg, c.index(),
                         bound[leg], c.mLineIndex());
                 Sdes.Choice crypto = negotiated.get(c.mLineIndex()).crypto();
                 if (crypto != null) {
@@ -390,7 +390,7 @@ final class RecordingSessionManager implements SipHandler {
     }
 
     /** Runs on the session's loop: the timeline starts, then the 200 OK goes out. */
-    private void answer(ServerInvite invite, RecordingSession session) {
+    private void answer(ServerInvite invite, ManagedSession session) {
         if (session.isEnded()) {
             // stopped or shut down before the answer (a CANCEL already got its 487)
             invite.reject(480, "Recording stopped");
@@ -581,7 +581,7 @@ final class RecordingSessionManager implements SipHandler {
      */
     private void reoffer(Dialog dialog, SipRequest request, java.util.function.BiConsumer<Integer, String> reject,
                          java.util.function.Consumer<String> accept, boolean currentWithoutOffer) {
-        RecordingSession session = (RecordingSession) dialog.attachment();
+        ManagedSession session = (ManagedSession) dialog.attachment();
         if (session == null || session.isEnded()) {
             reject.accept(481, "Call/Transaction Does Not Exist");
             return;
@@ -623,7 +623,7 @@ final class RecordingSessionManager implements SipHandler {
      * one party's stream by another's), and is declined when none is free: a recording's
      * channels do not change.
      */
-    private CompletableFuture<String> reanswer(RecordingSession session, SessionDescription offer) {
+    private CompletableFuture<String> reanswer(ManagedSession session, SessionDescription offer) {
         MediaSession media = session.media;
         if (media == null) { // ended meanwhile: its media is released
             return CompletableFuture.failedFuture(new IllegalStateException("session ended"));
@@ -634,12 +634,12 @@ final class RecordingSessionManager implements SipHandler {
         int[] byMLine = new int[count];
         List<CompletableFuture<?>> binds = new ArrayList<>();
         synchronized (session) {
-            List<RecordingSession.ReceivedStream> active = session.activeStreams();
-            RecordingSession.ReceivedStream[] match = new RecordingSession.ReceivedStream[count];
-            java.util.Set<RecordingSession.ReceivedStream> kept = new java.util.HashSet<>();
+            List<ManagedSession.ReceivedStream> active = session.activeStreams();
+            ManagedSession.ReceivedStream[] match = new ManagedSession.ReceivedStream[count];
+            java.util.Set<ManagedSession.ReceivedStream> kept = new java.util.HashSet<>();
             for (int i = 0; i < count; i++) {
                 NegotiatedStream n = negotiated.get(i);
-                for (RecordingSession.ReceivedStream r : active) {
+                for (ManagedSession.ReceivedStream r : active) {
                     boolean same = n.label() != null ? n.label().equals(r.label)
                             : r.label == null && r.mLine == i;
                     if (same && !kept.contains(r)) {
@@ -659,7 +659,7 @@ final class RecordingSessionManager implements SipHandler {
             for (int c = 0; c < session.channels().size(); c++) {
                 freeChannels.add(c);
             }
-            for (RecordingSession.ReceivedStream r : active) {
+            for (ManagedSession.ReceivedStream r : active) {
                 if (kept.contains(r)) {
                     freeChannels.remove(r.channel);
                     freeChannels.remove(r.rightChannel);
@@ -686,7 +686,7 @@ final class RecordingSessionManager implements SipHandler {
                         .thenAccept(r -> {
                             byMLine[mLine] = r[1];
                             media.preferSource(r[0], sourceAddress(n));
-                            RecordingSession.ReceivedStream added = new RecordingSession.ReceivedStream(n.label(), r[0],
+                            ManagedSession.ReceivedStream added = new ManagedSession.ReceivedStream(n.label(), r[0],
                                     channel, r[1], mLine);
                             added.crypto = n.crypto();
                             session.addStream(added);
@@ -718,7 +718,7 @@ final class RecordingSessionManager implements SipHandler {
      * moved between RTP and SRTP is keyed or un-keyed to match.
      */
     private static NegotiatedStream keepKeys(MediaSession media, NegotiatedStream n,
-                                             RecordingSession.ReceivedStream stream,
+                                             ManagedSession.ReceivedStream stream,
                                              List<CompletableFuture<?>> keyed) {
         Sdes.Choice before = stream.crypto;
         Sdes.Choice now = n.crypto();
@@ -752,9 +752,9 @@ final class RecordingSessionManager implements SipHandler {
      * still offered (its payload type number may have changed); otherwise switch the stream's
      * decoder to the newly negotiated one.
      */
-    private static NegotiatedStream keepCodec(RecordingSession session, MediaSession media, SessionDescription offer,
+    private static NegotiatedStream keepCodec(ManagedSession session, MediaSession media, SessionDescription offer,
                                               NegotiatedStream n,
-                                              RecordingSession.ReceivedStream stream) {
+                                              ManagedSession.ReceivedStream stream) {
         MediaSession.LegSpec now = media.streamSpec(stream.leg);
         String current = now.encoding() + "/" + now.clockRate();
         MediaDescription m = offer.media().get(n.index());
@@ -835,7 +835,7 @@ final class RecordingSessionManager implements SipHandler {
         }, false);
     }
 
-    private void applyMetadata(RecordingSession session, byte[] xml, String callId) {
+    private void applyMetadata(ManagedSession session, byte[] xml, String callId) {
         try {
             List<String> repairs = new ArrayList<>();
             session.updateMetadata(metadataParser.parse(xml, repairs), null);
@@ -851,7 +851,7 @@ final class RecordingSessionManager implements SipHandler {
     }
 
     /** RFC 7866 snapshot request by UPDATE; the snapshot may come in the 2xx or in a later request. */
-    private CompletableFuture<RecordingMetadata> requestSnapshot(RecordingSession session) {
+    private CompletableFuture<RecordingMetadata> requestSnapshot(ManagedSession session) {
         CompletableFuture<RecordingMetadata> result = new CompletableFuture<>();
         // on the session's loop: after answer(), so the dialog of an answered session is known
         session.loop().execute(() -> {
@@ -895,7 +895,7 @@ final class RecordingSessionManager implements SipHandler {
     }
 
     private void handleSessionExpired(Dialog dialog) {
-        if (dialog.attachment() instanceof RecordingSession session) {
+        if (dialog.attachment() instanceof ManagedSession session) {
             log.warn("call {}: session timer expired; ending the session", dialog.callId());
             end(session, EndReason.SESSION_EXPIRED);
         }
@@ -907,7 +907,7 @@ final class RecordingSessionManager implements SipHandler {
     }
 
     private void handleAck(Dialog dialog, SipRequest ack) {
-        if (dialog.attachment() instanceof RecordingSession session && session.awaitingAnswer) {
+        if (dialog.attachment() instanceof ManagedSession session && session.awaitingAnswer) {
             session.awaitingAnswer = false;
             takeLateAnswer(session, ack);
         }
@@ -921,7 +921,7 @@ final class RecordingSessionManager implements SipHandler {
      * is closed; metadata applies as an update. An ACK without an answer leaves nothing to
      * record: the session ends with a BYE (SETUP_FAILED).
      */
-    private void takeLateAnswer(RecordingSession session, SipRequest ack) {
+    private void takeLateAnswer(ManagedSession session, SipRequest ack) {
         InviteBody body = null;
         SessionDescription answer = null;
         try {
@@ -944,7 +944,7 @@ final class RecordingSessionManager implements SipHandler {
         java.util.Map<Integer, String> labels = new java.util.HashMap<>();
         boolean any = false;
         synchronized (session) {
-            for (RecordingSession.ReceivedStream r : session.activeStreams()) {
+            for (ManagedSession.ReceivedStream r : session.activeStreams()) {
                 MediaDescription m = r.mLine < answer.media().size() ? answer.media().get(r.mLine) : null;
                 List<RtpMap> codecs = new ArrayList<>();
                 if (m != null) {
@@ -988,25 +988,25 @@ final class RecordingSessionManager implements SipHandler {
     }
 
     private void handleBye(Dialog dialog, SipRequest bye) {
-        if (dialog.attachment() instanceof RecordingSession session) {
+        if (dialog.attachment() instanceof ManagedSession session) {
             end(session, EndReason.BYE);
         }
     }
 
     private void handleCancel(ServerInvite invite) {
-        if (invite.attachment() instanceof RecordingSession session) {
+        if (invite.attachment() instanceof ManagedSession session) {
             end(session, EndReason.CANCELLED);
         }
     }
 
     private void handleAckTimeout(Dialog dialog) {
-        if (dialog.attachment() instanceof RecordingSession session) {
+        if (dialog.attachment() instanceof ManagedSession session) {
             log.warn("call {}: no ACK for our 200 OK; ending the session", dialog.callId());
             end(session, EndReason.ACK_TIMEOUT);
         }
     }
 
-    void end(RecordingSession session, EndReason reason) {
+    void end(ManagedSession session, EndReason reason) {
         if (session.end(reason)) {
             session.ended().whenComplete((r, e) -> active.remove(session.id()));
         }

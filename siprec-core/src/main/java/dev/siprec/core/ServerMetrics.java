@@ -25,7 +25,7 @@ public final class ServerMetrics {
     /** Sessions answered and not yet ended (a gauge). */
     public int sessionsActive() {
         int n = 0;
-        for (RecordingSession s : manager.activeView()) {
+        for (ManagedSession s : manager.activeView()) {
             if (s.started && !s.counted) {
                 n++;
             }
@@ -106,7 +106,7 @@ public final class ServerMetrics {
         // under the totals' lock: a session that ends meanwhile is counted once, never missed
         synchronized (manager.counters) {
             StreamStats sum = manager.counters.endedStreams();
-            for (RecordingSession s : manager.activeView()) {
+            for (ManagedSession s : manager.activeView()) {
                 if (s.started && !s.counted) {
                     sum = sum.plus(s.streamTotals());
                 }
@@ -123,7 +123,7 @@ public final class ServerMetrics {
     public DeliveryStats delivery() {
         synchronized (manager.counters) {
             DeliveryStats sum = manager.counters.endedDelivery();
-            for (RecordingSession s : manager.activeView()) {
+            for (ManagedSession s : manager.activeView()) {
                 if (s.started && !s.counted) {
                     sum = Totals.plus(sum, s.deliveryStats());
                 }
@@ -147,7 +147,7 @@ public final class ServerMetrics {
         }
 
         /** A session was answered: count it, and add up its counters once it ends. */
-        void started(RecordingSession session) {
+        void started(ManagedSession session) {
             session.started = true;
             started.increment();
             session.ended().whenComplete((reason, error) -> {

@@ -116,7 +116,7 @@ public final class SiprecServer implements AutoCloseable {
 
     /** Sessions started and not yet ended. */
     public List<RecordingSession> activeSessions() {
-        return manager.activeSessions();
+        return List.copyOf(manager.activeSessions());
     }
 
     /** Metadata documents that could not be read (the sessions were still recorded), since start. */
@@ -255,7 +255,7 @@ public final class SiprecServer implements AutoCloseable {
         lag.close();
         List<CompletableFuture<?>> ending = new ArrayList<>();
         List<CompletableFuture<?>> byes = new ArrayList<>();
-        for (RecordingSession s : manager.activeSessions()) {
+        for (ManagedSession s : manager.activeSessions()) {
             manager.end(s, reason);
             ending.add(s.ended());
             byes.add(s.byeSent());
