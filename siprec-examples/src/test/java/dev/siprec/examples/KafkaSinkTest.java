@@ -59,6 +59,7 @@ class KafkaSinkTest {
                 }
                 for (Thread t : calls) {
                     t.join(20_000);
+                    assertThat(t.isAlive()).as("a call still running after 20 s").isFalse();
                 }
                 assertThat(errors).isEmpty();
             } finally {

@@ -42,7 +42,7 @@ public interface SipHandler {
         onAck(dialog);
     }
 
-    /** A BYE ended {@code dialog}; 200 OK has been sent. */
+    /** A BYE ended {@code dialog}; its 200 OK goes out when this returns (keep it short). */
     void onBye(Dialog dialog, SipRequest bye);
 
     /** The SRC cancelled {@code invite} before we answered; 200 (CANCEL) and 487 (INVITE) have been sent. */

@@ -334,9 +334,14 @@ public final class SipStack implements AutoCloseable {
                     respond(tx, 481, "Call/Transaction Does Not Exist");
                     return;
                 }
-                respond(tx, 200, "OK");
                 dialog.terminate();
-                handler.onBye(dialog, request);
+                try {
+                    // before the 200: once the SRC has it, the session is known to have ended by BYE
+                    // (a shutdown right after must not overtake it)
+                    handler.onBye(dialog, request);
+                } finally {
+                    respond(tx, 200, "OK");
+                }
                 return;
             case "OPTIONS":
                 // outside a dialog it is a health probe (RFC 3261 §11): answer what we can take

@@ -230,6 +230,9 @@ class SipStackTest {
         String tag = establish("c5");
         send(request("BYE", "c5", 2, "z9hG4bK-b5", tag, ""));
         assertThat(receive().statusCode()).isEqualTo(200);
+        // the application heard of the BYE before the SRC got its 200: a shutdown right after
+        // the 200 cannot overtake it
+        assertThat(events).contains("bye c5");
         send(request("BYE", "c5", 2, "z9hG4bK-b5", tag, "")); // retransmission: same answer, no second event
         assertThat(receive().statusCode()).isEqualTo(200);
         send(request("BYE", "c5", 3, "z9hG4bK-b5b", tag, ""));
