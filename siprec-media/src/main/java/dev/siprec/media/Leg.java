@@ -37,23 +37,19 @@ final class Leg {
     MediaSession.LegSpec spec;
     private final MediaSession session;
     private AudioDecoder decoder;
-    private RateConverter converter;
     private final int outputRate;
     // made with the other large buffers on the first valid packet (ensureBuffers)
     private JitterBuffer jitter;
     private final RtpPacket rtp = new RtpPacket();
     private final RtcpPacket rtcp = new RtcpPacket();
-    private short[] ring;
-    private int ringMask;
     private final int ringSize;
     private final byte[] scratch = new byte[2048];
     private short[] pcm;
-    private short[] converted;
-    // a two-channel stream recorded as two channels: its right channel's ring and conversion
-    private short[] ringRight;
-    private RateConverter converterRight; // null when the stream is down-mixed
-    private short[] convertedRight;
-    private short[] rightPcm;
+    // one output per recorded channel: the stream's, and the next one's while a stereo stream
+    // is recorded as two channels (the right side; kept, not drained, while it is down-mixed)
+    private final ChannelOutput[] outputs = new ChannelOutput[2];
+    private int outputCount; // 0 until the first valid packet, then 1 or 2
+    private short[] secondSide; // the right side of a stereo block, split from the interleaved decode
     Channel channel;
     Channel rtcpChannel;
     boolean rtcpBinding; // the RTCP socket is being bound (MediaSession.rtcpWanted)
@@ -61,10 +57,7 @@ final class Leg {
     boolean removed; // the SRC removed the stream (a re-offer); its audio so far stays
 
     private boolean synced;
-    private int ssrc;
-    private long highestExtSeq;
-    private int highestTs;
-    private long highestExtTs;
+    private final SourceSequence sequence = new SourceSequence();
     private long anchorExtTs;
     private long anchorPos;
     private boolean anchorPlayed; // audio placed by the current source's anchor has been played
@@ -76,10 +69,6 @@ final class Leg {
     // compresses the audio by a few percent, so the audio never jumps. While the leg is where
     // it should be, audio is placed as decoded (bit-exact) and the scaler only keeps history.
     private final ClockTracker clock;
-    private TimeScaler scaler; // made on the first packet (ensureBuffers)
-    private TimeScaler scalerRight;
-    private short[] scaled;
-    private short[] scaledRight;
     private long shift;
     private boolean scaling;
     private long cursor; // while scaling: where the scaler's next output goes on the timeline
@@ -98,8 +87,6 @@ final class Leg {
     private long received;
     private long concealedFrames;
     // RFC 3550 A.8: J += (|D| - J) / 16, with D the change in relative transit time, in RTP units
-    private double interarrivalJitter;
-    private long lastTransit = Long.MIN_VALUE;
     private long lost;
     private long late;
     private long duplicate;
@@ -145,7 +132,7 @@ final class Leg {
 
     private void use(AudioDecoder d) {
         this.decoder = d;
-        if (ring != null) {
+        if (outputCount > 0) {
             tune();
         }
     }
@@ -153,24 +140,18 @@ final class Leg {
     /** The conversion and scaling state for the current decoder (on the first packet, and on a codec change). */
     private void tune() {
         AudioDecoder d = decoder;
-        this.converter = new RateConverter(d.sampleRate(), outputRate);
         int maxSamples = d.maxSamplesPerChannel(scratch.length) * d.channels();
         this.pcm = new short[maxSamples];
-        this.converted = new short[converter.outputLength(maxSamples) + 8];
-        this.scaled = new short[(int) (converted.length * (1 + TimeScaler.MAX_SPEED)) + 4 * TimeScaler.HALF];
+        outputs[0].tune(d.sampleRate(), outputRate, maxSamples);
         if (spec.rightChannel() >= 0 && d.channels() == 2) {
-            converterRight = new RateConverter(d.sampleRate(), outputRate);
-            convertedRight = new short[converted.length];
-            scaledRight = new short[scaled.length];
-            if (scalerRight == null) {
-                scalerRight = new TimeScaler();
+            if (outputs[1] == null) {
+                outputs[1] = new ChannelOutput(ringSize);
             }
-            rightPcm = new short[maxSamples / 2];
-            if (ringRight == null) {
-                ringRight = new short[ringSize];
-            }
+            outputs[1].tune(d.sampleRate(), outputRate, maxSamples);
+            secondSide = new short[maxSamples / 2];
+            outputCount = 2;
         } else {
-            converterRight = null;
+            outputCount = 1;
         }
     }
 
@@ -180,11 +161,9 @@ final class Leg {
      * never sends costs no more than its socket.
      */
     private void ensureBuffers() {
-        if (ring == null) {
+        if (outputCount == 0) {
             jitter = new JitterBuffer(512);
-            ring = new short[ringSize];
-            ringMask = ringSize - 1;
-            scaler = new TimeScaler();
+            outputs[0] = new ChannelOutput(ringSize);
             tune();
         }
     }
@@ -271,44 +250,21 @@ final class Leg {
         }
     }
 
-    // Source latching: the sender of the first valid RTP packet with a negotiated payload type
-    // owns the stream (anything else, garbage above all, claims nothing: a datagram sprayed at
-    // the port range before the SRC's first packet must not take the call). Another sender
-    // takes over only with such a packet, and only after the current one has been silent for
-    // SOURCE_IDLE (SBC fail-over), when the session re-latches (a re-offer: the SRC may have
-    // moved), or when it sends from the address the SDP gave for the stream and the current
-    // one does not.
-    static final long SOURCE_IDLE_NANOS = 2_000_000_000L;
-    private java.net.InetSocketAddress source;
-    private long sourceLastSeen;
+    private final SourceLatch latch = new SourceLatch();
     private long otherSource;
-    private java.net.InetAddress preferred; // the stream's address in the SDP offer, if any
 
+    /** Whether the stream takes a datagram from {@code sender} ({@link SourceLatch}). */
     private boolean acceptSource(java.net.InetSocketAddress sender, long now, ByteBuf content) {
         if (!session.latchSources() || sender == null) {
             return true;
         }
-        if (sender.equals(source)) {
-            sourceLastSeen = now;
+        if (latch.fromOwner(sender, now)) {
             return true;
         }
         if (RtcpPacket.isRtcp(content)) {
-            return source == null; // RTCP is taken from the owner, and claims nothing
+            return latch.isFree(); // RTCP is taken from the owner, and claims nothing
         }
-        if (!claims(content)) {
-            return false;
-        }
-        boolean fromPreferred = preferred != null && preferred.equals(sender.getAddress());
-        boolean ownerPreferred = source != null && preferred != null && preferred.equals(source.getAddress());
-        if (source == null || now - sourceLastSeen > SOURCE_IDLE_NANOS || (fromPreferred && !ownerPreferred)) {
-            if (source != null) {
-                log.debug("port {}: stream taken over by {} from {}", port, sender, source);
-            }
-            source = sender;
-            sourceLastSeen = now;
-            return true;
-        }
-        return false;
+        return claims(content) && latch.takeOver(sender, now, port);
     }
 
     /** Access control, before anything else: a datagram from outside the allowed networks is dropped and counted. */
@@ -335,12 +291,12 @@ final class Leg {
      * from any other sender at once (null: no preference).
      */
     void preferSource(java.net.InetAddress address) {
-        preferred = address;
+        latch.prefer(address);
     }
 
     /** Forgets the latched sender: the next packet's sender owns the stream. */
     void relatch() {
-        source = null;
+        latch.release();
     }
 
     /** Handles one datagram's content; does not take ownership of {@code content}. */
@@ -384,7 +340,7 @@ final class Leg {
             comfortNoisePackets++;
         }
         received++; // valid: everything received from here on is played, or counted as late or duplicate
-        if (ring == null) {
+        if (outputCount == 0) {
             ensureBuffers();
             session.rtcpWanted(this);
         }
@@ -392,57 +348,43 @@ final class Leg {
         long arrivalPos = session.positionAt(arrivalNanos);
         int seq = rtp.sequenceNumber();
         int ts = rtp.timestamp();
-        if (!synced || rtp.ssrc() != ssrc) {
+        if (!synced || rtp.ssrc() != sequence.ssrc()) {
             if (synced) {
                 drainAll(); // the old source's audio still plays; then the new one takes over
             }
             synced = true;
             anchorPlayed = false; // (the buffer is empty here: drained above, or never filled)
             hasSr = false;
-            ssrc = rtp.ssrc();
-            highestExtSeq = seq + (1L << 16);
-            highestTs = ts;
-            highestExtTs = Integer.toUnsignedLong(ts) + (1L << 32);
-            anchorExtTs = highestExtTs;
+            sequence.start(rtp.ssrc(), seq, ts); // a new source: its transit times start afresh
+            anchorExtTs = sequence.extendTs(ts);
             anchorPos = arrivalPos;
             decoder.reset();
-            converter.reset();
-            if (converterRight != null) {
-                converterRight.reset();
+            for (ChannelOutput o : outputs) {
+                if (o != null) {
+                    o.reset();
+                }
             }
             noise = false;
             codecNoise = false;
             noiseEnd = Long.MAX_VALUE;
             playedEnd = Long.MIN_VALUE;
-            lastTransit = Long.MIN_VALUE; // a new source: its transit times start afresh
             // its own timing: placed as it arrives, measured afresh (drainAll ended any scaling)
             shift = 0;
             alignment = 0;
-            scaler.reset();
-            if (scalerRight != null) {
-                scalerRight.reset();
-            }
             clock.reset();
         }
-        long extSeq = highestExtSeq + (short) (seq - (int) highestExtSeq);
+        long extSeq = sequence.extendSeq(seq);
+        int ssrc = sequence.ssrc();
         if (report != null) {
             if (!report.isSource(ssrc)) {
                 report.newSource(ssrc, extSeq);
             }
             report.received();
         }
-        long extTs = highestExtTs + (ts - highestTs);
-        if (extSeq > highestExtSeq) {
-            highestExtSeq = extSeq;
-            highestTs = ts;
-            highestExtTs = extTs;
-        }
+        long extTs = sequence.extendTs(ts);
+        sequence.received(extSeq, ts, extTs);
         if (!event) { // event packets repeat their start timestamp: no transit time to compare
-            long transit = arrivalNanos / 1000 * spec.clockRate() / 1_000_000 - extTs;
-            if (lastTransit != Long.MIN_VALUE) {
-                interarrivalJitter += (Math.abs(transit - lastTransit) - interarrivalJitter) / 16;
-            }
-            lastTransit = transit;
+            sequence.transit(arrivalNanos, extTs, spec.clockRate());
         }
         // the nominal position: where the timestamp puts the packet; its audio goes to + shift
         long position = anchorPos + (extTs - anchorExtTs) * outputRate / spec.clockRate();
@@ -471,7 +413,7 @@ final class Leg {
         }
         lastArrivalPos = arrivalPos;
         if (event) {
-            onEvent(content, rtp.payloadIndex(), extTs, position + shift); // where its moment plays
+            events.onPacket(content, rtp.payloadIndex(), extTs, position + shift); // where its moment plays
         }
         // Zero copy, zero allocation: the jitter buffer holds the datagram's own buffer, retained,
         // with its indices narrowed to the payload (the datagram is ours alone; its handler only
@@ -513,7 +455,7 @@ final class Leg {
      */
     boolean fill(long start, long end, short[] out, int channels) {
         fillArrival = Long.MIN_VALUE;
-        if (ring == null) {
+        if (outputCount == 0) {
             return false; // nothing received yet: silence, which the frame already holds
         }
         // A packet's converted audio lands the converter's delay before its place: one that
@@ -521,7 +463,7 @@ final class Leg {
         // frame. Left for the next fill, those samples would miss their frame for good, a hole
         // at every packet boundary whenever packets start just after a frame's end. While
         // scaling, the scaler holds a few samples back until the next block: take that too.
-        long due = end - shift + converter.latency() + (scaling ? TimeScaler.HALF : 0); // a nominal position
+        long due = end - shift + latency() + (scaling ? TimeScaler.HALF : 0); // a nominal position
         while (jitter.peekPosition() < due) {
             long position = jitter.peekPosition();
             ByteBuf payload = jitter.pop();
@@ -572,25 +514,9 @@ final class Leg {
         } else if (codecNoise) {
             fillCodecSilence(Math.min(jitter.peekPosition(), due), start);
         }
-        // added, not assigned: a channel can be fed by more than one leg over time (a stream
-        // that took over the channel of a removed one), and the frame starts as silence
-        int ch = spec.channel();
-        for (long p = start; p < end; p++) {
-            int idx = (int) (p & ringMask);
-            int o = (int) (p - start) * channels + ch;
-            int v = out[o] + ring[idx];
-            out[o] = (short) (v > 32767 ? 32767 : v < -32768 ? -32768 : v);
-            ring[idx] = 0;
-        }
-        if (converterRight != null) {
-            int right = spec.rightChannel();
-            for (long p = start; p < end; p++) {
-                int idx = (int) (p & ringMask);
-                int o = (int) (p - start) * channels + right;
-                int v = out[o] + ringRight[idx];
-                out[o] = (short) (v > 32767 ? 32767 : v < -32768 ? -32768 : v);
-                ringRight[idx] = 0;
-            }
+        outputs[0].drainInto(start, end, out, channels, spec.channel());
+        if (outputCount == 2) {
+            outputs[1].drainInto(start, end, out, channels, spec.rightChannel());
         }
         return concealTo > start && concealFrom < end;
     }
@@ -616,9 +542,9 @@ final class Leg {
         } else {
             decoder.conceal(codecSamples, pcm, 0);
         }
-        long from = playedEnd + shift - converter.latency();
+        long from = playedEnd + shift - latency();
         writeAt(playedEnd, windowStart, pcm, codecSamples);
-        long to = playedEnd + shift - converter.latency();
+        long to = playedEnd + shift - latency();
         // one span is enough: spans not yet delivered merge (a frame between two is over-flagged)
         concealFrom = concealTo <= windowStart ? from : Math.min(concealFrom, from);
         concealTo = Math.max(concealTo, to);
@@ -666,16 +592,15 @@ final class Leg {
     private void writeNoise(long until, long windowStart) {
         until = Math.min(until, noiseEnd);
         long from = Math.max(noiseCursor, windowStart);
-        long to = Math.min(until, windowStart + ring.length);
+        long to = Math.min(until, windowStart + outputs[0].capacity());
         int seed = noiseSeed;
         for (long p = from; p < to; p++) {
             seed ^= seed << 13; // xorshift32: cheap, allocation-free, good enough for noise
             seed ^= seed >>> 17;
             seed ^= seed << 5;
             short sample = (short) ((long) (seed >> 16) * noiseAmplitude >> 15);
-            ring[(int) (p & ringMask)] = sample;
-            if (converterRight != null) {
-                ringRight[(int) (p & ringMask)] = sample;
+            for (int c = 0; c < outputCount; c++) {
+                outputs[c].set(p, sample);
             }
         }
         noiseSeed = seed;
@@ -713,20 +638,13 @@ final class Leg {
         if (scaling || playedEnd == Long.MIN_VALUE || position <= playedEnd || position - playedEnd > outputRate / 500) {
             return; // (while scaling, such a gap is closed by the scaler: see writeAt)
         }
-        long from = playedEnd + shift - converter.latency();
-        long to = position + shift - converter.latency();
+        long from = playedEnd + shift - latency();
+        long to = position + shift - latency();
         if (from - 1 < windowStart) {
             return; // the last sample was already delivered
         }
-        short hold = ring[(int) ((from - 1) & ringMask)];
-        for (long p = from; p < to; p++) {
-            ring[(int) (p & ringMask)] = hold;
-        }
-        if (converterRight != null) {
-            short holdRight = ringRight[(int) ((from - 1) & ringMask)];
-            for (long p = from; p < to; p++) {
-                ringRight[(int) (p & ringMask)] = holdRight;
-            }
+        for (int c = 0; c < outputCount; c++) {
+            outputs[c].hold(from, to);
         }
     }
 
@@ -738,27 +656,26 @@ final class Leg {
      * @return false when all of it belongs to frames already delivered
      */
     private boolean writeAt(long position, long windowStart, short[] decoded, int n) {
-        if (decoder.channels() == 2 && converterRight != null) {
-            // recorded as two channels: left here, right into its own ring
+        if (decoder.channels() == 2 && outputCount == 2) {
+            // recorded as two channels: the left side stays in decoded, the right one is split off
             for (int i = 0; i < n; i++) {
-                rightPcm[i] = decoded[2 * i + 1];
+                secondSide[i] = decoded[2 * i + 1];
                 decoded[i] = decoded[2 * i];
             }
-            converterRight.convert(rightPcm, n, convertedRight);
+            outputs[1].convert(secondSide, n);
         } else if (decoder.channels() == 2) { // one channel of the recording: fold stereo to mono
             for (int i = 0; i < n; i++) {
                 decoded[i] = (short) ((decoded[2 * i] + decoded[2 * i + 1]) >> 1);
             }
         }
-        int m = converter.convert(decoded, n, converted);
-        int latency = converter.latency(); // the filter delays its output by a constant: shift it back
+        int m = outputs[0].convert(decoded, n);
+        int latency = latency(); // the filter delays its output by a constant: shift it back
         if (!scaling) {
             playedEnd = position + m;
-            scaler.remember(converted, m);
-            if (converterRight != null) {
-                scalerRight.remember(convertedRight, m);
+            for (int c = 0; c < outputCount; c++) {
+                outputs[c].remember(m);
             }
-            return place(position + shift - latency, windowStart, converted, convertedRight, m);
+            return place(position + shift - latency, windowStart, m, false);
         }
         // while scaling, a gap of up to 2 ms (a small timestamp gap) is closed, not kept
         boolean contiguous = playedEnd != Long.MIN_VALUE && position >= playedEnd
@@ -767,34 +684,37 @@ final class Leg {
             flushScaler(windowStart);
             cursor = position + shift - latency;
         }
-        int o = scaler.process(converted, m, speed, scaled);
-        if (converterRight != null) {
-            scalerRight.process(convertedRight, m, speed, scaledRight);
+        int o = outputs[0].scale(m, speed);
+        if (outputCount == 2) {
+            outputs[1].scale(m, speed); // the same input length and speed: the same output length
         }
         playedEnd = position + m;
-        boolean inTime = place(cursor, windowStart, scaled, scaledRight, o);
+        boolean inTime = place(cursor, windowStart, o, true);
         cursor += o;
-        shift = Math.round(cursor + scaler.held() - (playedEnd - latency));
+        shift = Math.round(cursor + outputs[0].held() - (playedEnd - latency));
         return inTime;
     }
 
-    /** Writes {@code n} samples (and the right channel's, if recorded) at timeline position {@code at}. */
-    private boolean place(long at, long windowStart, short[] left, short[] right, int n) {
+    /** The rate converter's delay, the same on every output. */
+    private int latency() {
+        return outputs[0].latency();
+    }
+
+    /**
+     * Writes {@code n} samples (of every output: the converted ones, or the scaled ones) at
+     * timeline position {@code at}.
+     *
+     * @return false when all of it belongs to frames already delivered
+     */
+    private boolean place(long at, long windowStart, int n, boolean scaledOnes) {
         if (n == 0) {
             return true;
         }
         if (at + n <= windowStart) {
             return false;
         }
-        long from = Math.max(at, windowStart);
-        long to = Math.min(at + n, windowStart + ring.length);
-        for (long p = from; p < to; p++) {
-            ring[(int) (p & ringMask)] = left[(int) (p - at)];
-        }
-        if (converterRight != null) {
-            for (long p = from; p < to; p++) {
-                ringRight[(int) (p & ringMask)] = right[(int) (p - at)];
-            }
+        for (int c = 0; c < outputCount; c++) {
+            outputs[c].place(at, windowStart, n, scaledOnes);
         }
         return true;
     }
@@ -814,7 +734,7 @@ final class Leg {
                 return;
             }
             scaling = true;
-            cursor = playedEnd + shift - converter.latency(); // where the next block would have gone
+            cursor = playedEnd + shift - latency(); // where the next block would have gone
         } else if (Math.abs(error) < stopError && Math.abs(slope) < SLOPE_STOP) {
             flushScaler(windowStart);
             scaling = false;
@@ -831,50 +751,19 @@ final class Leg {
         if (!scaling || playedEnd == Long.MIN_VALUE) {
             return;
         }
-        int o = scaler.flush(scaled);
-        if (converterRight != null) {
-            scalerRight.flush(scaledRight);
+        int o = outputs[0].flushScaler();
+        if (outputCount == 2) {
+            outputs[1].flushScaler();
         }
-        place(cursor, windowStart, scaled, scaledRight, o);
+        place(cursor, windowStart, o, true);
         cursor += o;
-        shift = cursor - (playedEnd - converter.latency());
+        shift = cursor - (playedEnd - latency());
     }
 
-    // RFC 4733 event state: the event's timestamp identifies it across its packets
-    private long eventTs = Long.MIN_VALUE;
-    private int eventCode;
-    private int eventDuration;
-    private long eventPosition;
-    private boolean eventReported = true;
+    private final TelephoneEvents events = new TelephoneEvents(this::telephoneEvent);
 
-    /** One telephone-event packet (RFC 4733 §2.3): event, E bit, volume, duration. */
-    private void onEvent(ByteBuf content, int at, long extTs, long position) {
-        int code = content.getUnsignedByte(at);
-        boolean end = (content.getUnsignedByte(at + 1) & 0x80) != 0;
-        int duration = content.getUnsignedShort(at + 2);
-        if (extTs != eventTs) {
-            reportEvent(); // a new event: the previous one ends here even if its end packets were lost
-            eventTs = extTs;
-            eventCode = code;
-            eventPosition = position;
-            eventReported = false;
-        }
-        if (eventReported) {
-            return; // the redundant end packets (§2.5.1.4)
-        }
-        eventDuration = Math.max(eventDuration, duration);
-        if (end) {
-            reportEvent();
-        }
-    }
-
-    private void reportEvent() {
-        if (!eventReported) {
-            eventReported = true;
-            session.telephoneEvent(spec.channel(), eventCode, eventPosition,
-                    (int) (eventDuration * 1000L / spec.clockRate()));
-        }
-        eventDuration = 0;
+    private void telephoneEvent(int code, long position, int duration) {
+        session.telephoneEvent(spec.channel(), code, position, (int) (duration * 1000L / spec.clockRate()));
     }
 
     /**
@@ -892,18 +781,18 @@ final class Leg {
         }
         rtcpPackets++;
         while (rtcp.next()) {
-            if (rtcp.type() == RtcpPacket.SR && rtcp.hasSenderInfo() && synced && rtcp.ssrc() == ssrc) {
+            if (rtcp.type() == RtcpPacket.SR && rtcp.hasSenderInfo() && synced && rtcp.ssrc() == sequence.ssrc()) {
                 if (report != null) {
                     report.senderReport(rtcp.ssrc(), rtcp.ntpTimestamp(), arrivalNanos);
                 }
                 // extend its timestamp next to the stream's (a report may trail the packets)
-                srRtp = highestExtTs + (rtcp.rtpTimestamp() - highestTs);
+                srRtp = sequence.extendTs(rtcp.rtpTimestamp());
                 srNtp = rtcp.ntpTimestamp();
                 hasSr = true;
                 session.senderReport(arrivalNanos);
             }
-            if (synced && rtcp.byeIncludes(ssrc)) {
-                log.debug("port {}: RTCP BYE from SSRC {}", port, Integer.toUnsignedString(ssrc));
+            if (synced && rtcp.byeIncludes(sequence.ssrc())) {
+                log.debug("port {}: RTCP BYE from SSRC {}", port, Integer.toUnsignedString(sequence.ssrc()));
                 noiseEnd = Math.min(noiseEnd, session.positionAt(arrivalNanos));
                 relatch();
             }
@@ -959,8 +848,8 @@ final class Leg {
             if (refusedByAccessControl(packet.sender())) {
                 return;
             }
-            if (session.latchSources() && source != null && packet.sender() != null
-                    && !source.getAddress().equals(packet.sender().getAddress())) {
+            if (session.latchSources() && packet.sender() != null
+                    && !latch.ownerHostOrFree(packet.sender().getAddress())) {
                 otherSource++;
                 return;
             }
@@ -1022,10 +911,8 @@ final class Leg {
             to = new java.net.InetSocketAddress(lastSender.getAddress(), lastSender.getPort() + 1);
         }
         ByteBuf out = via.alloc().buffer(64);
-        report.write(out, highestExtSeq, interarrivalJitter, nowNanos);
-        if (srtpOut != null) {
-            srtpOut.protectRtcp(out);
-        }
+        report.write(out, sequence.highestExtSeq(), sequence.jitter(), nowNanos);
+        srtp.protectRtcp(out);
         via.writeAndFlush(new DatagramPacket(out, to)); // the channel releases it once written
         reportsSent++;
     }
@@ -1108,7 +995,7 @@ final class Leg {
      * packet. On the loop.
      */
     boolean quiet(long nowNanos, long quietNanos) {
-        if (ring == null) {
+        if (outputCount == 0) {
             return true; // never received anything
         }
         long next = session.nextFramePosition();
@@ -1126,37 +1013,21 @@ final class Leg {
 
     /** RFC 3550 interarrival jitter in milliseconds. */
     double jitterMillis() {
-        return interarrivalJitter * 1000 / spec.clockRate();
+        return sequence.jitter() * 1000 / spec.clockRate();
     }
 
     StreamStats stats() {
         return new StreamStats(received, lost, late, duplicate, invalid, concealedFrames,
-                jitterMillis(), otherSource, comfortNoisePackets, rtcpPackets, scaler == null ? 0 : scaler.dropped(),
-                scaler == null ? 0 : scaler.inserted(), unauthenticated, otherPayloadType, formatSwitches);
+                jitterMillis(), otherSource, comfortNoisePackets, rtcpPackets, outputCount == 0 ? 0 : outputs[0].samplesDropped(),
+                outputCount == 0 ? 0 : outputs[0].samplesInserted(), unauthenticated, otherPayloadType, formatSwitches);
     }
 
-    // SRTP (RFC 3711): null for plain RTP. The inbound context unprotects what the SRC sends
-    // (before the source is latched: an unauthenticated packet claims nothing), the outbound
-    // one protects our receiver reports under the key of our answer.
-    private dev.siprec.media.srtp.SrtpContext srtpIn;
-    private dev.siprec.media.srtp.SrtpContext srtpPrevious; // after a re-key, until the new key works
-    private dev.siprec.media.srtp.SrtpContext srtpOut;
+    private final SrtpStage srtp = new SrtpStage();
     private long unauthenticated;
 
-    /**
-     * Keys the stream (or re-keys it: the new context carries on the SRC's rollover counter
-     * and replay window, RFC 3711 §3.3.1). Null parameters turn SRTP off. On the loop.
-     */
+    /** Keys or re-keys the stream ({@link SrtpStage#key}); null parameters turn SRTP off. On the loop. */
     void secure(dev.siprec.media.srtp.SrtpParameters inbound, dev.siprec.media.srtp.SrtpParameters outbound) {
-        dev.siprec.media.srtp.SrtpContext previous = srtpIn;
-        srtpIn = inbound == null ? null : dev.siprec.media.srtp.SrtpContext.inbound(inbound);
-        srtpPrevious = null;
-        if (srtpIn != null && previous != null) {
-            srtpIn.continueFrom(previous);
-            // packets the SRC sent under the old key may still be on their way (RFC 4568 §7.1.4)
-            srtpPrevious = previous.parameters().equals(inbound) ? null : previous;
-        }
-        srtpOut = outbound == null ? null : dev.siprec.media.srtp.SrtpContext.outbound(outbound);
+        srtp.key(inbound, outbound);
     }
 
     /**
@@ -1164,19 +1035,7 @@ final class Leg {
      * to be dropped. True at once for plain RTP.
      */
     private boolean unprotect(ByteBuf content, boolean rtcpOnly) {
-        if (srtpIn == null) {
-            return true;
-        }
-        boolean isRtcp = rtcpOnly || RtcpPacket.isRtcp(content);
-        dev.siprec.media.srtp.SrtpContext.Result r = isRtcp ? srtpIn.unprotectRtcp(content)
-                : srtpIn.unprotectRtp(content);
-        if (srtpPrevious != null) {
-            if (r == dev.siprec.media.srtp.SrtpContext.Result.OK) {
-                srtpPrevious = null; // the new key is in use: the old one is done
-            } else if (r == dev.siprec.media.srtp.SrtpContext.Result.UNAUTHENTICATED) {
-                r = isRtcp ? srtpPrevious.unprotectRtcp(content) : srtpPrevious.unprotectRtp(content);
-            }
-        }
+        dev.siprec.media.srtp.SrtpContext.Result r = srtp.unprotect(content, rtcpOnly || RtcpPacket.isRtcp(content));
         switch (r) {
             case OK:
                 return true;

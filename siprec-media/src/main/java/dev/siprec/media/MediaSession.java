@@ -857,9 +857,40 @@ public final class MediaSession {
         return legs.get(i);
     }
 
-    /** Counters of stream {@code i}; read on the session's event loop or after {@link #stop}. */
+    /**
+     * Counters of stream {@code i}, as {@link #allStats()} takes them.
+     */
     public StreamStats stats(int i) {
-        return legs.get(i).stats();
+        return allStats()[i];
+    }
+
+    /**
+     * Counters of every stream, a snapshot taken on the session's event loop, where they are
+     * written: from another thread this waits for the loop (up to a second; a loop that is
+     * gone, or that long busy, gives the counters as last seen). Once {@link #stop} has
+     * completed they no longer change.
+     */
+    public StreamStats[] allStats() {
+        if (loop.inEventLoop() || loop.isShuttingDown()) {
+            return snapshot();
+        }
+        try {
+            return loop.submit(this::snapshot).get(1, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return snapshot();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+                 | java.util.concurrent.RejectedExecutionException e) {
+            return snapshot();
+        }
+    }
+
+    private StreamStats[] snapshot() {
+        StreamStats[] out = new StreamStats[legs.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = legs.get(i).stats();
+        }
+        return out;
     }
 
     /** Number of streams. */
