@@ -124,7 +124,7 @@ final class ManagedSession implements RecordingSession {
             for (RecordedChannel c : channels) {
                 String label = labelByMLine.get(c.mLineIndex());
                 out.add(label == null ? c : new RecordedChannel(c.index(), c.mLineIndex(), label, c.streamId(),
-                        c.participant(), c.codec(), c.rule(), c.participants()));
+                        c.participant(), c.codec(), c.rule(), c.participants(), c.stereoRight()));
             }
             channels = List.copyOf(out);
         }
@@ -154,11 +154,12 @@ final class ManagedSession implements RecordingSession {
         if (m == null) {
             return StreamStats.EMPTY;
         }
+        dev.siprec.media.StreamStats[] legs = m.allStats(); // taken on the loop, outside our lock
         StreamStats sum = StreamStats.EMPTY;
         synchronized (this) {
             for (ReceivedStream s : streams) {
-                if (s.channel == channel || s.rightChannel == channel) {
-                    sum = sum.plus(StreamStats.of(m.stats(s.leg)));
+                if ((s.channel == channel || s.rightChannel == channel) && s.leg < legs.length) {
+                    sum = sum.plus(StreamStats.of(legs[s.leg]));
                 }
             }
         }
@@ -175,13 +176,14 @@ final class ManagedSession implements RecordingSession {
         if (m == null) {
             return StreamStats.EMPTY;
         }
+        dev.siprec.media.StreamStats[] legs = m.allStats();
         StreamStats sum = StreamStats.EMPTY;
         java.util.BitSet counted = new java.util.BitSet();
         synchronized (this) {
             for (ReceivedStream s : streams) {
-                if (!counted.get(s.leg)) {
+                if (!counted.get(s.leg) && s.leg < legs.length) {
                     counted.set(s.leg);
-                    sum = sum.plus(StreamStats.of(m.stats(s.leg)));
+                    sum = sum.plus(StreamStats.of(legs[s.leg]));
                 }
             }
         }
@@ -335,9 +337,9 @@ final class ManagedSession implements RecordingSession {
     }
 
     /**
-     * Counters of the stream on a channel: as of now while the session runs (the network
-     * threads update them; a callback sees them a playout delay or more ahead of its frame),
-     * final once it ended.
+     * Counters of the stream on a channel: while the session runs, a snapshot taken on its
+     * event loop, where they are written (a callback sees them a playout delay or more ahead of
+     * its frame); final once it ended.
      */
     @Override
     public StreamStats stats(int channel) {
@@ -438,7 +440,7 @@ final class ManagedSession implements RecordingSession {
             List<RecordingMetadata.Participant> voices = ms == null ? List.of()
                     : RecordingSessionManager.voicesOf(md, ms, channels.size());
             out.add(ms == null ? c : new RecordedChannel(c.index(), c.mLineIndex(), c.label(), ms.id(), null,
-                    c.codec(), c.rule(), voices.isEmpty() ? c.participants() : voices));
+                    c.codec(), c.rule(), voices.isEmpty() ? c.participants() : voices, c.stereoRight()));
         }
         return List.copyOf(out);
     }
@@ -454,7 +456,7 @@ final class ManagedSession implements RecordingSession {
         List<RecordedChannel> out = new java.util.ArrayList<>(channels);
         RecordedChannel c = out.get(channel);
         out.set(channel, new RecordedChannel(c.index(), c.mLineIndex(), c.label(), c.streamId(), c.participant(), codec,
-                c.rule(), c.participants()));
+                c.rule(), c.participants(), c.stereoRight()));
         channels = List.copyOf(out);
     }
 

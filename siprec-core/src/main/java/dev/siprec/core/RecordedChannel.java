@@ -18,10 +18,13 @@ import java.util.List;
  *     one party; for a mixed stream (one m-line carrying the whole call, a mono recording) all
  *     the participants the metadata associates with it, the caller first when a vendor's
  *     metadata says who called, else in document order
+ * @param stereoRight whether this is the right half of a stereo stream recorded on two
+ *     channels ({@link SiprecServer.Builder#keepStereo}): the channel before it, of the same
+ *     m-line, is the left half
  */
 public record RecordedChannel(int index, int mLineIndex, String label, String streamId,
                               RecordingMetadata.Participant participant, String codec, String rule,
-                              List<RecordingMetadata.Participant> participants) {
+                              List<RecordingMetadata.Participant> participants, boolean stereoRight) {
 
     /** Keeps the list immutable and {@code participant} its first entry. */
     public RecordedChannel {
@@ -32,9 +35,16 @@ public record RecordedChannel(int index, int mLineIndex, String label, String st
         }
     }
 
+    /** A channel that is not the right half of a stereo stream. */
+    public RecordedChannel(int index, int mLineIndex, String label, String streamId,
+                           RecordingMetadata.Participant participant, String codec, String rule,
+                           List<RecordingMetadata.Participant> participants) {
+        this(index, mLineIndex, label, streamId, participant, codec, rule, participants, false);
+    }
+
     /** A channel of one sender (or none). */
     public RecordedChannel(int index, int mLineIndex, String label, String streamId,
                            RecordingMetadata.Participant participant, String codec, String rule) {
-        this(index, mLineIndex, label, streamId, participant, codec, rule, null);
+        this(index, mLineIndex, label, streamId, participant, codec, rule, null, false);
     }
 }

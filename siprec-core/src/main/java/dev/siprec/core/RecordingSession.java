@@ -17,9 +17,11 @@ import java.util.concurrent.CompletableFuture;
  * never changes. {@link #metadata()} and {@link #channels()} return immutable snapshots that a
  * re-INVITE or UPDATE may replace (the listener hears of it in
  * {@link RecordingListener#onMetadataUpdated}); {@link #endTime()} and {@link #endReason()} are
- * set once, before {@link RecordingListener#onSessionEnded}. Counters ({@link #stats},
- * {@link #latency}, {@link #deliveryStats()}) are read while the network threads update them:
- * each value is current to within a packet; once the session ended they are final. The
+ * set once, before {@link RecordingListener#onSessionEnded}. {@link #stats} is a snapshot
+ * taken on the session's event loop, where the counters are written (the calling thread
+ * waits for it, normally microseconds); {@link #latency} and {@link #deliveryStats()} are
+ * read while the delivery threads update them, each value current to within a frame. Once
+ * the session ended all counters are final. The
  * listener's callbacks for one session never overlap and come in order (started, audio,
  * metadata and DTMF, ended), on the server's delivery threads.
  *
@@ -90,9 +92,9 @@ public interface RecordingSession {
     int sampleRate();
 
     /**
-     * Counters of the stream on a channel: as of now while the session runs (the network
-     * threads update them; a callback sees them a playout delay or more ahead of its frame),
-     * final once it ended.
+     * Counters of the stream on a channel: while the session runs, a snapshot taken on its
+     * event loop (a callback sees them a playout delay or more ahead of its frame); final once
+     * it ended.
      */
     StreamStats stats(int channel);
 

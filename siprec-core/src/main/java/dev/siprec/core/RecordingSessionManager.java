@@ -164,32 +164,78 @@ final class RecordingSessionManager implements SipHandler {
         return attachment instanceof ManagedSession s ? s.id() : null;
     }
 
+    /**
+     * A new INVITE, in steps: refuse at once what we cannot take (draining, overload), read the
+     * request (SIPREC or not, body parts), negotiate the offer, read the metadata, map streams
+     * to channels, set the media up, then bind the ports and answer. Each step that refuses
+     * answers the INVITE itself and returns null (or true).
+     */
     private void handleInvite(ServerInvite invite) {
-        SipRequest request = invite.request();
+        if (refusedAtOnce(invite)) {
+            return;
+        }
+        RecordingRequest request = recordingRequest(invite);
+        if (request == null) {
+            return;
+        }
+        Offer offer = negotiate(invite, request);
+        if (offer == null) {
+            return;
+        }
+        MetadataRead metadata = readMetadata(invite, request, offer);
+        if (metadata == null) {
+            return;
+        }
+        List<RecordedChannel> channels = mapChannels(metadata.metadata(), offer.received(), offer.sdp());
+        ManagedSession session = newSession(invite, request, offer, metadata, channels);
+        int[] legOf = setUpMedia(invite, session, offer, channels);
+        bindAndAnswer(invite, session, offer, channels, legOf);
+    }
+
+    /** What the INVITE asks for: whether it is a recording session, its body's parts. */
+    private record RecordingRequest(SipRequest sip, InviteBody body, boolean siprec, boolean lateOffer) {
+    }
+
+    /** The SRC's offer and what we answer to each of its m-lines; {@code received} are the accepted ones. */
+    private record Offer(SessionDescription sdp, List<NegotiatedStream> negotiated, List<NegotiatedStream> received) {
+    }
+
+    /** The metadata as read (or as Cisco's headers give it), and what was wrong with it, if anything. */
+    private record MetadataRead(RecordingMetadata metadata, String problem) {
+    }
+
+    /** Draining or overloaded: 503 with Retry-After at once, before anything is parsed. */
+    private boolean refusedAtOnce(ServerInvite invite) {
         if (draining) {
             // RFC 3261 §21.5.4: the SBC tries the next SRS of its group (RFC 3263 §4.3)
             counters.refused.increment();
             invite.reject(503, "Draining: not taking new sessions", "Retry-After", "60");
-            return;
+            return true;
         }
         // admission first: an overloaded server answers at once and keeps the calls it has
         String refused = admission.refuse(active.size());
         if (refused != null) {
             counters.refused.increment();
             invite.reject(503, refused, "Retry-After", refused.startsWith("Too many new") ? "1" : "5");
-            return;
+            return true;
         }
+        return false;
+    }
+
+    /** Splits the body and decides whether this is a recording session we take; null when refused. */
+    private RecordingRequest recordingRequest(ServerInvite invite) {
+        SipRequest request = invite.request();
         InviteBody body;
         try {
             body = InviteBody.of(request);
         } catch (SipParseException e) {
             invite.reject(e.statusCode(), e.reason());
-            return;
+            return null;
         }
         boolean siprec = isRecordingSession(request, body, config.detection);
         if (!siprec && config.nonRecording == SiprecServer.NonRecording.REJECT) {
             invite.reject(403, "Not a SIPREC recording session (RFC 7866)");
-            return;
+            return null;
         }
         // no offer in the INVITE (CUCM's built-in bridge sends no body at all): ours goes in the
         // 200 OK, the SRC's answer comes in the ACK (LateOffer). A SIPREC body with metadata but no
@@ -198,20 +244,25 @@ final class RecordingSessionManager implements SipHandler {
         if (body.sdp() == null && body.metadata() != null) {
             invite.reject(488, "No SDP offer beside the recording metadata", "Warning",
                     "399 siprec \"SDP offer required with the metadata\"");
-            return;
+            return null;
         }
         if (lateOffer && config.srtp == SiprecServer.Srtp.REQUIRED) {
             invite.reject(488, "No SDP offer in the INVITE, and SRTP is required", "Warning",
                     "399 siprec \"SDP offer with SRTP required\"");
-            return;
+            return null;
         }
+        return new RecordingRequest(request, body, siprec, lateOffer);
+    }
+
+    /** Parses the offer and chooses what we receive on each m-line; null when refused (400, 488, 503). */
+    private Offer negotiate(ServerInvite invite, RecordingRequest request) {
         SessionDescription offer;
         try {
-            offer = SessionDescription.parse(lateOffer ? LateOffer.VIRTUAL_OFFER
-                    : new String(body.sdp(), StandardCharsets.UTF_8));
+            offer = SessionDescription.parse(request.lateOffer() ? LateOffer.VIRTUAL_OFFER
+                    : new String(request.body().sdp(), StandardCharsets.UTF_8));
         } catch (SdpParseException e) {
             invite.reject(400, "Malformed SDP: " + e.getMessage());
-            return;
+            return null;
         }
         List<NegotiatedStream> negotiated = RecorderAnswer.negotiate(offer, decodable, config.srtp);
         List<NegotiatedStream> received = new ArrayList<>();
@@ -223,7 +274,7 @@ final class RecordingSessionManager implements SipHandler {
         String tooMany = admission.refuseStreams(received.size());
         if (tooMany != null) {
             invite.reject(503, tooMany, "Retry-After", "60");
-            return;
+            return null;
         }
         if (received.isEmpty()) {
             String why = negotiated.stream().map(NegotiatedStream::declined).filter(java.util.Objects::nonNull)
@@ -231,46 +282,71 @@ final class RecordingSessionManager implements SipHandler {
             if (why != null) { // an SRTP matter: say which
                 invite.reject(488, "Not acceptable: " + why, "Warning", "305 siprec \"" + why.replace('"', '\'') + "\"");
             } else {
-                invite.reject(488, "No audio stream offers a codec we decode (PCMU, PCMA, G722, G729, opus)",
+                invite.reject(488, "No audio stream offers a codec we decode ("
+                        + String.join(", ", config.codecs.encodings()) + ")",
                         "Warning", "305 siprec \"Incompatible media format\"");
             }
-            return;
+            return null;
         }
+        return new Offer(offer, negotiated, received);
+    }
+
+    /**
+     * Reads the RS-Metadata (repairing what real SRCs get wrong) or, without participants,
+     * Cisco's headers; null when malformed metadata is refused (400).
+     */
+    private MetadataRead readMetadata(ServerInvite invite, RecordingRequest request, Offer offer) {
         RecordingMetadata metadata = RecordingMetadata.EMPTY;
-        String metadataProblem = null;
-        List<String> repairs = new ArrayList<>(body.repairs());
-        if (body.metadata() != null) {
+        String problem = null;
+        List<String> repairs = new ArrayList<>(request.body().repairs());
+        String callId = request.sip().callId();
+        if (request.body().metadata() != null) {
             try {
-                metadata = metadataParser.parse(body.metadata(), repairs);
+                metadata = metadataParser.parse(request.body().metadata(), repairs);
                 if (!repairs.isEmpty()) { // read, but only after repairs: say so
                     metadataRepaired.incrementAndGet();
-                    metadataProblem = "repaired: " + String.join("; ", repairs);
-                    log.info("call {}: metadata {}", request.callId(), metadataProblem);
+                    problem = "repaired: " + String.join("; ", repairs);
+                    log.info("call {}: metadata {}", callId, problem);
                 }
             } catch (MetadataException e) {
                 metadataErrors.incrementAndGet();
-                metadataProblem = e.getMessage();
-                log.warn("call {}: {}; recording without metadata", request.callId(), metadataProblem);
+                problem = e.getMessage();
+                log.warn("call {}: {}; recording without metadata", callId, problem);
                 if (config.rejectMalformedMetadata) {
                     invite.reject(400, "Malformed recording metadata");
-                    return;
+                    return null;
                 }
             }
         }
         if (metadata.participants().isEmpty()) {
-            RecordingMetadata cisco = CiscoNetworkRecording.participants(request, offer);
+            RecordingMetadata cisco = CiscoNetworkRecording.participants(request.sip(), offer.sdp());
             if (cisco != null) { // Cisco network-based recording: the parties come in headers
                 metadata = cisco;
             }
         }
-        List<RecordedChannel> channels = mapChannels(metadata, received, offer);
+        return new MetadataRead(metadata, problem);
+    }
+
+    /** The session, on the loop that will run it; from here on this INVITE's log lines name it. */
+    private ManagedSession newSession(ServerInvite invite, RecordingRequest request, Offer offer,
+                                      MetadataRead metadata, List<RecordedChannel> channels) {
         EventLoop loop = group.next();
-        ManagedSession session = new ManagedSession(UUID.randomUUID().toString(), request, invite.transport(),
-                invite.remoteAddress(), loop, config.listener, metadata, metadataProblem, channels,
-                config.sampleRate, siprec, delivery, deliveryQueueFrames());
+        ManagedSession session = new ManagedSession(UUID.randomUUID().toString(), request.sip(), invite.transport(),
+                invite.remoteAddress(), loop, config.listener, metadata.metadata(), metadata.problem(), channels,
+                config.sampleRate, request.siprec(), delivery, deliveryQueueFrames());
         org.slf4j.MDC.put(SessionMdc.SESSION_ID, session.id()); // the rest of this INVITE's lines
-        // one media leg per stream, in channel order; a stereo stream kept as two channels has
-        // one leg that feeds its channel and the next
+        session.onHold = !request.lateOffer() && allOnHold(offer.received());
+        session.awaitingAnswer = request.lateOffer();
+        return session;
+    }
+
+    /**
+     * One media leg per stream, in channel order (a stereo stream kept as two channels has one
+     * leg that feeds its channel and the next); the session now owns them and is active.
+     *
+     * @return the leg of each channel
+     */
+    private int[] setUpMedia(ServerInvite invite, ManagedSession session, Offer offer, List<RecordedChannel> channels) {
         List<MediaSession.LegSpec> legs = new ArrayList<>();
         int[] legOf = new int[channels.size()];
         for (int c = 0; c < channels.size(); c++) {
@@ -279,12 +355,12 @@ final class RecordingSessionManager implements SipHandler {
                 legOf[c] = legOf[c - 1];
                 continue;
             }
-            NegotiatedStream n = negotiated.get(ch.mLineIndex());
+            NegotiatedStream n = offer.negotiated().get(ch.mLineIndex());
             int right = c + 1 < channels.size() && isRightChannel(channels, c + 1) ? c + 1 : -1;
             legOf[c] = legs.size();
             legs.add(legSpec(ch.index(), n.codec(), n.telephoneEvent(), n.comfortNoise(), right, n.alternates()));
         }
-        session.media = new MediaSession(loop, legs,
+        session.media = new MediaSession(session.loop(), legs,
                 new MediaSession.Settings(config.sampleRate, channels.size(), FRAME_MILLIS, config.jitterMillis,
                         config.maxJitterMillis, config.latchSources, config.receiverReports),
                 new dev.siprec.media.FrameSink() {
@@ -302,13 +378,22 @@ final class RecordingSessionManager implements SipHandler {
         session.media.allowSources(config.allowRtp);
         invite.attachment(session);
         session.inviteTransaction = invite;
-        session.onHold = !lateOffer && allOnHold(received);
-        session.awaitingAnswer = lateOffer;
         session.fatal = fatal;
         session.media.onFatalError(fatal);
         session.stopper(stopped -> end(stopped, EndReason.STOPPED));
         session.snapshotter(this::requestSnapshot);
         active.put(session.id(), session);
+        return legOf;
+    }
+
+    /**
+     * Binds the legs' ports, registers the streams and answers on the session's loop; no port
+     * left gives 503.
+     */
+    private void bindAndAnswer(ServerInvite invite, ManagedSession session, Offer offer,
+                               List<RecordedChannel> channels, int[] legOf) {
+        SipRequest request = invite.request();
+        List<NegotiatedStream> negotiated = offer.negotiated();
         String address = advertisedAddress(request);
         InetAddress bindAddress;
         try {
@@ -323,51 +408,52 @@ final class RecordingSessionManager implements SipHandler {
                 end(session, EndReason.SETUP_FAILED);
                 return;
             }
-            int[] byMLine = new int[negotiated.size()];
-            for (int ci = 0; ci < channels.size(); ci++) {
-                if (isRightChannel(channels, ci)) {
-                    continue; // fed by the leg of the channel before it
-                }
-                RecordedChannel c = channels.get(ci);
-                int leg = legOf[ci];
-                byMLine[c.mLineIndex()] = bound[leg];
-                ManagedSession.ReceivedStream stream = new ManagedSession.ReceivedStream(c.label(), leg, c.index(),
-                        bound[leg], c.mLineIndex());
-                Sdes.Choice crypto = negotiated.get(c.mLineIndex()).crypto();
-                if (crypto != null) {
-                    stream.crypto = crypto;
-                    session.media.secure(leg, crypto.inbound(), crypto.outbound());
-                }
-                if (ci + 1 < channels.size() && isRightChannel(channels, ci + 1)) {
-                    stream.rightChannel = ci + 1;
-                }
-                session.addStream(stream);
-            }
-            for (int ci = 0; ci < channels.size(); ci++) {
-                if (!isRightChannel(channels, ci)) { // media latching prefers the SDP's address
-                    session.media.preferSource(legOf[ci], sourceAddress(negotiated.get(channels.get(ci).mLineIndex())));
-                }
-            }
-            if (config.latchProbe) {
-                for (int ci = 0; ci < channels.size(); ci++) {
-                    RecordedChannel c = channels.get(ci);
-                    NegotiatedStream n = negotiated.get(c.mLineIndex());
-                    if (!isRightChannel(channels, ci) && n.remote() != null && !n.remote().isHold()
-                            && n.remotePort() > 0) {
-                        session.probeTargets.put(legOf[ci],
-                                InetSocketAddress.createUnresolved(n.remote().address(), n.remotePort()));
-                    }
-                }
-            }
+            int[] byMLine = registerStreams(session, channels, negotiated, legOf, bound);
             session.answerVersion = 1;
             long sessionId = ThreadLocalRandom.current().nextLong(1L << 40);
-            session.answerSdp = RecorderAnswer.answer(offer, negotiated, byMLine, address, sessionId, 1, config.codecs).format();
+            session.answerSdp = RecorderAnswer.answer(offer.sdp(), negotiated, byMLine, address, sessionId, 1, config.codecs).format();
             if (config.answerDelayMillis > 0) {
-                loop.schedule(() -> answer(invite, session), config.answerDelayMillis, TimeUnit.MILLISECONDS);
+                session.loop().schedule(() -> answer(invite, session), config.answerDelayMillis, TimeUnit.MILLISECONDS);
             } else {
                 answer(invite, session);
             }
-        }, loop);
+        }, session.loop());
+    }
+
+    /**
+     * The streams on their bound ports: keys for SRTP, which leg feeds which channel, the
+     * source address latching prefers and where the latch probe goes.
+     *
+     * @return the port of each m-line (0 where declined)
+     */
+    private int[] registerStreams(ManagedSession session, List<RecordedChannel> channels,
+                                  List<NegotiatedStream> negotiated, int[] legOf, int[] bound) {
+        int[] byMLine = new int[negotiated.size()];
+        for (int ci = 0; ci < channels.size(); ci++) {
+            if (isRightChannel(channels, ci)) {
+                continue; // fed by the leg of the channel before it
+            }
+            RecordedChannel c = channels.get(ci);
+            NegotiatedStream n = negotiated.get(c.mLineIndex());
+            int leg = legOf[ci];
+            byMLine[c.mLineIndex()] = bound[leg];
+            ManagedSession.ReceivedStream stream = new ManagedSession.ReceivedStream(c.label(), leg, c.index(),
+                    bound[leg], c.mLineIndex());
+            Sdes.Choice crypto = n.crypto();
+            if (crypto != null) {
+                stream.crypto = crypto;
+                session.media.secure(leg, crypto.inbound(), crypto.outbound());
+            }
+            if (ci + 1 < channels.size() && isRightChannel(channels, ci + 1)) {
+                stream.rightChannel = ci + 1;
+            }
+            session.addStream(stream);
+            session.media.preferSource(leg, sourceAddress(n)); // media latching prefers the SDP's address
+            if (config.latchProbe && n.remote() != null && !n.remote().isHold() && n.remotePort() > 0) {
+                session.probeTargets.put(leg, InetSocketAddress.createUnresolved(n.remote().address(), n.remotePort()));
+            }
+        }
+        return byMLine;
     }
 
     /** RFC 7866 §6.1.1 and what real SRCs send instead (see {@link SiprecServer.Detection}). */
@@ -457,11 +543,8 @@ final class RecordingSessionManager implements SipHandler {
 
     /** A stereo stream's second channel: it follows the first and names the same m-line. */
     static boolean isRightChannel(List<RecordedChannel> channels, int c) {
-        return c > 0 && channels.get(c).rule().endsWith(RIGHT_RULE)
-                && channels.get(c - 1).mLineIndex() == channels.get(c).mLineIndex();
+        return channels.get(c).stereoRight();
     }
-
-    static final String RIGHT_RULE = "+stereo-right";
 
     /** Whether a stream is recorded on two channels: asked for, and the offer says it is stereo. */
     private boolean keptStereo(NegotiatedStream n, SessionDescription offer) {
@@ -505,7 +588,7 @@ final class RecordingSessionManager implements SipHandler {
                     codec, mapping.rules().get(c), senders));
             if (keptStereo(n, offer)) {
                 channels.add(new RecordedChannel(channels.size(), n.index(), n.label(), ms == null ? null : ms.id(),
-                        sender, codec, mapping.rules().get(c) + RIGHT_RULE));
+                        sender, codec, mapping.rules().get(c) + "+stereo-right", senders, true));
             }
         }
         return channels;

@@ -533,8 +533,9 @@ public final class SiprecServer implements AutoCloseable {
          * on two channels, its left one on the stream's channel and its right one on the next,
          * instead of down-mixing it (default off). For SRCs that send both parties of a call in
          * one stereo stream. The right channel's {@link RecordedChannel} names the same stream
-         * (m-line, label, participant) and its rule ends with {@code +stereo-right}; both
-         * channels report the stream's counters. Streams added by a re-offer are down-mixed.
+         * (m-line, label, participant), is marked {@link RecordedChannel#stereoRight()} and its
+         * rule ends with {@code +stereo-right}; both channels report the stream's counters.
+         * Streams added by a re-offer are down-mixed.
          */
         public Builder keepStereo(boolean keep) {
             this.keepStereo = keep;

@@ -377,6 +377,8 @@ class EndToEndTest {
         for (int c = 0; c < 4; c += 2) {
             assertThat(channels.get(c + 1).label()).isEqualTo(channels.get(c).label());
             assertThat(channels.get(c + 1).mLineIndex()).isEqualTo(channels.get(c).mLineIndex());
+            assertThat(channels.get(c).stereoRight()).isFalse();
+            assertThat(channels.get(c + 1).stereoRight()).isTrue();
             List<byte[]> packets = "1".equals(channels.get(c).label()) ? legA : legB;
             short[][] expected = opusStereoExpected(packets);
             int from = firstLoud(expected[0]);

@@ -1,7 +1,6 @@
 package dev.siprec.core.metadata;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -29,62 +28,28 @@ public record CallerHint(String participantId, String source) {
     public static CallerHint of(RecordingMetadata md) {
         for (RecordingMetadata.Extension e : md.extensions()) {
             Map<String, List<ExtensionXml.Element>> elements = ExtensionXml.elements(e.xml());
-            // Oracle: participant-level callingParty=true
-            if ("participant".equals(e.parentElement()) && e.parentId() != null
-                    && "true".equalsIgnoreCase(first(elements, "callingParty"))) {
-                return new CallerHint(e.parentId(), "oracle-callingParty");
-            }
-            // NetSapiens: callingParty with a participant_id attribute (or as text)
-            if (elements.containsKey("netsapiensExtension")) {
-                for (ExtensionXml.Element calling : elements.getOrDefault("callingParty", List.of())) {
-                    String id = calling.attributes().getOrDefault("participant_id", calling.text());
-                    if (id != null && !id.isBlank() && md.participant(id.trim()) != null) {
-                        return new CallerHint(id.trim(), "netsapiens-callingParty");
-                    }
-                }
-            }
-            // Ribbon: callData/fromhdr is the recorded call's From
-            if (elements.containsKey("callData")) {
-                RecordingMetadata.Participant p = byUser(md, first(elements, "fromhdr"));
-                if (p != null) {
-                    return new CallerHint(p.id(), "ribbon-callData-fromhdr");
-                }
-            }
-            // Metaswitch: the recorded party originated the call, or was called by the other one
-            if (elements.containsKey("metaswitchRecordingMetadata")) {
-                String callType = first(elements, "callType");
-                RecordingMetadata.Participant recorded = byUser(md, first(elements, "recordedParty"));
-                if (recorded != null && callType != null) {
-                    if (callType.toLowerCase(Locale.ROOT).startsWith("orig")) {
-                        return new CallerHint(recorded.id(), "metaswitch-callType");
-                    }
-                    RecordingMetadata.Participant other = otherThan(md, recorded);
-                    if (other != null) {
-                        return new CallerHint(other.id(), "metaswitch-callType");
-                    }
-                }
-            }
-            // BroadWorks: the recorded user (userID) originated the call, or received it
-            if (elements.containsKey("broadWorksRecordingMetadata")) {
-                RecordingMetadata.Participant recorded = byUser(md, first(elements, "userID"));
-                if (recorded != null && elements.containsKey("origCall")) {
-                    return new CallerHint(recorded.id(), "broadworks-callType");
-                }
-                if (recorded != null && elements.containsKey("termCall")) {
-                    RecordingMetadata.Participant other = otherThan(md, recorded);
-                    if (other != null) {
-                        return new CallerHint(other.id(), "broadworks-callType");
-                    }
+            for (VendorHint vendor : VendorHint.ALL) {
+                CallerHint hint = vendor.caller(md, e, elements);
+                if (hint != null) {
+                    return hint;
                 }
             }
         }
         return null;
     }
 
-    private static RecordingMetadata.Participant otherThan(RecordingMetadata md, RecordingMetadata.Participant p) {
+    /**
+     * The caller when the vendor says whether {@code recorded} originated the call: it, or
+     * else the other participant (null when there is none).
+     */
+    static CallerHint originatedOrNot(RecordingMetadata md, RecordingMetadata.Participant recorded,
+                                      boolean originated, String source) {
+        if (originated) {
+            return new CallerHint(recorded.id(), source);
+        }
         for (RecordingMetadata.Participant q : md.participants()) {
-            if (q != p && q.id() != null) {
-                return q;
+            if (q != recorded && q.id() != null) {
+                return new CallerHint(q.id(), source);
             }
         }
         return null;
@@ -129,9 +94,5 @@ public record CallerHint(String participantId, String source) {
             }
         }
         return a.substring(0, end);
-    }
-
-    private static String first(Map<String, List<ExtensionXml.Element>> elements, String name) {
-        return ExtensionXml.first(elements, name);
     }
 }
