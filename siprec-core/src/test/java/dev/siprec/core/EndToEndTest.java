@@ -97,6 +97,14 @@ class EndToEndTest {
         long count(String prefix) {
             return events.stream().filter(e -> e.startsWith(prefix)).count();
         }
+
+        /**
+         * Waits until {@code session} has delivered its audio up to now, so everything sent so
+         * far has come out of the playout delay (a BYE then cuts nothing off).
+         */
+        void awaitPlayedOut(RecordingSession session) throws Exception {
+            TestSrc.awaitPlayedOut(session, () -> samples.getOrDefault(session.id(), 0));
+        }
     }
 
     final Recorder recorder = new Recorder();
@@ -143,7 +151,7 @@ class EndToEndTest {
             assertThat(m.get(0).formats()).containsExactly("0", "8", "101"); // every codec we decode
             src.ack();
             src.streamTones(75, 440, 1000); // 1.5 s
-            Thread.sleep(100);
+            recorder.awaitPlayedOut(recorder.last());
             assertThat(src.bye().statusCode()).isEqualTo(200);
         }
         RecordingSession s = recorder.last();
@@ -219,7 +227,7 @@ class EndToEndTest {
             assertThat(src.answer.media()).allSatisfy(m -> assertThat(m.formats()).containsExactly("9", "0", "101"));
             src.ack();
             src.stream(packets, 9, TestSrc.slices(stream, 0), TestSrc.slices(stream, legBStart));
-            Thread.sleep(300);
+            recorder.awaitPlayedOut(recorder.last());
             src.bye();
         }
         RecordingSession s = recorder.last();
@@ -314,7 +322,7 @@ class EndToEndTest {
             });
             src.ack();
             src.streamTimed(18, List.of(a, b));
-            Thread.sleep(400);
+            recorder.awaitPlayedOut(recorder.last());
             src.bye();
         }
         RecordingSession s = recorder.last();
@@ -430,7 +438,7 @@ class EndToEndTest {
             });
             src.ack();
             src.streamTimed(111, List.of(legA, legB), 48000);
-            Thread.sleep(400);
+            recorder.awaitPlayedOut(recorder.last());
             src.bye();
         }
         RecordingSession s = recorder.last();
@@ -588,7 +596,7 @@ class EndToEndTest {
             assertThat(src.answer.media()).extracting(MediaDescription::port).doesNotContain(0);
             src.ack();
             src.streamTones(25, 440, 1000, 700);
-            Thread.sleep(300);
+            recorder.awaitPlayedOut(recorder.last());
             src.bye();
         }
         RecordingSession s = recorder.last();
@@ -621,12 +629,9 @@ class EndToEndTest {
             assertThat(src.drain(200)).allMatch(r -> r.statusCode() == 487);
         }
         // a call that never happened leaves nothing for the application: no callbacks at all
-        for (int i = 0; i < 100 && (!server.activeSessions().isEmpty() || server.rtpPortsInUse() > 0); i++) {
-            Thread.sleep(20);
-        }
-        assertThat(server.activeSessions()).isEmpty();
-        assertThat(server.rtpPortsInUse()).isZero();
-        Thread.sleep(100);
+        dev.siprec.testing.Await.until("the session and its ports released", Duration.ofSeconds(2),
+                () -> server.activeSessions().isEmpty() && server.rtpPortsInUse() == 0);
+        Thread.sleep(100); // an absence: give a stray callback the time to show up
         assertThat(recorder.events).isEmpty();
     }
 
@@ -641,11 +646,9 @@ class EndToEndTest {
             assertThat(r.statusCode()).isEqualTo(503);
             assertThat(r.header("Retry-After")).isNotNull();
         }
-        for (int i = 0; i < 100 && (!server.activeSessions().isEmpty() || server.rtpPortsInUse() > 0); i++) {
-            Thread.sleep(20);
-        }
-        assertThat(server.rtpPortsInUse()).isZero();
-        Thread.sleep(100);
+        dev.siprec.testing.Await.until("the session and its ports released", Duration.ofSeconds(2),
+                () -> server.activeSessions().isEmpty() && server.rtpPortsInUse() == 0);
+        Thread.sleep(100); // an absence: give a stray callback the time to show up
         assertThat(recorder.events).as("callbacks for a call that never happened").isEmpty();
     }
 
@@ -745,7 +748,7 @@ class EndToEndTest {
             recorder.holdLoopMillis = 1000; // one onAudio call blocks for a second
             assertThat(recorder.holding.await(5, TimeUnit.SECONDS)).isTrue();
             src.streamTones(75, 440, 1000); // 1.5 s, during and after the stall
-            Thread.sleep(300);
+            recorder.awaitPlayedOut(recorder.last());
             assertThat(src.bye().statusCode()).isEqualTo(200);
         }
         RecordingSession s = recorder.last();
@@ -823,7 +826,7 @@ class EndToEndTest {
             assertThat(src.recordingInvite("1", "2").statusCode()).isEqualTo(200);
             src.ack();
             src.streamTones(50, 440, 1000);
-            Thread.sleep(100);
+            recorder.awaitPlayedOut(recorder.last());
             src.bye();
         }
         RecordingSession s = recorder.last();
@@ -996,7 +999,7 @@ class EndToEndTest {
                 return 160;
             };
             src.stream(50, 8, pcma440, pcma440);
-            Thread.sleep(300);
+            recorder.awaitPlayedOut(recorder.last());
             src.bye();
         }
         RecordingSession s = recorder.last();
@@ -1072,7 +1075,7 @@ class EndToEndTest {
             int[] ports = {src.rtpPorts[0], src.rtpPorts[2]};
             src.rtpPorts = ports;
             src.streamTones(40, 440, 1000);
-            Thread.sleep(300);
+            recorder.awaitPlayedOut(recorder.last());
             src.bye();
         }
         RecordingSession s = recorder.last();
@@ -1102,21 +1105,21 @@ class EndToEndTest {
                 stray.send(new java.net.DatagramPacket(junk, junk.length, InetAddress.getLoopbackAddress(),
                         src.rtpPorts[0]));
             }
-            Thread.sleep(200);
             RecordingSession s = recorder.last();
             int label1 = s.channels().get(0).label().equals("1") ? 0 : 1; // the stray packets' stream
-            assertThat(s.stats(label1).packetsOtherSource()).isEqualTo(5);
+            dev.siprec.testing.Await.until("the stray packets counted", Duration.ofSeconds(2),
+                    () -> s.stats(label1).packetsOtherSource() == 5);
             assertThat(s.stats(label1).packetsReceived()).isEqualTo(10);
             // after a re-offer the SRC may send from elsewhere: the next sender owns the stream
             assertThat(src.reInvite(TestSrc.offer("1", "2")).statusCode()).isEqualTo(200);
-            Thread.sleep(100);
+            Thread.sleep(100); // the re-latch runs on the session's loop: no signal of it to wait for
             for (int i = 0; i < 5; i++) {
                 junk[3] = (byte) (100 + i); // sequence numbers after the tones
                 stray.send(new java.net.DatagramPacket(junk, junk.length, InetAddress.getLoopbackAddress(),
                         src.rtpPorts[0]));
             }
-            Thread.sleep(200);
-            assertThat(s.stats(label1).packetsReceived()).isEqualTo(15);
+            dev.siprec.testing.Await.until("the new sender's packets received", Duration.ofSeconds(2),
+                    () -> s.stats(label1).packetsReceived() == 15);
             assertThat(s.stats(label1).packetsOtherSource()).isEqualTo(5);
             src.bye();
         }
@@ -1146,7 +1149,11 @@ class EndToEndTest {
                 }
             }
             stray.send(new java.net.DatagramPacket(valid, valid.length, InetAddress.getLoopbackAddress(), src.rtpPorts[0]));
-            Thread.sleep(100);
+            RecordingSession s = recorder.last();
+            int first = s.channels().get(0).label().equals("1") ? 0 : 1;
+            int second = 1 - first;
+            dev.siprec.testing.Await.until("the stray's valid packet latched", Duration.ofSeconds(2),
+                    () -> s.stats(first).packetsReceived() == 1);
             // the SRC sends from the SDP's address: it owns both streams from its first packet on
             src.streamTones(25, 440, 1000);
             for (int i = 1; i <= 3; i++) { // and the stray sender, valid or not, gets nothing back
@@ -1154,10 +1161,9 @@ class EndToEndTest {
                 stray.send(new java.net.DatagramPacket(valid, valid.length, InetAddress.getLoopbackAddress(), src.rtpPorts[0]));
                 stray.send(new java.net.DatagramPacket(garbage, garbage.length, InetAddress.getLoopbackAddress(), src.rtpPorts[0]));
             }
-            Thread.sleep(300);
-            RecordingSession s = recorder.last();
-            int first = s.channels().get(0).label().equals("1") ? 0 : 1;
-            int second = 1 - first;
+            dev.siprec.testing.Await.until("every packet counted", Duration.ofSeconds(2),
+                    () -> s.stats(first).packetsOtherSource() == 12 && s.stats(first).packetsReceived() == 26
+                            && s.stats(second).packetsReceived() == 25);
             // refused and counted: 6 before on each port, and 6 after on the first
             assertThat(s.stats(second).packetsOtherSource()).isEqualTo(6);
             assertThat(s.stats(first).packetsOtherSource()).isEqualTo(12);
@@ -1198,17 +1204,12 @@ class EndToEndTest {
                 assertThat(src.bye().statusCode()).isEqualTo(200);
             }
         }
-        for (int i = 0; i < 100 && ended.size() < 5; i++) {
-            Thread.sleep(20);
-        }
-        assertThat(ended).hasSize(5);
-        long reachable = ended.size();
-        for (int i = 0; i < 50 && reachable > 0; i++) { // within 5 s, well before the 32 s of the transactions
+        dev.siprec.testing.Await.until("5 sessions ended", Duration.ofSeconds(2), () -> ended.size() == 5);
+        // within 5 s, well before the 32 s of the transactions
+        dev.siprec.testing.Await.until("ended sessions unreachable", Duration.ofSeconds(5), () -> {
             System.gc();
-            Thread.sleep(100);
-            reachable = ended.stream().filter(r -> r.get() != null).count();
-        }
-        assertThat(reachable).as("ended sessions still reachable").isZero();
+            return ended.stream().allMatch(r -> r.get() == null);
+        });
     }
 
     @Test

@@ -110,7 +110,7 @@ class FieldInteropTest extends RecordingServerTest {
             src.stream(40, 0, tone(440, 0, false), tone(1000, 0, false));
             src.stream(40, 8, tone(440, 40, true), tone(1000, 40, true)); // the SBC forks PCMA now
             src.stream(5, 3, tone(440, 80, true), tone(1000, 80, true)); // GSM: offered by nobody
-            Thread.sleep(300);
+            recorder.awaitPlayedOut(recorder.last());
             src.bye();
         }
         RecordingSession s = recorder.last();
@@ -160,7 +160,7 @@ class FieldInteropTest extends RecordingServerTest {
             src.send(src.request("ACK", 1, "z9hG4bK-ack-late-" + src.callId.hashCode(),
                     "multipart/mixed;boundary=boundary42", TestSrc.multipart(answer, TestSrc.METADATA)));
             src.stream(50, 8, tone(440, 0, true));
-            Thread.sleep(300);
+            recorder.awaitPlayedOut(recorder.last());
             assertThat(src.bye().statusCode()).isEqualTo(200);
         }
         RecordingSession s = recorder.last();

@@ -63,6 +63,7 @@ class RecordingFidelityTest {
     static final class Capture implements RecordingListener {
         final Map<String, RecordingSession> sessions = new ConcurrentHashMap<>();
         final Map<String, short[][]> audio = new ConcurrentHashMap<>();
+        final Map<String, Long> delivered = new ConcurrentHashMap<>(); // samples per channel, by session id
 
         @Override
         public void onSessionStarted(RecordingSession session) {
@@ -74,6 +75,7 @@ class RecordingFidelityTest {
         public void onAudio(RecordingSession session, AudioFrame frame) {
             short[][] channels = audio.get(session.id());
             int at = (int) frame.position();
+            delivered.put(session.id(), frame.position() + frame.samplesPerChannel());
             for (int c = 0; c < frame.channels(); c++) {
                 for (int i = 0; i < frame.samplesPerChannel() && at + i < channels[c].length; i++) {
                     channels[c][at + i] = frame.sample(c, i);
@@ -86,10 +88,9 @@ class RecordingFidelityTest {
             // session.ended() tells the test
         }
 
-        RecordingSession await(String callId) throws InterruptedException {
-            for (int i = 0; i < 500 && !sessions.containsKey(callId); i++) {
-                Thread.sleep(10);
-            }
+        RecordingSession await(String callId) throws Exception {
+            dev.siprec.testing.Await.until("session of " + callId, java.time.Duration.ofSeconds(5),
+                    () -> sessions.containsKey(callId));
             return sessions.get(callId);
         }
     }
@@ -170,7 +171,8 @@ class RecordingFidelityTest {
             }
             src.stream(PACKETS, codec.payloadType, (k, packet, offset) -> copy(a.get(k), packet, offset),
                     (k, packet, offset) -> copy(b.get(k), packet, offset));
-            Thread.sleep(250);
+            RecordingSession session = capture.await(src.callId);
+            TestSrc.awaitPlayedOut(session, () -> capture.delivered.getOrDefault(session.id(), 0L));
             assertThat(src.bye().statusCode()).isEqualTo(200);
             return src.callId;
         }

@@ -132,7 +132,7 @@ class SrtpFfmpegInteropTest extends RecordingServerTest {
                     java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
                 }
             }
-            Thread.sleep(500);
+            recorder.awaitPlayedOut(recorder.last());
             assertThat(src.bye().statusCode()).isEqualTo(200);
         } finally {
             senders.forEach(Process::destroyForcibly);

@@ -117,7 +117,7 @@ class SrtpTest extends RecordingServerTest {
             assertThat((int) rr.getUnsignedByte(1)).isEqualTo(201); // a receiver report; its header in clear
             assertThat(SrtpContext.inbound(ours0).unprotectRtcp(rr)).isEqualTo(SrtpContext.Result.OK);
             assertThat(rr.getInt(8)).as("reporting on leg A's SSRC").isEqualTo(0x11000000);
-            Thread.sleep(300);
+            recorder.awaitPlayedOut(recorder.last());
             assertThat(src.bye().statusCode()).isEqualTo(200);
         }
         RecordingSession s = recorder.last();
@@ -216,7 +216,7 @@ class SrtpTest extends RecordingServerTest {
             rekeyed.continueFrom(src.srtp[1]); // (the sending side's own counter)
             src.srtp[1] = rekeyed;
             src.streamTones(50, 440, 1000);
-            Thread.sleep(300);
+            recorder.awaitPlayedOut(recorder.last());
             src.bye();
         }
         RecordingSession s = recorder.last();

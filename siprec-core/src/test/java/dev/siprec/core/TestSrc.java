@@ -105,10 +105,27 @@ final class TestSrc implements AutoCloseable {
      * it may still be on its way when the SRC has the 200 OK: this waits up to 5 s for it.
      */
     static RecordingSession started(java.util.function.Supplier<RecordingSession> last) throws InterruptedException {
-        for (int i = 0; i < 500 && last.get() == null; i++) {
-            Thread.sleep(10);
+        try {
+            dev.siprec.testing.Await.until("the session started", java.time.Duration.ofSeconds(5),
+                    () -> last.get() != null);
+        } catch (InterruptedException | AssertionError e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
         return last.get();
+    }
+
+    /**
+     * Waits until {@code session} has delivered its audio up to now ({@code delivered}: the
+     * samples per channel the listener has had), so that everything sent so far has come out
+     * of the playout delay and a BYE cuts nothing off.
+     */
+    static void awaitPlayedOut(RecordingSession session, java.util.function.LongSupplier delivered) throws Exception {
+        long due = java.time.Duration.between(session.startTime(), java.time.Instant.now()).toMillis()
+                * session.sampleRate() / 1000 + session.sampleRate() / 50;
+        dev.siprec.testing.Await.until("audio delivered up to now", java.time.Duration.ofSeconds(5),
+                () -> delivered.getAsLong() >= due);
     }
 
     static String offer(String... labels) {

@@ -371,7 +371,7 @@ class VendorFlavourTest {
             } else {
                 send(src, streams, pt, 25);
             }
-            Thread.sleep(300);
+            TestSrc.awaitPlayedOut(session, () -> recorder.written.getOrDefault(session.id(), 0));
             src.bye();
         }
         RecordingSession s = recorder.last();
@@ -475,10 +475,8 @@ class VendorFlavourTest {
             default: // a metadata-only UPDATE with this content type (Avaya: the real participants)
                 r = src.update(e[1], e[2], "");
                 // the listener hears of it on the session's loop, possibly after the 200 went out
-                for (int i = 0; i < 100 && recorder.changes.isEmpty(); i++) {
-                    Thread.sleep(20);
-                }
-                assertThat(recorder.changes).isNotEmpty();
+                dev.siprec.testing.Await.until("the metadata change heard", java.time.Duration.ofSeconds(2),
+                        () -> !recorder.changes.isEmpty());
                 break;
         }
         assertThat(r.statusCode()).as("%s mid-call %s", f.name(), e[0]).isEqualTo(200);
