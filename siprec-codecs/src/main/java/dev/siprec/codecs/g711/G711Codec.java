@@ -7,6 +7,10 @@ import java.util.List;
 /** G.711 µ-law and A-law (RFC 3551 §4.5.14: {@code PCMU/8000}, {@code PCMA/8000}). */
 public final class G711Codec implements AudioCodec {
 
+    /** The codec provider (the registry makes one; so may a service loader). */
+    public G711Codec() {
+    }
+
     @Override
     public List<String> encodings() {
         return List.of("PCMU", "PCMA");

@@ -7,6 +7,10 @@ import java.util.List;
 /** G.722 at 64 kbit/s (RFC 3551 §4.5.2: {@code G722/8000}, 16 kHz audio). */
 public final class G722Codec implements AudioCodec {
 
+    /** The codec provider (the registry makes one; so may a service loader). */
+    public G722Codec() {
+    }
+
     @Override
     public List<String> encodings() {
         return List.of("G722");

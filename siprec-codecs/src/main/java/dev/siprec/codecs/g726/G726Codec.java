@@ -10,6 +10,10 @@ import java.util.List;
  */
 public final class G726Codec implements AudioCodec {
 
+    /** The codec provider (the registry makes one; so may a service loader). */
+    public G726Codec() {
+    }
+
     @Override
     public List<String> encodings() {
         return List.of("G726-32", "G721");

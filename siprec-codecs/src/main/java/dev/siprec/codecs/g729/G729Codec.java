@@ -9,6 +9,10 @@ import java.util.Locale;
 /** G.729 with Annex A and B ({@code G729/8000}, RFC 3551 §4.5.6). */
 public final class G729Codec implements AudioCodec {
 
+    /** The codec provider (the registry makes one; so may a service loader). */
+    public G729Codec() {
+    }
+
     @Override
     public List<String> encodings() {
         return List.of("G729");

@@ -8,6 +8,10 @@ import java.util.List;
 /** Opus over RTP (RFC 7587: always {@code opus/48000/2}). */
 public final class OpusCodec implements AudioCodec {
 
+    /** The codec provider (the registry makes one; so may a service loader). */
+    public OpusCodec() {
+    }
+
     @Override
     public List<String> encodings() {
         return List.of("OPUS");

@@ -5,9 +5,10 @@ import dev.siprec.codecs.registry.CodecRegistry;
 import java.util.List;
 
 /**
- * The offline decode of a stream that the recording of it must equal: its payloads, in order,
- * through a new decoder and a new rate converter of the kind a leg uses (core's tests reach
- * the package-private converter through this).
+ * The offline decode of a stream, which the recording of it must equal: its payloads, in
+ * order, through a new decoder and a new rate converter of the kind a leg uses. For checks of
+ * the recorded output (core's fidelity tests), without the network, the jitter buffer or the
+ * clock.
  */
 public final class OfflineDecode {
 
