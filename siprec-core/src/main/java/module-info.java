@@ -9,7 +9,6 @@ module dev.siprec.core {
     requires transitive dev.siprec.codecs; // SiprecServer.Builder.codecs(CodecRegistry)
     requires dev.siprec.sip;
     requires dev.siprec.media;
-    requires io.netty.buffer;
     requires io.netty.common;
     requires io.netty.transport;
     requires static io.netty.transport.classes.epoll; // native epoll when the application adds it

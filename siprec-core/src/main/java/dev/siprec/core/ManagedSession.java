@@ -57,10 +57,9 @@ final class ManagedSession implements RecordingSession {
     // the INVITE's transaction: it outlives the session by 64*T1 (to answer retransmissions),
     // and must not keep the session's buffers reachable that long
     volatile dev.siprec.sip.ServerInvite inviteTransaction;
-    String answerSdp;
+    LocalAnswer answer; // ours, once made; a re-offer replaces it (under this session's lock)
     // latch probes to send once answered: media leg -> the SRC's address for that stream
     final java.util.Map<Integer, InetSocketAddress> probeTargets = new java.util.concurrent.ConcurrentHashMap<>();
-    long answerVersion;
     private final List<ReceivedStream> streams = new java.util.ArrayList<>(); // guarded by this
     private final SessionDelivery delivery;
     // latency per channel, then over all channels (last slot); guarded by latencyLock

@@ -409,9 +409,8 @@ final class RecordingSessionManager implements SipHandler {
                 return;
             }
             int[] byMLine = registerStreams(session, channels, negotiated, legOf, bound);
-            session.answerVersion = 1;
             long sessionId = ThreadLocalRandom.current().nextLong(1L << 40);
-            session.answerSdp = RecorderAnswer.answer(offer.sdp(), negotiated, byMLine, address, sessionId, 1, config.codecs).format();
+            session.answer = LocalAnswer.first(offer.sdp(), negotiated, byMLine, address, sessionId, config.codecs);
             if (config.answerDelayMillis > 0) {
                 session.loop().schedule(() -> answer(invite, session), config.answerDelayMillis, TimeUnit.MILLISECONDS);
             } else {
@@ -483,7 +482,7 @@ final class RecordingSessionManager implements SipHandler {
             return;
         }
         session.media.start(); // before the 200: the SRC may send RTP the moment it has our answer
-        Dialog dialog = invite.accept("application/sdp", session.answerSdp.getBytes(StandardCharsets.UTF_8),
+        Dialog dialog = invite.accept("application/sdp", session.answer.body(),
                 session);
         if (dialog == null) {
             end(session, invite.isCancelled() ? EndReason.CANCELLED : EndReason.SETUP_FAILED);
@@ -677,7 +676,7 @@ final class RecordingSessionManager implements SipHandler {
             return;
         }
         CompletableFuture<String> answer = CompletableFuture.completedFuture(
-                currentWithoutOffer ? session.answerSdp : null);
+                currentWithoutOffer ? session.answer.text() : null);
         if (body.sdp() != null) {
             try {
                 answer = reanswer(session, SessionDescription.parse(new String(body.sdp(), StandardCharsets.UTF_8)));
@@ -781,15 +780,8 @@ final class RecordingSessionManager implements SipHandler {
         media.relatchSources(); // after a re-offer the SRC may send from elsewhere
         return CompletableFuture.allOf(binds.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
             synchronized (session) {
-                String current = session.answerSdp;
-                String candidate = RecorderAnswer.answer(offer, negotiated, byMLine, currentAddress(current),
-                        currentSessionId(current), session.answerVersion, config.codecs).format();
-                if (!sameExceptOrigin(candidate, current)) {
-                    session.answerVersion++;
-                    session.answerSdp = RecorderAnswer.answer(offer, negotiated, byMLine, currentAddress(current),
-                            currentSessionId(current), session.answerVersion, config.codecs).format();
-                }
-                return session.answerSdp;
+                session.answer = session.answer.next(offer, negotiated, byMLine, config.codecs);
+                return session.answer.text();
             }
         });
     }
@@ -888,23 +880,6 @@ final class RecordingSessionManager implements SipHandler {
         } catch (NumberFormatException e) {
             return -1;
         }
-    }
-
-    private static boolean sameExceptOrigin(String a, String b) {
-        return a.substring(a.indexOf("\r\ns=")).equals(b.substring(b.indexOf("\r\ns=")));
-    }
-
-    private static String[] originFields(String sdp) {
-        int o = sdp.indexOf("o=");
-        return sdp.substring(o + 2, sdp.indexOf("\r\n", o)).split(" ");
-    }
-
-    private static long currentSessionId(String sdp) {
-        return Long.parseLong(originFields(sdp)[1]);
-    }
-
-    private static String currentAddress(String sdp) {
-        return originFields(sdp)[5];
     }
 
     private void handleUpdate(Dialog dialog, ServerRequest update) {

@@ -60,6 +60,23 @@ class RecorderAnswerTest {
     }
 
     @Test
+    void aReAnswerKeepsTheOriginAndRaisesItsVersionOnlyWhenTheSessionChanged() throws Exception {
+        SessionDescription offer = SessionDescription.parse(CISCO_OFFER);
+        List<NegotiatedStream> n = RecorderAnswer.negotiate(offer, G711);
+        dev.siprec.codecs.registry.CodecRegistry codecs = dev.siprec.codecs.registry.CodecRegistry.defaults();
+        LocalAnswer first = LocalAnswer.first(offer, n, new int[] {40000, 40002, 0}, "127.0.0.1", 42, codecs);
+        assertThat(first.version()).isEqualTo(1);
+        assertThat(first.text()).contains("o=siprec 42 1 IN IP4 127.0.0.1\r\n").isEqualTo(first.sdp().format());
+        // the same offer again (a session refresh): the very same answer, version 1 (RFC 3264 §8)
+        assertThat(first.next(offer, n, new int[] {40000, 40002, 0}, codecs)).isSameAs(first);
+        // a stream moved to another port: version 2, same session id and address
+        LocalAnswer moved = first.next(offer, n, new int[] {40000, 40004, 0}, codecs);
+        assertThat(moved.version()).isEqualTo(2);
+        assertThat(moved.text()).contains("o=siprec 42 2 IN IP4 127.0.0.1\r\n", "m=audio 40004 ");
+        assertThat(moved.next(offer, n, new int[] {40000, 40004, 0}, codecs)).isSameAs(moved);
+    }
+
+    @Test
     void answerHasOneMLinePerOfferedMLineInOrderWithLabelsEchoed() throws Exception {
         SessionDescription offer = SessionDescription.parse(CISCO_OFFER);
         List<NegotiatedStream> n = RecorderAnswer.negotiate(offer, G711);
